@@ -1,0 +1,55 @@
+/*
+ * The hardware description: the contract between the host, which writes
+ * it, and the firmware, which reads it.  It is a flattened device tree
+ * (built with libfdt) of raw facts only -- no policy, nothing an OS reads.
+ * The firmware finds it at r3 on entry.
+ *
+ *   / {
+ *       compatible = "petrel,hwdesc";
+ *       petrel,hwdesc-version = <1>;
+ *       #address-cells = <2>; #size-cells = <2>;
+ *       memory { reg = <base size>; };            one range per RAM block
+ *       cpus {
+ *           max-cpus = <n>;                       vCPUs that exist
+ *           threads-per-core = <1>;
+ *           cpu@N { reg = <N>; pvr = <raw PVR>; timebase-frequency = <tb>; };
+ *       };
+ *       console { compatible = "petrel,hvterm"; reg = <vterm>; };
+ *       firmware { reg = <base size>; };          where the image was loaded
+ *       boot {                                    only what was given
+ *           kernel = <base size>;  initrd = <base size>;
+ *           bootargs = "...";
+ *       };
+ *       machine { ic-mode = "dual"|"xics"|"xive"; max-cpu-compat = <pvr>; };
+ *   };
+ *
+ * Addresses and sizes are 64-bit (two cells).  The firmware must not
+ * assume any other layout; absent optional nodes mean "not present".
+ */
+#ifndef PETREL_HWDESC_H
+#define PETREL_HWDESC_H
+
+#define HWDESC_COMPATIBLE "petrel,hwdesc"
+#define HWDESC_VERSION    1
+
+#define HWDESC_PROP_VERSION "petrel,hwdesc-version"
+
+#define HWDESC_NODE_MEMORY   "/memory"
+#define HWDESC_NODE_CPUS     "/cpus"
+#define HWDESC_NODE_CONSOLE  "/console"
+#define HWDESC_NODE_FIRMWARE "/firmware"
+#define HWDESC_NODE_BOOT     "/boot"
+#define HWDESC_NODE_MACHINE  "/machine"
+
+#define HWDESC_PROP_MAX_CPUS     "max-cpus"
+#define HWDESC_PROP_THREADS      "threads-per-core"
+#define HWDESC_PROP_PVR          "pvr"
+#define HWDESC_PROP_TB_FREQ      "timebase-frequency"
+#define HWDESC_PROP_KERNEL       "kernel"
+#define HWDESC_PROP_INITRD       "initrd"
+#define HWDESC_PROP_BOOTARGS     "bootargs"
+#define HWDESC_PROP_IC_MODE      "ic-mode"
+#define HWDESC_PROP_MAX_COMPAT   "max-cpu-compat"
+#define HWDESC_CONSOLE_COMPAT    "petrel,hvterm"
+
+#endif
