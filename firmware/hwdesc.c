@@ -11,8 +11,7 @@
 
 #include "firmware.h"
 
-static int read_range(const void *fdt, int node, const char *name, uint64_t *base,
-                      uint64_t *size)
+static int read_range(const void *fdt, int node, const char *name, uint64_t *base, uint64_t *size)
 {
     int len;
     const fdt64_t *p = fdt_getprop(fdt, node, name, &len);
@@ -60,7 +59,8 @@ int hwdesc_read(const void *fdt, struct hw_facts *hw)
         printf("hwdesc: no cpus\n");
         return -1;
     }
-    fdt_for_each_subnode(cpu, fdt, cpus) {
+    fdt_for_each_subnode(cpu, fdt, cpus)
+    {
         if (hw->ncpus == 0 && read_u32(fdt, cpu, HWDESC_PROP_PVR, &hw->pvr)) {
             printf("hwdesc: cpu without pvr\n");
             return -1;

@@ -18,8 +18,8 @@ static const char *cpu_name(uint32_t pvr)
     }
 }
 
-void fw_exception(unsigned long vector, unsigned long srr0, unsigned long srr1,
-                  unsigned long dar, unsigned long dsisr)
+void fw_exception(unsigned long vector, unsigned long srr0, unsigned long srr1, unsigned long dar,
+                  unsigned long dsisr)
 {
     printf("\nfirmware: unexpected exception 0x%lx at 0x%lx (SRR1 0x%lx DAR 0x%lx DSISR 0x%lx)\n",
            vector, srr0, srr1, dar, dsisr);

@@ -1,0 +1,82 @@
+/*
+ * Interpreter framework: dispatch, in-page and cross-page branches, the
+ * hcall exit, illegal instructions, self-modifying code, byte order of
+ * instruction fetch.
+ */
+#include "check.h"
+#include "interp_harness.h"
+
+static void test_addi_and_exit(struct harness *h)
+{
+    h_reset(h);
+    h_code(h, enc_d(14, 3, 0, 5));      /* li r3,5 */
+    h_code(h, enc_d(14, 4, 3, 0xfffe)); /* addi r4,r3,-2 */
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(h->cpu->gpr[3], 5);
+    CHECK_EQ(h->cpu->gpr[4], 3);
+}
+
+static void test_illegal(struct harness *h)
+{
+    h_reset(h);
+    h_code(h, 0x00000000); /* primary 0: illegal */
+    CHECK_EQ(h_run(h), 0x700);
+    CHECK_EQ(h->cpu->srr0, H_CODE);
+    CHECK(h->cpu->srr1 & SRR1_PROG_ILLEGAL);
+    CHECK(h->cpu->msr & MSR_SF);
+}
+
+static void test_cross_page(struct harness *h)
+{
+    /* Code running off the end of a page continues on the next one. */
+    h_reset(h);
+    for (unsigned i = 0; i < 1030; i++)
+        h_code(h, enc_d(14, 5, 5, 1)); /* addi r5,r5,1 */
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(h->cpu->gpr[5], 1030);
+}
+
+static void test_smc(struct harness *h)
+{
+    /* A store over a decoded instruction followed by isync runs the new one. */
+    h_reset(h);
+    h_code(h, enc_d(14, 3, 0, 1)); /* 0: li r3,1 */
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(h->cpu->gpr[3], 1);
+    h->n = 0;
+    h_code(h, enc_d(14, 3, 0, 1));            /* 0: li r3,1 (patched below) */
+    h_code(h, enc_d(15, 4, 0, 0x3860));       /* 4: lis r4,0x3860 */
+    h_code(h, enc_d(24, 4, 4, 7));            /* 8: ori r4,r4,7  -> "li r3,7" */
+    h_code(h, enc_d(15, 6, 0, H_CODE >> 16)); /* c: lis r6,H_CODE@h */
+    h_code(h, enc_d(36, 4, 6, 0));            /* 10: stw r4,0(r6) */
+    h_code(h, 0x4c00012c);                    /* 14: isync */
+    h_code(h, enc_d(11, 0, 3, 7));            /* 18: cmpwi r3,7 */
+    h_code(h, enc_bc(12, 2, 12, 0, 0));       /* 1c: beq +12 -> sc at end */
+    h_code(h, enc_d(14, 3, 0, 0));            /* 20: li r3,0 */
+    h_code(h, enc_b(-0x24, 0, 0));            /* 24: b 0 */
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(h->cpu->gpr[3], 7);
+}
+
+static void test_le_fetch(struct harness *h)
+{
+    h_reset(h);
+    h->msr = MSR_SF | MSR_LE;
+    h_code(h, enc_d(14, 3, 0, 42));
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(h->cpu->gpr[3], 42);
+}
+
+int main(void)
+{
+    struct harness h;
+
+    h_init(&h);
+    test_addi_and_exit(&h);
+    test_illegal(&h);
+    test_cross_page(&h);
+    test_smc(&h);
+    test_le_fetch(&h);
+    h_fini(&h);
+    return check_summary("interp-basic");
+}

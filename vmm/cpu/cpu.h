@@ -1,0 +1,58 @@
+/*
+ * The CPU backend interface (DESIGN.md "CPU backends").  A backend runs a
+ * vCPU until something needs the VMM -- an hcall, a stop request, a
+ * debug event -- and exposes the architected state for the VMM, the
+ * monitor and the reset path.  interp/ (emulation) is the default; kvm/
+ * follows the same interface.
+ */
+#ifndef PETREL_CPU_H
+#define PETREL_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct guest_mem;
+struct cpu;
+
+enum cpu_exit_reason {
+    CPU_EXIT_HCALL,   /* sc 1 in supervisor state: serve it, then complete */
+    CPU_EXIT_STOPPED, /* cpu_kick() was called */
+    CPU_EXIT_HALTED,  /* the vCPU cannot continue (checkstop) */
+};
+
+struct cpu_exit {
+    enum cpu_exit_reason reason;
+    /* CPU_EXIT_HCALL: opcode (r3) and arguments (r4..r12). */
+    uint64_t hcall_nr;
+    uint64_t hcall_args[9];
+};
+
+/* The architected register set the VMM reads and writes. */
+struct cpu_regs {
+    uint64_t gpr[32];
+    uint64_t nip, msr, lr, ctr, xer;
+    uint32_t cr;
+    uint64_t srr0, srr1, sprg[4], dar;
+    uint32_t dsisr;
+    uint32_t pvr, pir;
+};
+
+struct cpu_backend {
+    const char *name;
+    struct cpu *(*create)(struct guest_mem *mem, unsigned index, uint32_t pvr);
+    void (*destroy)(struct cpu *cpu);
+    /* Runs until an exit; fills *exit. */
+    void (*run)(struct cpu *cpu, struct cpu_exit *exit);
+    /* Writes an hcall's results: r3 = ret, r4..r12 = out[0..8]. */
+    void (*complete_hcall)(struct cpu *cpu, int64_t ret, const uint64_t out[9]);
+    void (*get_regs)(struct cpu *cpu, struct cpu_regs *regs);
+    void (*set_regs)(struct cpu *cpu, const struct cpu_regs *regs);
+    /* Power-on state: registers zeroed, MSR = 0 (32-bit, BE, real mode). */
+    void (*reset)(struct cpu *cpu);
+    /* Asks a running vCPU to return CPU_EXIT_STOPPED soon; any thread. */
+    void (*kick)(struct cpu *cpu);
+};
+
+extern const struct cpu_backend cpu_interp_backend;
+
+#endif

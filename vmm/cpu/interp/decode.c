@@ -1,0 +1,256 @@
+/*
+ * Table-driven decoder.  At first use the ops_*.def rows are sorted into
+ * a 64 x 1024 table indexed by the primary opcode and bits 21:30 (the
+ * 10-bit extended-opcode field most forms use); each slot holds the short
+ * list of rows whose mask/match agree with that slot, and decoding checks
+ * the full mask of each candidate in turn.  Decoding happens once per
+ * instruction slot of a code page, so this is not on the hot path.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+
+struct insn_row {
+    const char *mnemonic;
+    uint8_t form;
+    uint8_t primary;
+    uint32_t mask, match;
+};
+
+static const struct insn_row rows[OP_COUNT] = {
+    [OP_illegal] = {"(illegal)", F_NONE, 0xff, 0, 0},
+    [OP_decode] = {"(decode)", F_NONE, 0xff, 0, 0},
+    [OP_page_end] = {"(page end)", F_NONE, 0xff, 0, 0},
+#define INSN(name, mn, f, p, m, x) [OP_##name] = {mn, F_##f, p, m, x},
+#include "ops_all.def"
+#undef INSN
+};
+
+/* slot_first[primary][xo10] indexes slot_ops, a 0-terminated list. */
+static uint32_t slot_first[64][1024];
+static uint16_t *slot_ops;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static int row_fits_slot(const struct insn_row *r, unsigned xo10)
+{
+    uint32_t bits = (uint32_t)xo10 << 1;
+    return ((bits ^ r->match) & r->mask & 0x7fe) == 0;
+}
+
+static void build_tables(void)
+{
+    size_t cap = 0, used = 1, p, x;
+    unsigned op;
+
+    /* Count first so the pool is allocated once. */
+    for (p = 0; p < 64; p++)
+        for (x = 0; x < 1024; x++) {
+            size_t n = 0;
+            for (op = OP_page_end + 1; op < OP_COUNT; op++)
+                if (rows[op].primary == p && row_fits_slot(&rows[op], x))
+                    n++;
+            cap += n ? n + 1 : 0;
+        }
+    slot_ops = calloc(cap + 1, sizeof(*slot_ops));
+    if (!slot_ops)
+        abort();
+    for (p = 0; p < 64; p++)
+        for (x = 0; x < 1024; x++) {
+            size_t start = used;
+            for (op = OP_page_end + 1; op < OP_COUNT; op++)
+                if (rows[op].primary == p && row_fits_slot(&rows[op], x))
+                    slot_ops[used++] = (uint16_t)op;
+            if (used == start) {
+                slot_first[p][x] = 0; /* slot_ops[0] == 0: empty list */
+            } else {
+                slot_ops[used++] = 0;
+                slot_first[p][x] = (uint32_t)start;
+            }
+        }
+}
+
+/* MASK(mb, me) of the ISA: bits mb..me set (IBM numbering), wrapping. */
+static uint64_t mask64(unsigned mb, unsigned me)
+{
+    uint64_t from = ~0ull >> mb;
+    uint64_t to = ~0ull << (63 - me);
+    return mb <= me ? (from & to) : (from | to);
+}
+
+static void extract(uint32_t w, unsigned form, struct insn *d)
+{
+    unsigned rt = (w >> 21) & 31, ra = (w >> 16) & 31, rb = (w >> 11) & 31;
+    unsigned sh6 = rb | (((w >> 1) & 1) << 5);
+    unsigned mbe6 = ((w >> 6) & 31) | (((w >> 5) & 1) << 5);
+
+    d->rt = (uint8_t)rt;
+    d->ra = (uint8_t)ra;
+    d->rb = (uint8_t)rb;
+    switch (form) {
+    case F_NONE: d->rt = d->ra = d->rb = 0; break;
+    case F_D:
+    case F_TWI: d->simm = (int16_t)w; break;
+    case F_DU: d->uimm = w & 0xffff; break;
+    case F_DSH: d->simm = (int64_t)(int16_t)w * 65536; break;
+    case F_DUSH: d->uimm = (uint64_t)(w & 0xffff) << 16; break;
+    case F_DS: d->simm = (int16_t)(w & 0xfffc); break;
+    case F_DQ: d->simm = (int16_t)(w & 0xfff0); break;
+    case F_X:
+    case F_XO:
+    case F_TW:
+    case F_XLCR:
+    case F_XL: break;
+    case F_CMP:
+    case F_CMPI:
+    case F_CMPLI:
+        d->rt = (uint8_t)((w >> 23) & 7);
+        d->f1 = (uint8_t)((w >> 21) & 1);
+        if (form == F_CMPI)
+            d->simm = (int16_t)w;
+        else if (form == F_CMPLI)
+            d->uimm = w & 0xffff;
+        break;
+    case F_I:
+        d->simm = (int32_t)((w & 0x03fffffc) << 6) >> 6;
+        d->f1 = (uint8_t)((w >> 1) & 1);
+        break;
+    case F_B:
+        d->f1 = (uint8_t)rt;
+        d->f2 = (uint8_t)ra;
+        d->simm = (int16_t)(w & 0xfffc);
+        d->rb = (uint8_t)((w >> 1) & 1);
+        break;
+    case F_XLBR:
+        d->f1 = (uint8_t)rt;
+        d->f2 = (uint8_t)ra;
+        d->rb = (uint8_t)(rb & 3);
+        break;
+    case F_MCRF:
+        d->rt = (uint8_t)((w >> 23) & 7);
+        d->ra = (uint8_t)((w >> 18) & 7);
+        break;
+    case F_SC: d->f1 = (uint8_t)((w >> 5) & 0x7f); break;
+    case F_MI:
+    case F_MR:
+        d->f1 = (uint8_t)rb;
+        d->uimm = mask64(((w >> 6) & 31) + 32, ((w >> 1) & 31) + 32);
+        break;
+    case F_MDL:
+    case F_MDSL:
+        d->f1 = (uint8_t)sh6;
+        d->uimm = mask64(mbe6, 63);
+        break;
+    case F_MDR:
+    case F_MDSR:
+        d->f1 = (uint8_t)sh6;
+        d->uimm = mask64(0, mbe6);
+        break;
+    case F_MDC:
+        d->f1 = (uint8_t)sh6;
+        d->uimm = mask64(mbe6, 63 - sh6);
+        break;
+    case F_XS: d->f1 = (uint8_t)sh6; break;
+    case F_XSH: d->f1 = (uint8_t)rb; break;
+    case F_SPR: d->uimm = ra | (rb << 5); break;
+    case F_CRM:
+        d->f1 = (uint8_t)((w >> 12) & 0xff);
+        d->f2 = (uint8_t)((w >> 20) & 1);
+        break;
+    case F_ISEL: d->rc = (uint8_t)((w >> 6) & 31); break;
+    case F_MTMSR: d->f1 = (uint8_t)((w >> 16) & 1); break;
+    case F_SYNC: d->f1 = (uint8_t)((w >> 21) & 3); break;
+    case F_TLBIE:
+        d->f1 = (uint8_t)((w >> 18) & 3);
+        d->f2 = (uint8_t)((w >> 16) & 3);
+        break;
+    case F_DX: {
+        uint32_t dd = (((w >> 6) & 0x3ff) << 6) | (((w >> 16) & 31) << 1) | (w & 1);
+        d->simm = (int64_t)(int16_t)dd * 65536;
+        break;
+    }
+    case F_Z23: d->f1 = (uint8_t)((w >> 9) & 3); break;
+    case F_VA: d->rc = (uint8_t)((w >> 6) & 31); break;
+    case F_DARN: d->f1 = (uint8_t)((w >> 16) & 3); break;
+    case F_SETB: d->ra = (uint8_t)((w >> 18) & 7); break;
+    case F_MCRXRX: d->rt = (uint8_t)((w >> 23) & 7); break;
+    case F_XNB: break;
+    }
+}
+
+void ppc_decode(uint32_t word, struct insn *out)
+{
+    unsigned primary = word >> 26, xo10 = (word >> 1) & 0x3ff;
+    const uint16_t *cand;
+
+    pthread_once(&tables_once, build_tables);
+    memset(out, 0, sizeof(*out));
+    out->op = OP_illegal;
+    for (cand = &slot_ops[slot_first[primary][xo10]]; *cand; cand++) {
+        const struct insn_row *r = &rows[*cand];
+        if ((word & r->mask) == r->match) {
+            out->op = *cand;
+            extract(word, r->form, out);
+            return;
+        }
+    }
+}
+
+const char *ppc_op_name(unsigned op)
+{
+    return op < OP_COUNT ? rows[op].mnemonic : "?";
+}
+
+const char *ppc_disasm(uint32_t word, char *buf, unsigned len)
+{
+    struct insn d;
+    const struct insn_row *r;
+
+    ppc_decode(word, &d);
+    r = &rows[d.op];
+    switch (d.op == OP_illegal ? F_COUNT : r->form) {
+    case F_NONE: snprintf(buf, len, "%s", r->mnemonic); break;
+    case F_D:
+    case F_DSH:
+    case F_DS:
+    case F_DQ:
+    case F_TWI:
+        snprintf(buf, len, "%s %u,%u,%lld", r->mnemonic, d.rt, d.ra, (long long)d.simm);
+        break;
+    case F_DU:
+    case F_DUSH:
+        snprintf(buf, len, "%s %u,%u,0x%llx", r->mnemonic, d.rt, d.ra, (unsigned long long)d.uimm);
+        break;
+    case F_CMPI:
+        snprintf(buf, len, "%s %u,%u,%u,%lld", r->mnemonic, d.rt, d.f1, d.ra, (long long)d.simm);
+        break;
+    case F_CMPLI:
+        snprintf(buf, len, "%s %u,%u,%u,%llu", r->mnemonic, d.rt, d.f1, d.ra,
+                 (unsigned long long)d.uimm);
+        break;
+    case F_CMP: snprintf(buf, len, "%s %u,%u,%u,%u", r->mnemonic, d.rt, d.f1, d.ra, d.rb); break;
+    case F_I: snprintf(buf, len, "%s %+lld", r->mnemonic, (long long)d.simm); break;
+    case F_B:
+        snprintf(buf, len, "%s %u,%u,%+lld", r->mnemonic, d.f1, d.f2, (long long)d.simm);
+        break;
+    case F_XLBR: snprintf(buf, len, "%s %u,%u,%u", r->mnemonic, d.f1, d.f2, d.rb); break;
+    case F_SC: snprintf(buf, len, "%s %u", r->mnemonic, d.f1); break;
+    case F_SPR:
+        snprintf(buf, len, "%s %u,%llu", r->mnemonic, d.rt, (unsigned long long)d.uimm);
+        break;
+    case F_MI:
+    case F_MDL:
+    case F_MDR:
+    case F_MDC:
+    case F_XS:
+    case F_XSH:
+        snprintf(buf, len, "%s %u,%u,%u,0x%llx", r->mnemonic, d.ra, d.rt, d.f1,
+                 (unsigned long long)d.uimm);
+        break;
+    case F_COUNT: snprintf(buf, len, ".long 0x%08x", word); break;
+    default: snprintf(buf, len, "%s %u,%u,%u", r->mnemonic, d.rt, d.ra, d.rb); break;
+    }
+    return buf;
+}

@@ -1,0 +1,174 @@
+/*
+ * The interpreter's executor: threaded dispatch over pre-decoded pages
+ * (spec/cpu.md §5.4).
+ *
+ * Each code page holds one struct insn per instruction slot plus a
+ * sentinel; a handler does its work and jumps straight to the next
+ * record's handler (GCC labels as values), so there is no central loop
+ * and no re-decoding.  The current instruction address is never stored
+ * per instruction: it is derived from the record's position when needed
+ * (CIA()).  Branches inside the page jump to the target record directly;
+ * anything else goes through `lookup`, which translates the address,
+ * finds (or creates) the decoded page and re-validates it against the
+ * page's write generation.
+ *
+ * The handlers live in exec_*.inc, one file per instruction group, all
+ * included into interp_exec's body.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <petrel/papr.h>
+
+#include "codecache.h"
+#include "decode.h"
+#include "exec.h"
+#include "ppc.h"
+
+const void *const *interp_op_handlers;
+
+void interp_init_handlers(void)
+{
+    if (!interp_op_handlers)
+        interp_exec(NULL, NULL);
+}
+
+void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
+{
+    static const void *const labels[OP_COUNT] = {
+        [OP_illegal] = &&L_illegal,
+        [OP_decode] = &&L_decode,
+        [OP_page_end] = &&L_page_end,
+#define INSN(name, mn, f, p, m, x) [OP_##name] = &&L_##name,
+#include "ops_all.def"
+#undef INSN
+    };
+    uint64_t *gpr;
+    struct code_page *page;
+    struct insn *rec;
+    uint64_t page_ea;
+
+    if (!cpu) {
+        interp_op_handlers = labels;
+        return;
+    }
+    gpr = cpu->gpr;
+
+/* ---- dispatch vocabulary used by every exec_*.inc ---- */
+#define OP(name)   L_##name:
+#define DISPATCH() goto * rec->handler
+#define NEXT()                                                                                     \
+    do {                                                                                           \
+        rec++;                                                                                     \
+        DISPATCH();                                                                                \
+    } while (0)
+/* Address of the executing instruction, and of the next one. */
+#define CIA() (page_ea + ((uint64_t)(rec - page->rec) << 2))
+#define NIA() ((CIA() + 4) & cpu->ea_mask)
+/* Continue at `target` (already masked to the mode's address width). */
+#define GO(target)                                                                                 \
+    do {                                                                                           \
+        uint64_t t_ = (target);                                                                    \
+        if ((((t_ ^ page_ea) & ~0xfffull) == 0) && likely(!cpu->exit_request)) {                   \
+            rec = &page->rec[(t_ & 0xfff) >> 2];                                                   \
+            DISPATCH();                                                                            \
+        }                                                                                          \
+        cpu->nip = t_;                                                                             \
+        goto lookup;                                                                               \
+    } while (0)
+/* Leave the page and re-enter through lookup (after MSR changes, isync). */
+#define RESYNC(target)                                                                             \
+    do {                                                                                           \
+        cpu->nip = (target);                                                                       \
+        goto lookup;                                                                               \
+    } while (0)
+#define PROGRAM(cause)                                                                             \
+    do {                                                                                           \
+        ppc_raise_program(cpu, CIA(), (cause));                                                    \
+        goto lookup;                                                                               \
+    } while (0)
+#define PRIVILEGED()                                                                               \
+    do {                                                                                           \
+        if (unlikely(cpu->msr & MSR_PR))                                                           \
+            PROGRAM(SRR1_PROG_PRIV);                                                               \
+    } while (0)
+/* Operands. */
+#define RT         gpr[rec->rt]
+#define RS         gpr[rec->rt]
+#define RA         gpr[rec->ra]
+#define RB         gpr[rec->rb]
+#define RA0        (rec->ra ? gpr[rec->ra] : 0)
+#define SET_CR0(v) (cpu->cr[0] = cr0_of(cpu, (v)))
+/* Effective addresses, truncated to 32 bits in 32-bit mode (spec/cpu.md §4.2). */
+#define EA_D() ((RA0 + (uint64_t)rec->simm) & cpu->ea_mask)
+#define EA_X() ((RA0 + RB) & cpu->ea_mask)
+/* Memory access through the soft TLB; faults go to `fault`. */
+#define LOAD(size, ea, dst)                                                                        \
+    do {                                                                                           \
+        uint64_t ea_ = (ea);                                                                       \
+        void *h_ = tlb_probe(cpu->tlb_read, ea_, size);                                            \
+        if (likely(h_))                                                                            \
+            (dst) = host_load##size(h_, cpu->le);                                                  \
+        else if (!ppc_load_slow(cpu, ea_, size, &(dst)))                                           \
+            goto fault;                                                                            \
+    } while (0)
+#define STORE(size, ea, val)                                                                       \
+    do {                                                                                           \
+        uint64_t ea_ = (ea);                                                                       \
+        void *h_ = tlb_probe(cpu->tlb_write, ea_, size);                                           \
+        if (likely(h_))                                                                            \
+            host_store##size(h_, (val), cpu->le);                                                  \
+        else if (!ppc_store_slow(cpu, ea_, size, (val)))                                           \
+            goto fault;                                                                            \
+    } while (0)
+
+lookup:
+    if (unlikely(cpu->exit_request)) {
+        cpu->exit_request = 0;
+        exit->reason = CPU_EXIT_STOPPED;
+        return;
+    }
+    {
+        uint64_t nip = cpu->nip;
+        struct itlb_entry *it = &cpu->tlb_exec[(nip >> 12) & (TLB_SIZE - 1)];
+
+        if (unlikely(it->tag != (nip & ~0xfffull) || it->page->le != cpu->le)) {
+            it = ppc_itlb_fill(cpu, nip);
+            if (!it) {
+                ppc_deliver_fault(cpu, nip);
+                goto lookup;
+            }
+        }
+        page = it->page;
+        code_page_validate(page, cpu->mem);
+        page_ea = nip & ~0xfffull;
+        rec = &page->rec[(nip & 0xfff) >> 2];
+        DISPATCH();
+    }
+
+fault:
+    /* A memory access recorded cpu->fault; the instruction has no effect. */
+    ppc_deliver_fault(cpu, CIA());
+    goto lookup;
+
+    OP(decode)
+    {
+        unsigned slot = (unsigned)(rec - page->rec);
+        uint32_t word = (uint32_t)host_load4(page->host + slot * 4, page->le);
+
+        ppc_decode(word, rec);
+        rec->handler = labels[rec->op];
+        DISPATCH();
+    }
+
+    OP(page_end)
+    RESYNC((page_ea + 0x1000) & cpu->ea_mask);
+
+    OP(illegal)
+    PROGRAM(SRR1_PROG_ILLEGAL);
+
+#include "exec_int.inc"
+#include "exec_branch.inc"
+#include "exec_mem.inc"
+#include "exec_sys.inc"
+}

@@ -1,0 +1,216 @@
+/*
+ * Architected state of one emulated POWER vCPU as a PAPR guest sees it
+ * (MSR[HV] = 0; petrel is the hypervisor).  Facts: spec/cpu.md §2.
+ *
+ * CR is kept as eight 4-bit fields and XER as separate bits so that the
+ * common cases (bc testing one CR bit, carrying adds) touch one byte.
+ */
+#ifndef PETREL_INTERP_PPC_H
+#define PETREL_INTERP_PPC_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../cpu.h"
+
+/* MSR bits (Power ISA Book III 4.2.1; IBM bit n = 1 << (63 - n)). */
+#define MSR_SF  (1ull << 63)
+#define MSR_HV  (1ull << 60)
+#define MSR_TS  (3ull << 33)
+#define MSR_TM  (1ull << 32)
+#define MSR_VEC (1ull << 25)
+#define MSR_VSX (1ull << 23)
+#define MSR_S   (1ull << 22)
+#define MSR_EE  (1ull << 15)
+#define MSR_PR  (1ull << 14)
+#define MSR_FP  (1ull << 13)
+#define MSR_ME  (1ull << 12)
+#define MSR_FE0 (1ull << 11)
+#define MSR_SE  (1ull << 10)
+#define MSR_BE  (1ull << 9)
+#define MSR_FE1 (1ull << 8)
+#define MSR_IR  (1ull << 5)
+#define MSR_DR  (1ull << 4)
+#define MSR_PMM (1ull << 2)
+#define MSR_RI  (1ull << 1)
+#define MSR_LE  (1ull << 0)
+
+/* Bits a PAPR guest may hold in MSR: no HV, no S, no TM (not offered). */
+#define MSR_GUEST_MASK                                                                             \
+    (MSR_SF | MSR_VEC | MSR_VSX | MSR_EE | MSR_PR | MSR_FP | MSR_ME | MSR_FE0 | MSR_SE | MSR_BE |  \
+     MSR_FE1 | MSR_IR | MSR_DR | MSR_PMM | MSR_RI | MSR_LE)
+
+/* SRR1 bits an interrupt replaces (IBM 33:36, 42:47). */
+#define SRR1_INT_MASK 0x783f0000ull
+
+/* Program interrupt causes in SRR1 (Book III 7.5.9). */
+#define SRR1_PROG_FP      0x00100000ull
+#define SRR1_PROG_ILLEGAL 0x00080000ull
+#define SRR1_PROG_PRIV    0x00040000ull
+#define SRR1_PROG_TRAP    0x00020000ull
+
+/* Interrupt vectors (Book III 7.5). */
+enum ppc_vector {
+    VEC_SYSTEM_RESET = 0x100,
+    VEC_MACHINE_CHECK = 0x200,
+    VEC_DSI = 0x300,
+    VEC_DSEG = 0x380,
+    VEC_ISI = 0x400,
+    VEC_ISEG = 0x480,
+    VEC_EXTERNAL = 0x500,
+    VEC_ALIGNMENT = 0x600,
+    VEC_PROGRAM = 0x700,
+    VEC_FP_UNAVAIL = 0x800,
+    VEC_DECREMENTER = 0x900,
+    VEC_SYSCALL = 0xc00,
+    VEC_TRACE = 0xd00,
+    VEC_VMX_UNAVAIL = 0xf20,
+    VEC_VSX_UNAVAIL = 0xf40,
+    VEC_FAC_UNAVAIL = 0xf60,
+};
+
+/* DSISR bits (Book III 7.5.3). */
+#define DSISR_NOPTE 0x40000000u
+#define DSISR_PROT  0x08000000u
+#define DSISR_STORE 0x02000000u
+
+/* SPR numbers petrel names (Book III ch. 5 SPR table). */
+enum {
+    SPR_XER = 1,
+    SPR_LR = 8,
+    SPR_CTR = 9,
+    SPR_DSCR = 17,
+    SPR_DSISR = 18,
+    SPR_DAR = 19,
+    SPR_DEC = 22,
+    SPR_SRR0 = 26,
+    SPR_SRR1 = 27,
+    SPR_CFAR = 28,
+    SPR_AMR = 29,
+    SPR_PIDR = 48,
+    SPR_IAMR = 61,
+    SPR_CTRL_RD = 136,
+    SPR_CTRL_WR = 152,
+    SPR_FSCR = 153,
+    SPR_UAMOR = 157,
+    SPR_VRSAVE = 256,
+    SPR_USPRG3 = 259,
+    SPR_TBL_RD = 268,
+    SPR_TBU_RD = 269,
+    SPR_SPRG0 = 272,
+    SPR_SPRG1 = 273,
+    SPR_SPRG2 = 274,
+    SPR_SPRG3 = 275,
+    SPR_TBL_WR = 284,
+    SPR_TBU_WR = 285,
+    SPR_PVR = 287,
+    SPR_SPURR = 308,
+    SPR_PURR = 309,
+    SPR_LPCR = 318,
+    SPR_TAR = 815,
+    SPR_PPR = 896,
+    SPR_PIR = 1023,
+};
+
+/* Exit codes of interp_exec. */
+struct ppc_cpu;
+struct code_page;
+
+/* One direct-mapped soft-TLB entry: host address = addend + EA. */
+struct tlb_entry {
+    uint64_t tag; /* EA page, or TLB_INVALID */
+    uintptr_t addend;
+};
+#define TLB_BITS    10
+#define TLB_SIZE    (1u << TLB_BITS)
+#define TLB_INVALID (~0ull)
+
+/* The execute side also remembers the decoded page. */
+struct itlb_entry {
+    uint64_t tag;
+    uint64_t pa; /* physical page address */
+    struct code_page *page;
+};
+
+struct ppc_cpu {
+    /* Hot state first: the executor keeps a pointer to this struct. */
+    uint64_t gpr[32];
+    uint8_t cr[8];                          /* CR0..CR7, each LT GT EQ SO = 8 4 2 1 */
+    uint8_t so, ov, ca, ov32, ca32, xer_bc; /* XER split */
+    uint8_t le;                             /* MSR[LE] */
+    uint8_t mode32;                         /* !MSR[SF] */
+    uint64_t ea_mask;                       /* ~0 in 64-bit mode, 0xffffffff in 32-bit */
+    uint64_t lr, ctr;
+    uint64_t nip;
+    uint64_t msr;
+    volatile int exit_request;
+
+    struct tlb_entry tlb_read[TLB_SIZE];
+    struct tlb_entry tlb_write[TLB_SIZE];
+    struct itlb_entry tlb_exec[TLB_SIZE];
+
+    /* Reservation for larx/stcx. (Book II 4.4.2). */
+    uint64_t resv_addr;
+    uint64_t resv_val;
+    uint8_t resv_size; /* 0 = no reservation */
+
+    /* Supervisor SPRs. */
+    uint64_t srr0, srr1, sprg[4], dar, cfar, amr, iamr, uamor, pidr, fscr, dscr, ppr, tar;
+    uint64_t ctrl, vrsave, lpcr;
+    uint32_t dsisr;
+    uint32_t pvr, pir;
+    uint64_t dec_base; /* DEC value at tb_dec_written */
+    uint64_t tb_dec_written;
+    int64_t tb_offset; /* guest TB = host clock ticks + offset */
+
+    /* A fault found inside a memory access, delivered by the executor. */
+    struct {
+        unsigned vector;
+        uint64_t srr1_bits;
+        uint64_t dar;
+        uint32_t dsisr;
+    } fault;
+
+    /* Exit bookkeeping. */
+    struct cpu_exit *exit;
+
+    struct guest_mem *mem;
+    unsigned index;
+
+    /* Decoded-instruction cache, per vCPU (codecache.c). */
+    struct code_cache *cc;
+};
+
+/* exec.c */
+void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit);
+/* The handler address of each op, for the decoder to fill records with. */
+extern const void *const *interp_op_handlers;
+void interp_init_handlers(void);
+
+/* excp.c */
+void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1_bits);
+void ppc_raise_program(struct ppc_cpu *cpu, uint64_t nip, uint64_t cause);
+void ppc_deliver_fault(struct ppc_cpu *cpu, uint64_t nip);
+void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr);
+
+/* cr.c helpers */
+uint32_t ppc_get_cr(const struct ppc_cpu *cpu);
+void ppc_set_cr(struct ppc_cpu *cpu, uint32_t cr);
+uint64_t ppc_get_xer(const struct ppc_cpu *cpu);
+void ppc_set_xer(struct ppc_cpu *cpu, uint64_t xer);
+
+/* spr.c: 0 ok, else program-interrupt cause bits for SRR1. */
+uint64_t ppc_mfspr(struct ppc_cpu *cpu, unsigned spr, uint64_t *val);
+uint64_t ppc_mtspr(struct ppc_cpu *cpu, unsigned spr, uint64_t val);
+uint64_t ppc_read_tb(const struct ppc_cpu *cpu);
+
+/* mem.c */
+void ppc_tlb_flush(struct ppc_cpu *cpu);
+void ppc_tlb_flush_write(struct ppc_cpu *cpu);
+bool ppc_load_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *val);
+bool ppc_store_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t val);
+/* Translates an instruction address; NULL + cpu->fault filled on failure. */
+struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea);
+
+#endif

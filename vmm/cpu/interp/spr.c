@@ -1,0 +1,216 @@
+/*
+ * mfspr/mtspr for a PAPR guest (Book III ch. 5; spec/cpu.md §2.5), the
+ * timebase and the decrementer, and the CR/XER packing used by mfcr,
+ * mtcrf, mfxer and the register accessors.
+ *
+ * Access rules: SPR numbers with bit 0x10 set are privileged (problem
+ * state -> privileged-instruction program interrupt).  Hypervisor SPRs are
+ * not the guest's: a program interrupt, as QEMU's pseries gives.  Numbers
+ * the CPU does not implement are no-ops in supervisor state (Linux writes
+ * SPR 882) except 0, 4, 5, 6, and illegal in problem state.
+ */
+#include <time.h>
+
+#include <petrel/layout.h>
+
+#include "exec.h"
+#include "ppc.h"
+
+#define LPCR_LD (1ull << 17)
+
+static uint64_t host_ticks(void)
+{
+    struct timespec ts;
+    uint64_t ns;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    /* 512 MHz = 64/125 ticks per ns. */
+    return ns / 125 * 64 + (ns % 125) * 64 / 125;
+}
+
+uint64_t ppc_read_tb(const struct ppc_cpu *cpu)
+{
+    return host_ticks() + (uint64_t)cpu->tb_offset;
+}
+
+/* DEC is 56 bits wide with LPCR[LD] (the large decrementer we advertise). */
+static unsigned dec_bits(const struct ppc_cpu *cpu)
+{
+    return (cpu->lpcr & LPCR_LD) ? 56 : 32;
+}
+
+static uint64_t dec_read(const struct ppc_cpu *cpu)
+{
+    unsigned bits = dec_bits(cpu);
+    uint64_t v = cpu->dec_base - (ppc_read_tb(cpu) - cpu->tb_dec_written);
+    /* Sign-extend from the implemented width. */
+    return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
+}
+
+static void dec_write(struct ppc_cpu *cpu, uint64_t v)
+{
+    unsigned bits = dec_bits(cpu);
+    cpu->dec_base = (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
+    cpu->tb_dec_written = ppc_read_tb(cpu);
+}
+
+uint32_t ppc_get_cr(const struct ppc_cpu *cpu)
+{
+    uint32_t cr = 0;
+    for (int i = 0; i < 8; i++)
+        cr |= (uint32_t)(cpu->cr[i] & 0xf) << (28 - 4 * i);
+    return cr;
+}
+
+void ppc_set_cr(struct ppc_cpu *cpu, uint32_t cr)
+{
+    for (int i = 0; i < 8; i++)
+        cpu->cr[i] = (cr >> (28 - 4 * i)) & 0xf;
+}
+
+/* XER: SO 32, OV 33, CA 34, OV32 44, CA32 45 (IBM), byte count 57:63. */
+uint64_t ppc_get_xer(const struct ppc_cpu *cpu)
+{
+    return ((uint64_t)cpu->so << 31) | ((uint64_t)cpu->ov << 30) | ((uint64_t)cpu->ca << 29) |
+           ((uint64_t)cpu->ov32 << 19) | ((uint64_t)cpu->ca32 << 18) | (cpu->xer_bc & 0x7f);
+}
+
+void ppc_set_xer(struct ppc_cpu *cpu, uint64_t xer)
+{
+    cpu->so = (xer >> 31) & 1;
+    cpu->ov = (xer >> 30) & 1;
+    cpu->ca = (xer >> 29) & 1;
+    cpu->ov32 = (xer >> 19) & 1;
+    cpu->ca32 = (xer >> 18) & 1;
+    cpu->xer_bc = xer & 0x7f;
+}
+
+static bool spr_hypervisor_only(unsigned spr)
+{
+    switch (spr) {
+    case SPR_LPCR:
+    case 304: /* HSPRG0 */
+    case 305: /* HSPRG1 */
+    case 306: /* HDSISR */
+    case 307: /* HDAR */
+    case 310: /* HDEC */
+    case 313: /* HRMOR */
+    case 314: /* HSRR0 */
+    case 315: /* HSRR1 */
+    case 319: /* LPIDR */
+    case 464: /* PTCR */
+    case SPR_TBL_WR:
+    case SPR_TBU_WR: return true;
+    default: return false;
+    }
+}
+
+/* Undefined SPR number (Book III 5.4.4). */
+static uint64_t spr_undefined(const struct ppc_cpu *cpu, unsigned spr, bool read)
+{
+    if (spr >= 808 && spr <= 811)
+        return 0; /* architected no-ops */
+    if (cpu->msr & MSR_PR)
+        return (spr & 0x10) ? SRR1_PROG_PRIV : SRR1_PROG_ILLEGAL;
+    if (spr == 0 || (read && spr >= 4 && spr <= 6))
+        return SRR1_PROG_ILLEGAL;
+    return 0;
+}
+
+uint64_t ppc_mfspr(struct ppc_cpu *cpu, unsigned spr, uint64_t *val)
+{
+    if ((spr & 0x10) && (cpu->msr & MSR_PR))
+        return SRR1_PROG_PRIV;
+    if (spr_hypervisor_only(spr))
+        return SRR1_PROG_ILLEGAL;
+    switch (spr) {
+    case SPR_XER: *val = ppc_get_xer(cpu); break;
+    case SPR_LR: *val = cpu->lr; break;
+    case SPR_CTR: *val = cpu->ctr; break;
+    case SPR_DSCR: *val = cpu->dscr; break;
+    case 3: *val = cpu->dscr; break; /* problem-state alias of DSCR */
+    case SPR_DSISR: *val = cpu->dsisr; break;
+    case SPR_DAR: *val = cpu->dar; break;
+    case SPR_DEC: *val = dec_read(cpu); break;
+    case SPR_SRR0: *val = cpu->srr0; break;
+    case SPR_SRR1: *val = cpu->srr1; break;
+    case SPR_CFAR: *val = cpu->cfar; break;
+    case SPR_AMR: *val = cpu->amr; break;
+    case 13: *val = cpu->amr; break; /* problem-state alias of AMR */
+    case SPR_PIDR: *val = cpu->pidr; break;
+    case SPR_IAMR: *val = cpu->iamr; break;
+    case SPR_CTRL_RD:
+    case SPR_CTRL_WR: *val = cpu->ctrl; break;
+    case SPR_FSCR: *val = cpu->fscr; break;
+    case SPR_UAMOR: *val = cpu->uamor; break;
+    case SPR_VRSAVE: *val = cpu->vrsave; break;
+    case SPR_USPRG3: *val = cpu->sprg[3]; break;
+    case SPR_TBL_RD: *val = ppc_read_tb(cpu); break;
+    case SPR_TBU_RD: *val = ppc_read_tb(cpu) >> 32; break;
+    case SPR_SPRG0:
+    case SPR_SPRG1:
+    case SPR_SPRG2:
+    case SPR_SPRG3: *val = cpu->sprg[spr - SPR_SPRG0]; break;
+    case SPR_PVR: *val = cpu->pvr; break;
+    case SPR_PURR:
+    case SPR_SPURR: *val = ppc_read_tb(cpu); break;
+    case SPR_TAR: *val = cpu->tar; break;
+    case SPR_PPR: *val = cpu->ppr; break;
+    case SPR_PIR: *val = cpu->pir; break;
+    default: {
+        uint64_t cause = spr_undefined(cpu, spr, true);
+        if (cause)
+            return cause;
+        /* No-op: RT unchanged.  The handler stores *val, so give RT back. */
+        return ~0ull;
+    }
+    }
+    return 0;
+}
+
+uint64_t ppc_mtspr(struct ppc_cpu *cpu, unsigned spr, uint64_t val)
+{
+    if ((spr & 0x10) && (cpu->msr & MSR_PR))
+        return SRR1_PROG_PRIV;
+    if (spr_hypervisor_only(spr))
+        return SRR1_PROG_ILLEGAL;
+    switch (spr) {
+    case SPR_XER: ppc_set_xer(cpu, val); break;
+    case SPR_LR: cpu->lr = val; break;
+    case SPR_CTR: cpu->ctr = val; break;
+    case SPR_DSCR:
+    case 3: cpu->dscr = val; break;
+    case SPR_DSISR: cpu->dsisr = (uint32_t)val; break;
+    case SPR_DAR: cpu->dar = val; break;
+    case SPR_DEC: dec_write(cpu, val); break;
+    case SPR_SRR0: cpu->srr0 = val; break;
+    case SPR_SRR1: cpu->srr1 = val; break;
+    case SPR_CFAR: cpu->cfar = val; break;
+    case SPR_AMR:
+    case 13: cpu->amr = val; break;
+    case SPR_PIDR: cpu->pidr = val & 0xfffff; break;
+    case SPR_IAMR: cpu->iamr = val; break;
+    case SPR_CTRL_WR: cpu->ctrl = val & 1; break;
+    case SPR_FSCR: cpu->fscr = val; break;
+    case SPR_UAMOR: cpu->uamor = val; break;
+    case SPR_VRSAVE: cpu->vrsave = (uint32_t)val; break;
+    case SPR_SPRG0:
+    case SPR_SPRG1:
+    case SPR_SPRG2:
+    case SPR_SPRG3: cpu->sprg[spr - SPR_SPRG0] = val; break;
+    case SPR_TAR: cpu->tar = val; break;
+    case SPR_PPR: cpu->ppr = val; break;
+    /* Read-only registers: writes are ignored. */
+    case SPR_PVR:
+    case SPR_PIR:
+    case SPR_TBL_RD:
+    case SPR_TBU_RD:
+    case SPR_CTRL_RD:
+    case SPR_USPRG3:
+    case SPR_PURR:
+    case SPR_SPURR: break;
+    default: return spr_undefined(cpu, spr, false);
+    }
+    return 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * Guest physical memory: one RAM block at 0 and a sorted set of MMIO
+ * regions.  Shared by every CPU backend and by device models.
+ *
+ * MMIO values travel as the big-endian reading of the bytes in memory
+ * order: a big-endian guest's stw of 0x12345678 arrives as 0x12345678, a
+ * little-endian guest's as 0x78563412.  A device whose registers are
+ * little-endian swaps on its side.
+ */
+#ifndef PETREL_MEMORY_H
+#define PETREL_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GUEST_PAGE_SHIFT 12
+#define GUEST_PAGE_SIZE  (1ull << GUEST_PAGE_SHIFT)
+
+struct mmio_ops {
+    uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
+    void (*write)(void *opaque, uint64_t offset, unsigned size, uint64_t value);
+};
+
+struct mmio_region {
+    uint64_t base, size;
+    const struct mmio_ops *ops;
+    void *opaque;
+    const char *name;
+};
+
+struct guest_mem {
+    uint8_t *ram;
+    uint64_t ram_size;
+    struct mmio_region *mmio;
+    unsigned n_mmio;
+    /*
+     * Self-modifying code tracking, per RAM page: page_code says some vCPU
+     * holds decoded instructions for the page; page_gen is bumped by every
+     * write to such a page, and decoded pages re-validate against it at
+     * context-synchronising points (Power ISA Book II 1.8, instruction
+     * storage).
+     */
+    uint8_t *page_code;
+    uint32_t *page_gen;
+};
+
+int guest_mem_init(struct guest_mem *mem, uint64_t ram_size);
+void guest_mem_destroy(struct guest_mem *mem);
+/* Adds an MMIO region; fails (-1) on overlap with RAM or another region. */
+int guest_mem_add_mmio(struct guest_mem *mem, const struct mmio_region *r);
+const struct mmio_region *guest_mem_find_mmio(const struct guest_mem *mem, uint64_t pa);
+
+static inline bool guest_ram_contains(const struct guest_mem *mem, uint64_t pa, uint64_t len)
+{
+    return pa < mem->ram_size && len <= mem->ram_size - pa;
+}
+
+/* Host writes into guest RAM (loading images, DMA) go through this so that
+ * decoded code in the range is dropped. */
+void guest_ram_write(struct guest_mem *mem, uint64_t pa, const void *src, uint64_t len);
+void guest_ram_note_write(struct guest_mem *mem, uint64_t pa, uint64_t len);
+
+#endif
