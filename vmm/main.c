@@ -1,4 +1,48 @@
-int main(void)
+/*
+ * petrel: parse the command line, build the machine, run it.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "machine.h"
+
+static struct machine *running;
+
+static void on_signal(int signo)
 {
-    return 0;
+    if (running)
+        machine_signal(running, signo);
+}
+
+int main(int argc, char **argv)
+{
+    struct machine_config cfg;
+    struct sigaction sa;
+    char err[512];
+    int status;
+
+    switch (cli_parse(argc, argv, &cfg, err, sizeof(err))) {
+    case CLI_EXIT_OK: return 0;
+    case CLI_ERROR: fprintf(stderr, "%s\n", err); return 1;
+    case CLI_RUN: break;
+    }
+    if (machine_create(&running, &cfg, STDIN_FILENO, STDOUT_FILENO, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        machine_destroy(running);
+        return 1;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    status = machine_run(running);
+    machine_destroy(running);
+    return status;
 }

@@ -20,7 +20,11 @@
  */
 #define PETREL_H_POWER_OFF (PETREL_H_BASE + 0x00)
 
-/* One past the last service number; the host table is sized by it. */
-#define PETREL_H_END (PETREL_H_BASE + 0x04)
+/*
+ * Reboot the machine: the host runs its reset sequence (DESIGN.md "Reset
+ * is firmware re-entry") and the firmware starts again.  With -no-reboot
+ * the petrel process exits with status 0 instead.  Does not return.
+ */
+#define PETREL_H_REBOOT (PETREL_H_BASE + 0x04)
 
 #endif

@@ -1,0 +1,64 @@
+/*
+ * The hcall table and its dispatcher.  PAPR opcodes are multiples of 4 in
+ * 0x4..0x4fc, platform-private ones in 0xf000..0xfffc (spec/hcalls.md §1);
+ * both ranges are indexed directly, everything else is H_FUNCTION.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <petrel/papr.h>
+#include <petrel/service.h>
+
+#include "hcall.h"
+
+static const struct hcall_def hcall_table[] = {
+    {H_GET_TERM_CHAR, "H_GET_TERM_CHAR", h_get_term_char, NULL},
+    {H_PUT_TERM_CHAR, "H_PUT_TERM_CHAR", h_put_term_char, NULL},
+    {PETREL_H_POWER_OFF, "PETREL_H_POWER_OFF", h_petrel_power_off, NULL},
+    {PETREL_H_REBOOT, "PETREL_H_REBOOT", h_petrel_reboot, NULL},
+};
+
+#define N_PAPR     (H_PAPR_MAX / 4)
+#define N_PLATFORM ((H_PLATFORM_LAST - H_PLATFORM_FIRST) / 4 + 1)
+
+static const struct hcall_def *papr_index[N_PAPR];
+static const struct hcall_def *platform_index[N_PLATFORM];
+
+static void build_index(void)
+{
+    for (size_t i = 0; i < sizeof(hcall_table) / sizeof(hcall_table[0]); i++) {
+        uint32_t op = hcall_table[i].opcode;
+        if (op < H_PAPR_MAX)
+            papr_index[op / 4] = &hcall_table[i];
+        else
+            platform_index[(op - H_PLATFORM_FIRST) / 4] = &hcall_table[i];
+    }
+}
+
+const struct hcall_def *hcall_lookup(uint64_t opcode)
+{
+    static int built;
+
+    if (!__atomic_load_n(&built, __ATOMIC_ACQUIRE)) {
+        build_index(); /* idempotent: racing builders write the same values */
+        __atomic_store_n(&built, 1, __ATOMIC_RELEASE);
+    }
+    if (opcode & 3)
+        return NULL;
+    if (opcode < H_PAPR_MAX)
+        return papr_index[opcode / 4];
+    if (opcode >= H_PLATFORM_FIRST && opcode <= H_PLATFORM_LAST)
+        return platform_index[(opcode - H_PLATFORM_FIRST) / 4];
+    return NULL;
+}
+
+int64_t hcall_dispatch(struct hcall_env *env, uint64_t opcode, const uint64_t args[9],
+                       uint64_t out[9])
+{
+    const struct hcall_def *def = hcall_lookup(opcode);
+
+    memset(out, 0, 9 * sizeof(out[0]));
+    if (!def)
+        return H_FUNCTION;
+    return def->fn(env, args, out);
+}

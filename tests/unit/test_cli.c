@@ -1,0 +1,147 @@
+/*
+ * Command-line parsing: accepted spellings and values, and the error line
+ * for each kind of bad input.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <petrel/layout.h>
+
+#include "check.h"
+#include "vmm/cli.h"
+
+static char err[512];
+static struct machine_config cfg;
+
+static enum cli_action parse(const char *first, ...)
+{
+    char *argv[32] = {"petrel"};
+    int argc = 1;
+    va_list ap;
+    const char *a;
+
+    va_start(ap, first);
+    for (a = first; a; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    /* cli_parse edits option strings in place: give it copies. */
+    for (int i = 1; i < argc; i++)
+        argv[i] = strdup(argv[i]);
+    return cli_parse(argc, argv, &cfg, err, sizeof(err));
+}
+
+#define CHECK_ERR(substr, ...)                                                                     \
+    do {                                                                                           \
+        CHECK_EQ(parse(__VA_ARGS__, NULL), CLI_ERROR);                                             \
+        CHECK(strstr(err, substr) != NULL);                                                        \
+        CHECK(strncmp(err, "petrel: ", 8) == 0);                                                   \
+        CHECK(strchr(err, '\n') == NULL);                                                          \
+    } while (0)
+
+static void test_defaults(void)
+{
+    CHECK_EQ(parse(NULL), CLI_RUN);
+    CHECK_EQ(cfg.ram_size, 512ull << 20);
+    CHECK_EQ(cfg.cpus, 1);
+    CHECK_EQ(cfg.pvr, PVR_POWER9);
+    CHECK_EQ(cfg.ic_mode, IC_MODE_DUAL);
+    CHECK(!cfg.no_reboot && !cfg.start_stopped);
+}
+
+static void test_good(void)
+{
+    CHECK_EQ(parse("-M",
+                   "pseries,ic-mode=xics,max-cpu-compat=power8,cap-cfpc=broken,"
+                   "cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off,accel=tcg",
+                   "-m", "1G", "-smp", "4", "-cpu", "POWER8", "-nographic", "-display", "none",
+                   "-no-reboot", "-S", NULL),
+             CLI_RUN);
+    CHECK_EQ(cfg.ic_mode, IC_MODE_XICS);
+    CHECK_EQ(cfg.max_compat_pvr, PVR_POWER8);
+    CHECK_EQ(cfg.cap_cfpc, CAP_BROKEN);
+    CHECK_EQ(cfg.ram_size, 1ull << 30);
+    CHECK_EQ(cfg.cpus, 4);
+    CHECK_EQ(cfg.max_cpus, 4);
+    CHECK_EQ(cfg.pvr, PVR_POWER8);
+    CHECK(cfg.no_reboot && cfg.start_stopped && cfg.nographic);
+
+    CHECK_EQ(parse("--machine", "pseries-7.2", "--m", "size=768M", NULL), CLI_RUN);
+    CHECK_EQ(cfg.ram_size, 768ull << 20);
+    CHECK_EQ(parse("-m", "2048", NULL), CLI_RUN);
+    CHECK_EQ(cfg.ram_size, 2048ull << 20);
+    CHECK_EQ(parse("-m", "1GiB", NULL), CLI_RUN);
+    CHECK_EQ(cfg.ram_size, 1ull << 30);
+    CHECK_EQ(parse("-smp", "cpus=2,maxcpus=4,sockets=1,cores=4,threads=1", NULL), CLI_RUN);
+    CHECK_EQ(cfg.cpus, 2);
+    CHECK_EQ(cfg.max_cpus, 4);
+    CHECK_EQ(parse("-smp", "2,threads=2", NULL), CLI_RUN);
+    CHECK_EQ(cfg.cores, 1);
+    CHECK_EQ(cfg.threads, 2);
+    CHECK_EQ(parse("-kernel", "/bin/sh", "-initrd", "/bin/sh", "-append", "console=hvc0", NULL),
+             CLI_RUN);
+    CHECK_STREQ(cfg.append, "console=hvc0");
+}
+
+static void test_bad(void)
+{
+    CHECK_ERR("unknown option '-frobnicate'", "-frobnicate");
+    CHECK_ERR("unexpected argument", "disk.img");
+    CHECK_ERR("-m: missing value", "-m");
+    CHECK_ERR("-m: invalid size 'abc'", "-m", "abc");
+    CHECK_ERR("-m: invalid size '12X'", "-m", "12X");
+    CHECK_ERR("-m: invalid size '-5'", "-m", "-5");
+    CHECK_ERR("multiple of 256 MiB", "-m", "100M");
+    CHECK_ERR("multiple of 256 MiB", "-m", "0");
+    CHECK_ERR("-m: invalid size", "-m", "99999999999999999999");
+    CHECK_ERR("-m: invalid size", "-m", "17179869184T");
+    CHECK_ERR("4 TiB", "-m", "8T");
+    CHECK_ERR("-m: unsupported option 'slots'", "-m", "1G,slots=2");
+    CHECK_ERR("-smp: invalid CPU count '0'", "-smp", "0");
+    CHECK_ERR("-smp: invalid CPU count '1000'", "-smp", "1000");
+    CHECK_ERR("-smp: invalid CPU count 'two'", "-smp", "two");
+    CHECK_ERR("threads must be", "-smp", "2,threads=3");
+    CHECK_ERR("exceeds maxcpus", "-smp", "4,maxcpus=2");
+    CHECK_ERR("-smp: unknown option 'dies'", "-smp", "2,dies=2");
+    CHECK_ERR("-cpu: unknown CPU model 'power7'", "-cpu", "power7");
+    CHECK_ERR("unsupported machine type 'virt'", "-M", "virt");
+    CHECK_ERR("ic-mode must be", "-M", "pseries,ic-mode=apic");
+    CHECK_ERR("unknown option 'foo'", "-machine", "pseries,foo=1");
+    CHECK_ERR("needs a value", "-machine", "pseries,ic-mode");
+    CHECK_ERR("accelerator 'kvm'", "-M", "pseries,accel=kvm");
+    CHECK_ERR("cap-cfpc must be", "-M", "pseries,cap-cfpc=maybe");
+    CHECK_ERR("max-cpu-compat", "-M", "pseries,max-cpu-compat=power10");
+    CHECK_ERR("newer than -cpu power8", "-M", "pseries,max-cpu-compat=power9", "-cpu", "power8");
+    CHECK_ERR("-display: only 'none'", "-display", "gtk");
+    CHECK_ERR("-initrd only allowed with -kernel", "-initrd", "/bin/sh");
+    CHECK_ERR("-append only allowed with -kernel", "-append", "quiet");
+    CHECK_ERR("-kernel: cannot open '/nonexistent/vmlinux'", "-kernel", "/nonexistent/vmlinux");
+    CHECK_ERR("not a regular file", "-kernel", "/tmp");
+    CHECK_ERR("-bios: cannot open", "-bios", "/nonexistent.bin");
+}
+
+static void test_files(void)
+{
+    char empty[] = "/tmp/petrel-cli-emptyXXXXXX", big[] = "/tmp/petrel-cli-bigXXXXXX";
+    int fd = mkstemp(empty), fd2 = mkstemp(big);
+
+    CHECK(fd >= 0 && fd2 >= 0);
+    CHECK(ftruncate(fd2, FW_MAX_IMAGE + 1) == 0);
+    CHECK_ERR("is empty", "-bios", empty);
+    CHECK_ERR("more than the", "-bios", big);
+    CHECK_ERR("-initrd: '", "-kernel", "/bin/sh", "-initrd", empty);
+    close(fd);
+    close(fd2);
+    unlink(empty);
+    unlink(big);
+}
+
+int main(void)
+{
+    test_defaults();
+    test_good();
+    test_bad();
+    test_files();
+    return check_summary("cli");
+}

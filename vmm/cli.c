@@ -1,0 +1,472 @@
+/*
+ * Command-line parsing.  QEMU accepts "-opt" and "--opt" alike and takes
+ * the value from the next argument; so does petrel.  Every error is one
+ * line naming the option and the bad value.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <petrel/layout.h>
+
+#include "cli.h"
+
+#define RAM_DEFAULT (512ull << 20)
+#define RAM_ALIGN   (256ull << 20) /* PAPR memory blocks (LMBs) are 256 MiB */
+#define RAM_MAX     (4ull << 40)
+#define MAX_CPUS    256
+
+struct cpu_model {
+    const char *name;
+    uint32_t pvr;
+};
+
+/* The names QEMU 7.2 gives these models, lower case; matched case-insensitively. */
+static const struct cpu_model cpu_models[] = {
+    {"power9", PVR_POWER9},       {"power9_v2.0", PVR_POWER9}, {"power9_v2.2", PVR_POWER9},
+    {"power8", PVR_POWER8},       {"power8_v2.0", PVR_POWER8}, {"power8e", PVR_POWER8},
+    {"power8e_v2.1", PVR_POWER8},
+};
+
+static enum cli_action fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(err, errlen, "petrel: ");
+
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return CLI_ERROR;
+}
+
+bool cli_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    unsigned shift = 20;
+
+    if (!s || !isdigit((unsigned char)s[0]))
+        return false;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno)
+        return false;
+    if (*end) {
+        switch (toupper((unsigned char)*end)) {
+        case 'B': shift = 0; break;
+        case 'K': shift = 10; break;
+        case 'M': shift = 20; break;
+        case 'G': shift = 30; break;
+        case 'T': shift = 40; break;
+        default: return false;
+        }
+        end++;
+        if (*end == 'i' || *end == 'I') /* "MiB"-style spellings */
+            end++;
+        if (*end == 'B' || *end == 'b')
+            end++;
+        if (*end)
+            return false;
+    }
+    if (v > (~0ull >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+static bool parse_uint(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    unsigned long v;
+
+    if (!s || !isdigit((unsigned char)s[0]))
+        return false;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || *end || v > max)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+static enum cli_action check_file(const char *opt, const char *path, uint64_t max, char *err,
+                                  size_t errlen)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return fail(err, errlen, "%s: cannot open '%s': %s", opt, path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fail(err, errlen, "%s: '%s' is not a regular file", opt, path);
+    if (access(path, R_OK) != 0)
+        return fail(err, errlen, "%s: cannot read '%s': %s", opt, path, strerror(errno));
+    if (st.st_size == 0)
+        return fail(err, errlen, "%s: '%s' is empty", opt, path);
+    if (max && (uint64_t)st.st_size > max)
+        return fail(err, errlen, "%s: '%s' is %lld bytes, more than the %llu allowed", opt, path,
+                    (long long)st.st_size, (unsigned long long)max);
+    return CLI_RUN;
+}
+
+/*
+ * Splits "a=b,c=d" style option strings in place.  QEMU escapes a comma
+ * in a value by doubling it; petrel's values never need one, so a doubled
+ * comma is simply refused as an empty key.
+ */
+static char *next_opt(char **cursor)
+{
+    char *s = *cursor, *comma;
+
+    if (!s)
+        return NULL;
+    comma = strchr(s, ',');
+    if (comma) {
+        *comma = 0;
+        *cursor = comma + 1;
+    } else {
+        *cursor = NULL;
+    }
+    return s;
+}
+
+static bool parse_onoff(const char *v, bool *out)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
+        *out = true;
+        return true;
+    }
+    if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no")) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+static bool parse_cap_level(const char *v, enum cap_level *out)
+{
+    if (!strcmp(v, "broken"))
+        *out = CAP_BROKEN;
+    else if (!strcmp(v, "workaround"))
+        *out = CAP_WORKAROUND;
+    else if (!strcmp(v, "fixed") || !strcmp(v, "fixed-ibs") || !strcmp(v, "fixed-ccd") ||
+             !strcmp(v, "fixed-na"))
+        *out = CAP_FIXED;
+    else
+        return false;
+    return true;
+}
+
+static const struct cpu_model *find_cpu(const char *name)
+{
+    for (size_t i = 0; i < sizeof(cpu_models) / sizeof(cpu_models[0]); i++)
+        if (!strcasecmp(cpu_models[i].name, name))
+            return &cpu_models[i];
+    return NULL;
+}
+
+static enum cli_action parse_machine(char *arg, struct machine_config *cfg, char *err,
+                                     size_t errlen)
+{
+    char *cursor = arg, *item;
+    bool first = true;
+
+    while ((item = next_opt(&cursor))) {
+        char *eq = strchr(item, '=');
+        const char *key = item, *val;
+
+        if (first && !eq) {
+            first = false;
+            /* The machine type: pseries, or a versioned pseries-X.Y. */
+            if (!strcmp(item, "help") || !strcmp(item, "?")) {
+                printf("Supported machines are:\npseries              pSeries Logical Partition "
+                       "(PAPR compliant) (default)\n");
+                return CLI_EXIT_OK;
+            }
+            if (strcmp(item, "pseries") && strncmp(item, "pseries-", 8))
+                return fail(err, errlen, "-machine: unsupported machine type '%s' (only pseries)",
+                            item);
+            continue;
+        }
+        first = false;
+        if (!eq)
+            return fail(err, errlen, "-machine: option '%s' needs a value", item);
+        *eq = 0;
+        val = eq + 1;
+        if (!strcmp(key, "type")) {
+            if (strcmp(val, "pseries") && strncmp(val, "pseries-", 8))
+                return fail(err, errlen, "-machine: unsupported machine type '%s' (only pseries)",
+                            val);
+        } else if (!strcmp(key, "ic-mode")) {
+            if (!strcmp(val, "xics"))
+                cfg->ic_mode = IC_MODE_XICS;
+            else if (!strcmp(val, "xive"))
+                cfg->ic_mode = IC_MODE_XIVE;
+            else if (!strcmp(val, "dual"))
+                cfg->ic_mode = IC_MODE_DUAL;
+            else
+                return fail(err, errlen, "-machine: ic-mode must be xics, xive or dual, not '%s'",
+                            val);
+        } else if (!strcmp(key, "max-cpu-compat")) {
+            const struct cpu_model *m = find_cpu(val);
+            if (!m)
+                return fail(err, errlen, "-machine: unknown max-cpu-compat '%s' (power8, power9)",
+                            val);
+            cfg->max_compat_pvr = m->pvr;
+        } else if (!strcmp(key, "accel")) {
+            if (strcmp(val, "tcg"))
+                return fail(err, errlen,
+                            "-machine: accelerator '%s' is not available here (only tcg: "
+                            "petrel's interpreter)",
+                            val);
+        } else if (!strcmp(key, "cap-cfpc") || !strcmp(key, "cap-sbbc") ||
+                   !strcmp(key, "cap-ibs")) {
+            enum cap_level *lv = !strcmp(key, "cap-cfpc")   ? &cfg->cap_cfpc
+                                 : !strcmp(key, "cap-sbbc") ? &cfg->cap_sbbc
+                                                            : &cfg->cap_ibs;
+            if (!parse_cap_level(val, lv))
+                return fail(err, errlen,
+                            "-machine: %s must be broken, workaround or fixed, not '%s'", key, val);
+        } else if (!strcmp(key, "cap-ccf-assist")) {
+            if (!parse_onoff(val, &cfg->cap_ccf_assist))
+                return fail(err, errlen, "-machine: %s must be on or off, not '%s'", key, val);
+        } else {
+            return fail(err, errlen, "-machine: unknown option '%s'", key);
+        }
+    }
+    return CLI_RUN;
+}
+
+static enum cli_action parse_smp(char *arg, struct machine_config *cfg, char *err, size_t errlen)
+{
+    char *cursor = arg, *item;
+    unsigned cpus = 0, maxcpus = 0, sockets = 0, cores = 0, threads = 0;
+    bool first = true;
+
+    while ((item = next_opt(&cursor))) {
+        char *eq = strchr(item, '=');
+        unsigned *dst;
+        const char *key, *val;
+
+        if (first && !eq) {
+            first = false;
+            if (!parse_uint(item, MAX_CPUS, &cpus) || cpus == 0)
+                return fail(err, errlen, "-smp: invalid CPU count '%s' (1..%d)", item, MAX_CPUS);
+            continue;
+        }
+        first = false;
+        if (!eq)
+            return fail(err, errlen, "-smp: option '%s' needs a value", item);
+        *eq = 0;
+        key = item;
+        val = eq + 1;
+        if (!strcmp(key, "cpus"))
+            dst = &cpus;
+        else if (!strcmp(key, "maxcpus"))
+            dst = &maxcpus;
+        else if (!strcmp(key, "sockets"))
+            dst = &sockets;
+        else if (!strcmp(key, "cores"))
+            dst = &cores;
+        else if (!strcmp(key, "threads"))
+            dst = &threads;
+        else
+            return fail(err, errlen, "-smp: unknown option '%s'", key);
+        if (!parse_uint(val, MAX_CPUS, dst) || *dst == 0)
+            return fail(err, errlen, "-smp: invalid %s '%s' (1..%d)", key, val, MAX_CPUS);
+    }
+    if (!threads)
+        threads = 1;
+    if (threads != 1 && threads != 2 && threads != 4 && threads != 8)
+        return fail(err, errlen, "-smp: threads must be 1, 2, 4 or 8, not %u", threads);
+    if (!sockets)
+        sockets = 1;
+    if (!cores)
+        cores = maxcpus ? (maxcpus + sockets * threads - 1) / (sockets * threads)
+                        : (cpus ? (cpus + sockets * threads - 1) / (sockets * threads) : 1);
+    if (!maxcpus)
+        maxcpus = sockets * cores * threads;
+    if (!cpus)
+        cpus = maxcpus;
+    if (sockets * cores * threads != maxcpus)
+        return fail(err, errlen, "-smp: sockets (%u) * cores (%u) * threads (%u) != maxcpus (%u)",
+                    sockets, cores, threads, maxcpus);
+    if (cpus > maxcpus)
+        return fail(err, errlen, "-smp: cpus (%u) exceeds maxcpus (%u)", cpus, maxcpus);
+    if (maxcpus > MAX_CPUS)
+        return fail(err, errlen, "-smp: at most %d CPUs", MAX_CPUS);
+    cfg->cpus = cpus;
+    cfg->max_cpus = maxcpus;
+    cfg->sockets = sockets;
+    cfg->cores = cores;
+    cfg->threads = threads;
+    return CLI_RUN;
+}
+
+static enum cli_action parse_memory(char *arg, struct machine_config *cfg, char *err, size_t errlen)
+{
+    char *cursor = arg, *item;
+    const char *size = NULL;
+    bool first = true;
+    uint64_t bytes;
+
+    while ((item = next_opt(&cursor))) {
+        char *eq = strchr(item, '=');
+        if (first && !eq) {
+            size = item;
+        } else if (eq && !strncmp(item, "size=", 5)) {
+            size = eq + 1;
+        } else {
+            if (eq)
+                *eq = 0;
+            return fail(err, errlen, "-m: unsupported option '%s' (only a size)", item);
+        }
+        first = false;
+    }
+    if (!size || !cli_parse_size(size, &bytes))
+        return fail(err, errlen, "-m: invalid size '%s'", size ? size : "");
+    if (bytes == 0 || bytes % RAM_ALIGN)
+        return fail(err, errlen, "-m: %s is not a non-zero multiple of 256 MiB", size);
+    if (bytes > RAM_MAX)
+        return fail(err, errlen, "-m: %s is more than the 4 TiB petrel supports", size);
+    cfg->ram_size = bytes;
+    return CLI_RUN;
+}
+
+static void print_help(void)
+{
+    printf("usage: petrel [options]\n"
+           "\n"
+           "petrel runs IBM POWER pseries (PAPR) guests with its own firmware.\n"
+           "Options (a subset of qemu-system-ppc64's, same spelling):\n"
+           "  -M, -machine pseries[,opt=val...]\n"
+           "                 ic-mode=dual|xics|xive  max-cpu-compat=power8|power9\n"
+           "                 accel=tcg  cap-cfpc|cap-sbbc|cap-ibs=broken|workaround|fixed\n"
+           "                 cap-ccf-assist=on|off\n"
+           "  -m SIZE        guest RAM (default 512M; multiple of 256M; suffix K M G T)\n"
+           "  -smp N[,cpus=N,maxcpus=M,sockets=S,cores=C,threads=T]\n"
+           "  -cpu MODEL     power9 (default) or power8\n"
+           "  -kernel FILE   kernel for the firmware to boot\n"
+           "  -initrd FILE   initial ram disk (needs -kernel)\n"
+           "  -append ARGS   kernel command line (needs -kernel)\n"
+           "  -bios FILE     run FILE instead of the built-in firmware\n"
+           "  -nographic     console on stdio (always the case: petrel has no display)\n"
+           "  -display none  accepted for compatibility\n"
+           "  -no-reboot     exit instead of rebooting when the guest reboots\n"
+           "  -S             do not start the CPUs (Ctrl-A c starts them)\n"
+           "  -h, --help     this text\n"
+           "  -version       version\n"
+           "\n"
+           "Console keys: Ctrl-A x quits, Ctrl-A c starts stopped CPUs, Ctrl-A h helps,\n"
+           "Ctrl-A Ctrl-A sends Ctrl-A.\n");
+}
+
+enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, char *err,
+                          size_t errlen)
+{
+    const struct cpu_model *model;
+    enum cli_action a;
+
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->ram_size = RAM_DEFAULT;
+    cfg->cpus = cfg->max_cpus = cfg->sockets = cfg->cores = cfg->threads = 1;
+    cfg->pvr = PVR_POWER9;
+    cfg->cpu_name = "power9";
+    cfg->ic_mode = IC_MODE_DUAL;
+    cfg->cap_cfpc = cfg->cap_sbbc = cfg->cap_ibs = CAP_WORKAROUND;
+    err[0] = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        const char *name = opt;
+        char *val = NULL;
+
+        if (opt[0] != '-' || opt[1] == 0)
+            return fail(err, errlen, "unexpected argument '%s' (options start with -)", opt);
+        name = opt + (opt[1] == '-' ? 2 : 1);
+
+#define TAKES_VALUE()                                                                              \
+    do {                                                                                           \
+        if (i + 1 >= argc)                                                                         \
+            return fail(err, errlen, "%s: missing value", opt);                                    \
+        val = argv[++i];                                                                           \
+    } while (0)
+
+        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+            print_help();
+            return CLI_EXIT_OK;
+        } else if (!strcmp(name, "version")) {
+            printf("petrel version %s\n", PETREL_VERSION);
+            return CLI_EXIT_OK;
+        } else if (!strcmp(name, "M") || !strcmp(name, "machine")) {
+            TAKES_VALUE();
+            if ((a = parse_machine(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "m")) {
+            TAKES_VALUE();
+            if ((a = parse_memory(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "smp")) {
+            TAKES_VALUE();
+            if ((a = parse_smp(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "cpu")) {
+            TAKES_VALUE();
+            if (!strcmp(val, "help") || !strcmp(val, "?")) {
+                for (size_t k = 0; k < sizeof(cpu_models) / sizeof(cpu_models[0]); k++)
+                    printf("PowerPC %-16s PVR %08x\n", cpu_models[k].name, cpu_models[k].pvr);
+                return CLI_EXIT_OK;
+            }
+            model = find_cpu(val);
+            if (!model)
+                return fail(err, errlen, "-cpu: unknown CPU model '%s' (power9, power8)", val);
+            cfg->pvr = model->pvr;
+            cfg->cpu_name = model->name;
+        } else if (!strcmp(name, "kernel")) {
+            TAKES_VALUE();
+            cfg->kernel = val;
+        } else if (!strcmp(name, "initrd")) {
+            TAKES_VALUE();
+            cfg->initrd = val;
+        } else if (!strcmp(name, "append")) {
+            TAKES_VALUE();
+            cfg->append = val;
+        } else if (!strcmp(name, "bios")) {
+            TAKES_VALUE();
+            cfg->bios = val;
+        } else if (!strcmp(name, "nographic")) {
+            cfg->nographic = true;
+        } else if (!strcmp(name, "display")) {
+            TAKES_VALUE();
+            if (strcmp(val, "none"))
+                return fail(err, errlen, "-display: only 'none' is supported, not '%s'", val);
+        } else if (!strcmp(name, "no-reboot")) {
+            cfg->no_reboot = true;
+        } else if (!strcmp(name, "S")) {
+            cfg->start_stopped = true;
+        } else {
+            return fail(err, errlen, "unknown option '%s' (see petrel --help)", opt);
+        }
+#undef TAKES_VALUE
+    }
+
+    if (cfg->initrd && !cfg->kernel)
+        return fail(err, errlen, "-initrd only allowed with -kernel option");
+    if (cfg->append && !cfg->kernel)
+        return fail(err, errlen, "-append only allowed with -kernel option");
+    if (cfg->max_compat_pvr == PVR_POWER9 && cfg->pvr == PVR_POWER8)
+        return fail(err, errlen, "-machine: max-cpu-compat=power9 is newer than -cpu power8");
+    if (cfg->kernel && (a = check_file("-kernel", cfg->kernel, 0, err, errlen)) != CLI_RUN)
+        return a;
+    if (cfg->initrd && (a = check_file("-initrd", cfg->initrd, 0, err, errlen)) != CLI_RUN)
+        return a;
+    if (cfg->bios && (a = check_file("-bios", cfg->bios, FW_MAX_IMAGE, err, errlen)) != CLI_RUN)
+        return a;
+    return CLI_RUN;
+}

@@ -1,0 +1,44 @@
+/*
+ * The command line: a subset of qemu-system-ppc64's, parsed into a
+ * machine configuration.  Scripts written for QEMU's pseries machine work
+ * by swapping the binary, as far as the options petrel knows go; anything
+ * else is refused with one clear line.
+ */
+#ifndef PETREL_CLI_H
+#define PETREL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ic_mode { IC_MODE_DUAL, IC_MODE_XICS, IC_MODE_XIVE };
+
+/* Spectre-class mitigation capabilities (QEMU's cap-cfpc/sbbc/ibs). */
+enum cap_level { CAP_BROKEN, CAP_WORKAROUND, CAP_FIXED };
+
+struct machine_config {
+    uint64_t ram_size;
+    unsigned cpus, max_cpus, sockets, cores, threads;
+    uint32_t pvr;
+    const char *cpu_name;
+    uint32_t max_compat_pvr; /* 0: no limit */
+    enum ic_mode ic_mode;
+    enum cap_level cap_cfpc, cap_sbbc, cap_ibs;
+    bool cap_ccf_assist;
+    const char *kernel, *initrd, *append, *bios;
+    bool nographic, no_reboot, start_stopped;
+};
+
+enum cli_action {
+    CLI_RUN,     /* cfg is filled: build and run the machine */
+    CLI_EXIT_OK, /* help/version/list printed: exit 0 */
+    CLI_ERROR,   /* err holds one line: print it, exit 1 */
+};
+
+enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, char *err,
+                          size_t errlen);
+
+/* Parses a QEMU-style size ("512", "512M", "2G"; bare numbers are MiB). */
+bool cli_parse_size(const char *s, uint64_t *out);
+
+#endif

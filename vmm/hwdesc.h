@@ -1,0 +1,28 @@
+/*
+ * Builds the hardware description (include/petrel/hwdesc.h) the firmware
+ * reads at r3: raw facts about this machine, nothing the OS sees.
+ */
+#ifndef PETREL_VMM_HWDESC_H
+#define PETREL_VMM_HWDESC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hwdesc_facts {
+    uint64_t ram_size;
+    unsigned cpus, max_cpus, threads;
+    uint32_t pvr;
+    uint32_t max_compat_pvr;
+    const char *ic_mode;
+    uint32_t vterm;
+    uint64_t fw_base, fw_size;
+    uint64_t kernel_base, kernel_size;
+    uint64_t initrd_base, initrd_size;
+    const char *bootargs;
+};
+
+/* Writes the flattened tree into buf; returns its size, or -1 if it does
+ * not fit. */
+int hwdesc_build(void *buf, size_t size, const struct hwdesc_facts *f);
+
+#endif

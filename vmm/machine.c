@@ -1,0 +1,504 @@
+/*
+ * Machine assembly, the vCPU threads and the main loop.
+ *
+ * Power-on and every reset follow DESIGN.md "Reset is firmware re-entry":
+ * stop every vCPU at an instruction boundary (a vCPU parks only between
+ * exits, so no hcall result can land after the reset began), reset the
+ * vCPUs, copy the pristine firmware and boot images back, rewrite the
+ * hardware description, and start vCPU 0 at the firmware entry with
+ * r3 = the hardware description.  Devices and interrupt controllers join
+ * this sequence as they arrive.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <petrel/layout.h>
+#include <petrel/papr.h>
+
+#include "../hcall/hcall.h"
+#include "console.h"
+#include "cpu/cpu.h"
+#include "hwdesc.h"
+#include "machine.h"
+#include "memory.h"
+
+extern const uint8_t petrel_firmware[], petrel_firmware_end[];
+
+struct image {
+    uint8_t *data;
+    uint64_t size;
+    uint64_t base; /* guest physical address */
+};
+
+struct vcpu {
+    struct machine *m;
+    struct cpu *cpu;
+    unsigned index;
+    pthread_t thread;
+    bool thread_started;
+    bool runnable; /* started by the platform (vCPU 0 at boot) */
+    bool busy;     /* inside run() or serving an exit */
+};
+
+struct machine {
+    struct machine_config cfg;
+    struct guest_mem mem;
+    const struct cpu_backend *be;
+    struct console *con;
+    struct vcpu *vcpus;
+    unsigned n_vcpus;
+
+    struct image fw, kernel, initrd;
+    uint64_t hwdesc_size;
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool stopping; /* vCPUs must park (reset in progress) */
+    bool held;     /* -S: not started yet */
+    bool quit;
+    bool reset_pending;
+    int exit_status;
+    int wake[2]; /* self-pipe: wakes the main loop */
+    volatile sig_atomic_t signal_seen;
+};
+
+static void wake_main(struct machine *m)
+{
+    char c = 1;
+    /* A full pipe already means "wake up". */
+    if (write(m->wake[1], &c, 1) < 0) {
+    }
+}
+
+void machine_signal(struct machine *m, int signo)
+{
+    m->signal_seen = signo;
+    wake_main(m);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(err, errlen, "petrel: ");
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int read_file(const char *path, struct image *img, const char *opt, char *err, size_t errlen)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    uint64_t done = 0;
+
+    if (fd < 0)
+        return fail(err, errlen, "%s: cannot open '%s': %s", opt, path, strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        close(fd);
+        return fail(err, errlen, "%s: '%s' is not a non-empty regular file", opt, path);
+    }
+    img->size = (uint64_t)st.st_size;
+    img->data = malloc(img->size);
+    if (!img->data) {
+        close(fd);
+        return fail(err, errlen, "%s: '%s' is too large to load", opt, path);
+    }
+    while (done < img->size) {
+        ssize_t n = read(fd, img->data + done, img->size - done);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            close(fd);
+            return fail(err, errlen, "%s: cannot read '%s': %s", opt, path,
+                        n < 0 ? strerror(errno) : "file shrank");
+        }
+        done += (uint64_t)n;
+    }
+    close(fd);
+    return 0;
+}
+
+static const char *ic_mode_name(enum ic_mode mode)
+{
+    switch (mode) {
+    case IC_MODE_XICS: return "xics";
+    case IC_MODE_XIVE: return "xive";
+    default: return "dual";
+    }
+}
+
+/* Copies the pristine images and a fresh hardware description into RAM. */
+static int load_images(struct machine *m)
+{
+    struct hwdesc_facts f = {
+        .ram_size = m->cfg.ram_size,
+        .cpus = m->cfg.cpus,
+        .max_cpus = m->cfg.max_cpus,
+        .threads = m->cfg.threads,
+        .pvr = m->cfg.pvr,
+        .max_compat_pvr = m->cfg.max_compat_pvr,
+        .ic_mode = ic_mode_name(m->cfg.ic_mode),
+        .vterm = PAPR_VTERM_UNIT,
+        .fw_base = m->fw.base,
+        .fw_size = m->fw.size,
+        .kernel_base = m->kernel.base,
+        .kernel_size = m->kernel.size,
+        .initrd_base = m->initrd.base,
+        .initrd_size = m->initrd.size,
+        .bootargs = m->cfg.append,
+    };
+    uint8_t buf[HWDESC_MAX_SIZE];
+    int size;
+
+    /* A reset must not leave the last run's data behind the images. */
+    memset(m->mem.ram, 0, FW_REGION_SIZE + HWDESC_MAX_SIZE);
+    guest_ram_note_write(&m->mem, 0, FW_REGION_SIZE + HWDESC_MAX_SIZE);
+    guest_ram_write(&m->mem, m->fw.base, m->fw.data, m->fw.size);
+    if (m->kernel.size)
+        guest_ram_write(&m->mem, m->kernel.base, m->kernel.data, m->kernel.size);
+    if (m->initrd.size)
+        guest_ram_write(&m->mem, m->initrd.base, m->initrd.data, m->initrd.size);
+    size = hwdesc_build(buf, sizeof(buf), &f);
+    if (size < 0)
+        return -1;
+    guest_ram_write(&m->mem, HWDESC_ADDR, buf, (uint64_t)size);
+    m->hwdesc_size = (uint64_t)size;
+    return 0;
+}
+
+/* Power-on state of every vCPU; vCPU 0 enters the firmware. */
+static void reset_vcpus(struct machine *m)
+{
+    struct cpu_regs regs;
+
+    for (unsigned i = 0; i < m->n_vcpus; i++) {
+        m->be->reset(m->vcpus[i].cpu);
+        m->vcpus[i].runnable = false;
+    }
+    m->be->get_regs(m->vcpus[0].cpu, &regs);
+    regs.nip = FW_ENTRY;
+    regs.msr = 0; /* 32-bit, big-endian, real mode: IEEE 1275 PowerPC binding */
+    regs.gpr[3] = HWDESC_ADDR;
+    m->be->set_regs(m->vcpus[0].cpu, &regs);
+    m->vcpus[0].runnable = true;
+}
+
+/* Parks every vCPU between exits.  Called with m->lock held. */
+static void stop_vcpus_locked(struct machine *m)
+{
+    bool busy;
+
+    m->stopping = true;
+    do {
+        busy = false;
+        for (unsigned i = 0; i < m->n_vcpus; i++) {
+            if (m->vcpus[i].busy) {
+                m->be->kick(m->vcpus[i].cpu);
+                busy = true;
+            }
+        }
+        if (busy)
+            pthread_cond_wait(&m->cond, &m->lock);
+    } while (busy);
+}
+
+static void machine_reset(struct machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    stop_vcpus_locked(m);
+    reset_vcpus(m);
+    if (load_images(m) != 0) {
+        fprintf(stderr, "petrel: cannot rebuild the hardware description on reset\n");
+        m->quit = true;
+        m->exit_status = 1;
+    }
+    m->stopping = false;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+static void cb_power_off(void *opaque, unsigned status)
+{
+    struct machine *m = opaque;
+
+    pthread_mutex_lock(&m->lock);
+    if (!m->quit) {
+        m->quit = true;
+        m->exit_status = (int)status;
+    }
+    pthread_mutex_unlock(&m->lock);
+    wake_main(m);
+}
+
+static void cb_reboot(void *opaque)
+{
+    struct machine *m = opaque;
+
+    if (m->cfg.no_reboot) {
+        cb_power_off(m, 0);
+        return;
+    }
+    pthread_mutex_lock(&m->lock);
+    m->reset_pending = true;
+    pthread_mutex_unlock(&m->lock);
+    wake_main(m);
+}
+
+static void *vcpu_thread(void *arg)
+{
+    struct vcpu *v = arg;
+    struct machine *m = v->m;
+    struct hcall_env env = {
+        .console = m->con,
+        .machine = m,
+        .power_off = cb_power_off,
+        .reboot = cb_reboot,
+        .vcpu = v->index,
+    };
+    struct cpu_exit exit;
+    uint64_t out[9];
+    int64_t ret;
+
+    for (;;) {
+        pthread_mutex_lock(&m->lock);
+        while (!m->quit && (m->stopping || m->held || !v->runnable))
+            pthread_cond_wait(&m->cond, &m->lock);
+        if (m->quit) {
+            pthread_mutex_unlock(&m->lock);
+            break;
+        }
+        v->busy = true;
+        pthread_mutex_unlock(&m->lock);
+
+        m->be->run(v->cpu, &exit);
+        switch (exit.reason) {
+        case CPU_EXIT_HCALL:
+            ret = hcall_dispatch(&env, exit.hcall_nr, exit.hcall_args, out);
+            m->be->complete_hcall(v->cpu, ret, out);
+            break;
+        case CPU_EXIT_STOPPED: break;
+        case CPU_EXIT_HALTED:
+            fprintf(stderr, "petrel: vCPU %u halted\n", v->index);
+            cb_power_off(m, 1);
+            break;
+        }
+
+        pthread_mutex_lock(&m->lock);
+        v->busy = false;
+        pthread_cond_broadcast(&m->cond);
+        pthread_mutex_unlock(&m->lock);
+    }
+    return NULL;
+}
+
+int machine_create(struct machine **out, const struct machine_config *cfg, int in_fd, int out_fd,
+                   char *err, size_t errlen)
+{
+    struct machine *m = calloc(1, sizeof(*m));
+    uint64_t next;
+
+    *out = NULL;
+    if (!m)
+        return fail(err, errlen, "out of memory");
+    m->cfg = *cfg;
+    m->be = &cpu_interp_backend;
+    m->wake[0] = m->wake[1] = -1;
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->cond, NULL);
+    *out = m;
+
+    if (pipe2(m->wake, O_CLOEXEC | O_NONBLOCK) != 0)
+        return fail(err, errlen, "pipe: %s", strerror(errno));
+    if (guest_mem_init(&m->mem, cfg->ram_size) != 0)
+        return fail(err, errlen, "-m: cannot allocate %llu MiB of guest RAM",
+                    (unsigned long long)(cfg->ram_size >> 20));
+
+    /* Firmware: -bios, or the image built into this binary. */
+    if (cfg->bios) {
+        if (read_file(cfg->bios, &m->fw, "-bios", err, errlen))
+            return -1;
+        if (m->fw.size > FW_MAX_IMAGE)
+            return fail(err, errlen, "-bios: '%s' is larger than %u bytes", cfg->bios,
+                        FW_MAX_IMAGE);
+    } else {
+        m->fw.size = (uint64_t)(petrel_firmware_end - petrel_firmware);
+        m->fw.data = malloc(m->fw.size);
+        if (!m->fw.data)
+            return fail(err, errlen, "out of memory");
+        memcpy(m->fw.data, petrel_firmware, m->fw.size);
+    }
+    m->fw.base = FW_LOAD_ADDR;
+
+    /* Kernel and initrd, raw, one after the other from BOOT_BLOB_ADDR. */
+    next = BOOT_BLOB_ADDR;
+    if (cfg->kernel) {
+        if (read_file(cfg->kernel, &m->kernel, "-kernel", err, errlen))
+            return -1;
+        m->kernel.base = next;
+        next = (next + m->kernel.size + BOOT_BLOB_ALIGN - 1) & ~(uint64_t)(BOOT_BLOB_ALIGN - 1);
+    }
+    if (cfg->initrd) {
+        if (read_file(cfg->initrd, &m->initrd, "-initrd", err, errlen))
+            return -1;
+        m->initrd.base = next;
+        next += m->initrd.size;
+    }
+    if ((cfg->kernel || cfg->initrd) && next > cfg->ram_size)
+        return fail(err, errlen,
+                    "-kernel/-initrd: %llu MiB of images do not fit in %llu MiB of guest RAM "
+                    "(they load at %u MiB)",
+                    (unsigned long long)((next - BOOT_BLOB_ADDR) >> 20),
+                    (unsigned long long)(cfg->ram_size >> 20), BOOT_BLOB_ADDR >> 20);
+
+    m->con = console_open(in_fd, out_fd);
+    if (!m->con)
+        return fail(err, errlen, "out of memory");
+
+    m->n_vcpus = cfg->cpus;
+    m->vcpus = calloc(m->n_vcpus, sizeof(*m->vcpus));
+    if (!m->vcpus)
+        return fail(err, errlen, "out of memory");
+    for (unsigned i = 0; i < m->n_vcpus; i++) {
+        m->vcpus[i].m = m;
+        m->vcpus[i].index = i;
+        m->vcpus[i].cpu = m->be->create(&m->mem, i, cfg->pvr);
+        if (!m->vcpus[i].cpu)
+            return fail(err, errlen, "cannot create vCPU %u", i);
+    }
+    reset_vcpus(m);
+    if (load_images(m) != 0)
+        return fail(err, errlen, "the hardware description does not fit in %u bytes",
+                    HWDESC_MAX_SIZE);
+    m->held = cfg->start_stopped;
+    return 0;
+}
+
+static void handle_input(struct machine *m, bool *input_open)
+{
+    uint8_t buf[256];
+    ssize_t n = read(console_input_fd(m->con), buf, sizeof(buf));
+
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+        *input_open = false; /* EOF: the guest just sees no more input */
+        return;
+    }
+    if (n < 0)
+        return;
+    switch (console_feed(m->con, buf, (size_t)n)) {
+    case CONSOLE_EV_QUIT:
+        pthread_mutex_lock(&m->lock);
+        if (!m->quit) {
+            m->quit = true;
+            m->exit_status = 0;
+        }
+        pthread_mutex_unlock(&m->lock);
+        break;
+    case CONSOLE_EV_CONTINUE:
+        pthread_mutex_lock(&m->lock);
+        m->held = false;
+        pthread_cond_broadcast(&m->cond);
+        pthread_mutex_unlock(&m->lock);
+        break;
+    case CONSOLE_EV_NONE: break;
+    }
+}
+
+int machine_run(struct machine *m)
+{
+    bool input_open = console_input_fd(m->con) >= 0;
+    int status;
+
+    if (m->held)
+        fprintf(stderr, "petrel: CPUs held (-S); press Ctrl-A c to start them\n");
+    for (unsigned i = 0; i < m->n_vcpus; i++) {
+        if (pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]) != 0) {
+            fprintf(stderr, "petrel: cannot start the thread of vCPU %u\n", i);
+            cb_power_off(m, 1);
+            break;
+        }
+        m->vcpus[i].thread_started = true;
+    }
+
+    for (;;) {
+        struct pollfd fds[2] = {
+            {.fd = m->wake[0], .events = POLLIN},
+            {.fd = input_open ? console_input_fd(m->con) : -1, .events = POLLIN},
+        };
+        bool quit, reset;
+
+        pthread_mutex_lock(&m->lock);
+        quit = m->quit;
+        reset = m->reset_pending;
+        m->reset_pending = false;
+        pthread_mutex_unlock(&m->lock);
+        if (quit)
+            break;
+        if (reset) {
+            machine_reset(m);
+            continue;
+        }
+        if (m->signal_seen) {
+            fprintf(stderr, "petrel: terminating on signal %d\n", (int)m->signal_seen);
+            cb_power_off(m, 0);
+            continue;
+        }
+        if (poll(fds, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (fds[0].revents & POLLIN) {
+            char drain[64];
+            while (read(m->wake[0], drain, sizeof(drain)) > 0) {
+            }
+        }
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR))
+            handle_input(m, &input_open);
+    }
+
+    pthread_mutex_lock(&m->lock);
+    m->quit = true;
+    for (unsigned i = 0; i < m->n_vcpus; i++)
+        m->be->kick(m->vcpus[i].cpu);
+    pthread_cond_broadcast(&m->cond);
+    status = m->exit_status;
+    pthread_mutex_unlock(&m->lock);
+    for (unsigned i = 0; i < m->n_vcpus; i++)
+        if (m->vcpus[i].thread_started)
+            pthread_join(m->vcpus[i].thread, NULL);
+    return status;
+}
+
+void machine_destroy(struct machine *m)
+{
+    if (!m)
+        return;
+    if (m->vcpus)
+        for (unsigned i = 0; i < m->n_vcpus; i++)
+            if (m->vcpus[i].cpu)
+                m->be->destroy(m->vcpus[i].cpu);
+    free(m->vcpus);
+    console_close(m->con);
+    guest_mem_destroy(&m->mem);
+    free(m->fw.data);
+    free(m->kernel.data);
+    free(m->initrd.data);
+    if (m->wake[0] >= 0)
+        close(m->wake[0]);
+    if (m->wake[1] >= 0)
+        close(m->wake[1]);
+    pthread_cond_destroy(&m->cond);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
