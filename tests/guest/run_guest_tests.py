@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Guest-level tests: boot petrel's firmware and the tests' own payloads.
+
+usage: run_guest_tests.py PETREL PAYLOAD_DIR
+Each case runs petrel as a user would and checks its console output and
+exit status.  Prints one line per case and exits non-zero if any failed.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+PETREL, PAYLOADS = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def run(args, stdin=b"", timeout=30):
+    p = subprocess.run([PETREL] + args, input=stdin, capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def case(name, args, status=0, expect=(), absent=(), stdin=b""):
+    try:
+        rc, out, err = run(args, stdin)
+    except subprocess.TimeoutExpired:
+        failures.append(name)
+        print(f"FAIL {name}: timed out")
+        return
+    problems = []
+    if rc != status:
+        problems.append(f"exit status {rc}, expected {status}")
+    for e in expect:
+        if e not in out:
+            problems.append(f"missing {e!r}")
+    for a in absent:
+        if a in out:
+            problems.append(f"unexpected {a!r}")
+    if problems:
+        failures.append(name)
+        print(f"FAIL {name}: " + "; ".join(problems))
+        print("  stdout: " + out.replace("\n", "\n          "))
+        print("  stderr: " + err)
+    else:
+        print(f"ok   {name}")
+
+
+def payload(name):
+    return os.path.join(PAYLOADS, f"payload-{name}.bin")
+
+
+# The built-in firmware: banner and power-off.
+case("firmware banner, defaults", ["-nographic"],
+     expect=["petrel firmware ", "RAM 512 MiB, 1 CPU, PVR 0x004e1202 (POWER9)",
+             "powering off"])
+case("firmware banner, power8 2 CPUs 1G", ["-nographic", "-m", "1G", "-smp", "2", "-cpu", "power8"],
+     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)"])
+case("firmware banner, QEMU-style machine options",
+     ["-M", "pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off",
+      "-display", "none", "-no-reboot"],
+     expect=["petrel firmware "])
+with tempfile.NamedTemporaryFile() as k, tempfile.NamedTemporaryFile() as i:
+    k.write(b"\x7fELF" + b"k" * 1000)
+    k.flush()
+    i.write(b"i" * 70000)
+    i.flush()
+    case("firmware sees kernel, initrd, bootargs",
+         ["-nographic", "-kernel", k.name, "-initrd", i.name, "-append", "console=hvc0 quiet"],
+         expect=["kernel 1004 bytes at 0x4000000", "initrd 70000 bytes at 0x4010000",
+                 'bootargs "console=hvc0 quiet"'])
+
+# The tests' own payloads through -bios.
+case("payload: entry state", ["-bios", payload("entry")], expect=["entry ok\n"])
+case("payload: entry state, 4 CPUs", ["-bios", payload("entry"), "-smp", "4"],
+     expect=["entry ok\n"])
+case("payload: reboot", ["-bios", payload("reboot")], status=42,
+     expect=["first boot\n", "second boot\n"])
+case("payload: -no-reboot", ["-bios", payload("reboot"), "-no-reboot"], status=0,
+     expect=["first boot\n"], absent=["second boot"])
+case("payload: console input", ["-bios", payload("echo")], stdin=b"abc",
+     expect=["abc", "<done>"])
+case("payload: -S, started by Ctrl-A c", ["-S", "-bios", payload("echo")],
+     stdin=b"\x01" + b"cxyz", expect=["xyz", "<done>"])
+
+# Ctrl-A x quits a guest that would wait forever.
+case("console: Ctrl-A x quits", ["-bios", payload("echo")], stdin=b"\x01x", status=0,
+     absent=["<done>"])
+
+print(f"{len(failures)} failed" if failures else "all guest cases passed")
+sys.exit(1 if failures else 0)
