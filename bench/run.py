@@ -2,8 +2,8 @@
 """CPU speed of petrel's interpreter against qemu-system-ppc64 (TCG), one run.
 
 usage: run.py PETREL LOOP_BIN [ITERATIONS]
-Runs the loop payload with 0 and with ITERATIONS iterations under both
-VMMs (best of 3 each), takes the difference to cancel start-up costs, and
+Runs the loop payload with 1 and with ITERATIONS iterations under both
+VMMs (best of 3 each), takes the difference to cancel start-up costs (bdnz needs at least one iteration), and
 prints guest instructions per second for each and the ratio petrel/QEMU
 (> 1 means petrel is faster).  Start-up time is reported as a ratio too.
 """
@@ -44,8 +44,8 @@ def best_time(cmd, runs=3):
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    small, big = payload(0, tmp), payload(ITERS, tmp)
-    insns = ITERS * INSNS_PER_ITER
+    small, big = payload(1, tmp), payload(ITERS, tmp)
+    insns = (ITERS - 1) * INSNS_PER_ITER
     results = {}
     for name, base in (("petrel", [PETREL]), ("qemu", [QEMU] + QEMU_ARGS if QEMU else None)):
         if base is None:

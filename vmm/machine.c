@@ -252,8 +252,10 @@ static void cb_reboot(void *opaque)
         cb_power_off(m, 0);
         return;
     }
+    /* Park every vCPU now: the caller must not run on past its request. */
     pthread_mutex_lock(&m->lock);
     m->reset_pending = true;
+    m->stopping = true;
     pthread_mutex_unlock(&m->lock);
     wake_main(m);
 }

@@ -13,7 +13,7 @@ _start:
     mr      %r31, %r3
     bcl     20, 31, 1f              /* LR = address of label 1 */
 1:  mflr    %r9
-    cmpldi  %r9, 0x104
+    cmpldi  %r9, 0x108
     bne     bad_entry
     mfmsr   %r10
     cmpdi   %r10, 0

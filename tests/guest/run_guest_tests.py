@@ -48,6 +48,43 @@ def payload(name):
     return os.path.join(PAYLOADS, f"payload-{name}.bin")
 
 
+def cli_error(name, args, message):
+    """Bad command-line input: one clear line on stderr, exit status 1, no crash."""
+    rc, out, err = run(args)
+    lines = err.strip().split("\n")
+    problems = []
+    if rc != 1:
+        problems.append(f"exit status {rc}")
+    if len(lines) != 1 or not lines[0].startswith("petrel: ") or message not in lines[0]:
+        problems.append(f"stderr {err!r}")
+    if problems:
+        failures.append(name)
+        print(f"FAIL {name}: " + "; ".join(problems))
+    else:
+        print(f"ok   {name}")
+
+
+cli_error("cli: unknown option", ["-frobnicate"], "unknown option '-frobnicate'")
+cli_error("cli: bad size", ["-m", "lots"], "-m: invalid size 'lots'")
+cli_error("cli: unaligned size", ["-m", "300M"], "multiple of 256 MiB")
+cli_error("cli: missing value", ["-smp"], "-smp: missing value")
+cli_error("cli: missing kernel", ["-kernel", "/nonexistent/vmlinux"], "cannot open")
+cli_error("cli: directory as bios", ["-bios", "/"], "not a regular file")
+cli_error("cli: unknown cpu", ["-cpu", "power11"], "unknown CPU model")
+cli_error("cli: initrd without kernel", ["-initrd", "/bin/sh"], "-initrd only allowed")
+rc, out, err = run(["--help"])
+if rc != 0 or "usage: petrel" not in out:
+    failures.append("cli: --help")
+    print("FAIL cli: --help")
+else:
+    print("ok   cli: --help")
+rc, out, err = run(["-version"])
+if rc != 0 or not out.startswith("petrel version "):
+    failures.append("cli: -version")
+    print("FAIL cli: -version")
+else:
+    print("ok   cli: -version")
+
 # The built-in firmware: banner and power-off.
 case("firmware banner, defaults", ["-nographic"],
      expect=["petrel firmware ", "RAM 512 MiB, 1 CPU, PVR 0x004e1202 (POWER9)",

@@ -17,6 +17,7 @@ static struct machine_config cfg;
 
 static enum cli_action parse(const char *first, ...)
 {
+    static char *copies[32];
     char *argv[32] = {"petrel"};
     int argc = 1;
     va_list ap;
@@ -27,8 +28,11 @@ static enum cli_action parse(const char *first, ...)
         argv[argc++] = (char *)a;
     va_end(ap);
     /* cli_parse edits option strings in place: give it copies. */
-    for (int i = 1; i < argc; i++)
-        argv[i] = strdup(argv[i]);
+    for (int i = 1; i < 32; i++) {
+        free(copies[i]);
+        copies[i] = i < argc ? strdup(argv[i]) : NULL;
+        argv[i] = copies[i];
+    }
     return cli_parse(argc, argv, &cfg, err, sizeof(err));
 }
 

@@ -58,3 +58,19 @@ void ppc_deliver_fault(struct ppc_cpu *cpu, uint64_t nip)
     }
     ppc_raise(cpu, cpu->fault.vector, nip, cpu->fault.srr1_bits);
 }
+
+/*
+ * rfid and rfscv (Book III "System Linkage Instructions"): the new MSR comes from `msr`
+ * (SRR1, or CTR for rfscv) except that with MSR[HV]=0 the guest cannot
+ * change HV, S or ME; PR=1 still forces EE, IR and DR (ppc_store_msr).
+ * The return address has its low two bits cleared and is truncated to 32
+ * bits when the new MSR[SF] is 0.  LE may change: instruction fetch
+ * follows at once (the decoded-page lookup is keyed by byte order).
+ */
+void ppc_return_from_interrupt(struct ppc_cpu *cpu, uint64_t nip, uint64_t msr)
+{
+    const uint64_t fixed = MSR_HV | MSR_S | MSR_ME;
+
+    ppc_store_msr(cpu, (msr & ~fixed) | (cpu->msr & fixed));
+    cpu->nip = nip & ~3ull & cpu->ea_mask;
+}

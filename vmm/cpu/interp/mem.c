@@ -1,7 +1,9 @@
 /*
  * Data and instruction address translation for the interpreter, and the
  * slow paths of loads and stores: soft-TLB fills, accesses that cross a
- * page, MMIO, stores into pages holding decoded code, and faults.
+ * page, MMIO, stores into pages holding decoded code, and faults; the
+ * accesses that must be atomic on the host (larx/stcx.), dcbz, and the
+ * SLB instructions' state.
  *
  * Translation is real mode only at this stage: EA bits 0:3 are ignored
  * (spec/cpu.md §3.1.2) and the result is a guest physical address.  With
@@ -17,6 +19,7 @@
 #include "ppc.h"
 
 #define REAL_ADDR_MASK 0x0fffffffffffffffull
+#define DCBZ_BLOCK     128 /* d-cache-block-size (spec/cpu.md §1.1) */
 
 void ppc_tlb_flush_write(struct ppc_cpu *cpu)
 {
@@ -41,6 +44,22 @@ static void set_fault(struct ppc_cpu *cpu, unsigned vector, uint64_t dar, uint32
     cpu->fault.dar = dar;
     cpu->fault.dsisr = dsisr;
     cpu->fault.srr1_bits = srr1_bits;
+}
+
+/* Points the soft-TLB entry for ea's page at the RAM page holding pa. */
+static void tlb_fill(struct ppc_cpu *cpu, struct tlb_entry *tlb, uint64_t ea, uint64_t pa)
+{
+    struct tlb_entry *e = &tlb[(ea >> 12) & (TLB_SIZE - 1)];
+    e->tag = ea & ~0xfffull;
+    e->addend = (uintptr_t)(cpu->mem->ram + (pa & ~0xfffull)) - (uintptr_t)(ea & ~0xfffull);
+}
+
+/* A store changed RAM at pa: decoded code there must be re-validated. */
+static void note_code_write(struct guest_mem *mem, uint64_t pa)
+{
+    uint64_t pfn = pa >> GUEST_PAGE_SHIFT;
+    if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE))
+        __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
 }
 
 static bool translate_data(struct ppc_cpu *cpu, uint64_t ea, bool store, uint64_t *pa)
@@ -99,20 +118,39 @@ static uint64_t bswap_size(uint64_t v, unsigned size)
     }
 }
 
+/*
+ * An access to device memory must be aligned: caching-inhibited storage
+ * takes an alignment interrupt otherwise (spec/cpu.md §2.9), DAR = EA.
+ */
+static const struct mmio_region *mmio_for(struct ppc_cpu *cpu, uint64_t ea, uint64_t pa,
+                                          unsigned size)
+{
+    const struct mmio_region *r = guest_mem_find_mmio(cpu->mem, pa);
+
+    if (!r || pa - r->base > r->size - size) {
+        /* No device there: machine check (Book III 7.5.2). */
+        set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
+        return NULL;
+    }
+    if (pa & (size - 1)) {
+        set_fault(cpu, VEC_ALIGNMENT, ea, 0, 0);
+        return NULL;
+    }
+    return r;
+}
+
 /* One access contained in a page. */
 static bool load_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *val)
 {
     struct guest_mem *mem = cpu->mem;
     const struct mmio_region *r;
-    uint64_t pa;
+    uint64_t pa, v;
 
     if (!translate_data(cpu, ea, false, &pa))
         return false;
     if (guest_ram_contains(mem, pa, size)) {
-        struct tlb_entry *e = &cpu->tlb_read[(ea >> 12) & (TLB_SIZE - 1)];
         const uint8_t *h = mem->ram + pa;
-        e->tag = ea & ~0xfffull;
-        e->addend = (uintptr_t)(mem->ram + (pa & ~0xfffull)) - (uintptr_t)(ea & ~0xfffull);
+        tlb_fill(cpu, cpu->tlb_read, ea, pa);
         switch (size) {
         case 1: *val = host_load1(h, cpu->le); break;
         case 2: *val = host_load2(h, cpu->le); break;
@@ -121,14 +159,12 @@ static bool load_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64
         }
         return true;
     }
-    r = guest_mem_find_mmio(mem, pa);
-    if (r && pa - r->base <= r->size - size) {
-        uint64_t v = r->ops->read ? r->ops->read(r->opaque, pa - r->base, size) : 0;
-        *val = cpu->le ? bswap_size(v, size) : v;
-        return true;
-    }
-    set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
-    return false;
+    r = mmio_for(cpu, ea, pa, size);
+    if (!r)
+        return false;
+    v = r->ops->read ? r->ops->read(r->opaque, pa - r->base, size) : 0;
+    *val = cpu->le ? bswap_size(v, size) : v;
+    return true;
 }
 
 static bool store_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t val)
@@ -152,20 +188,40 @@ static bool store_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint6
             /* Decoded code lives here: stay on the slow path, bump the page. */
             __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
         } else {
-            struct tlb_entry *e = &cpu->tlb_write[(ea >> 12) & (TLB_SIZE - 1)];
-            e->tag = ea & ~0xfffull;
-            e->addend = (uintptr_t)(mem->ram + (pa & ~0xfffull)) - (uintptr_t)(ea & ~0xfffull);
+            tlb_fill(cpu, cpu->tlb_write, ea, pa);
         }
         return true;
     }
-    r = guest_mem_find_mmio(mem, pa);
-    if (r && pa - r->base <= r->size - size) {
-        if (r->ops->write)
-            r->ops->write(r->opaque, pa - r->base, size, cpu->le ? bswap_size(val, size) : val);
-        return true;
+    r = mmio_for(cpu, ea, pa, size);
+    if (!r)
+        return false;
+    if (size < 8)
+        val &= (1ull << (8 * size)) - 1; /* stb/sth/stw pass the whole register */
+    if (r->ops->write)
+        r->ops->write(r->opaque, pa - r->base, size, cpu->le ? bswap_size(val, size) : val);
+    return true;
+}
+
+/*
+ * An access crossing a page: both pages must translate and be RAM before
+ * any byte moves.  A crossing access cannot be aligned, so device memory
+ * on either side is an alignment interrupt.
+ */
+static bool check_crossing(struct ppc_cpu *cpu, uint64_t ea, unsigned size, bool store)
+{
+    for (unsigned i = 0; i < size; i += size - 1) {
+        uint64_t e = (ea + i) & cpu->ea_mask, pa;
+        if (!translate_data(cpu, e, store, &pa))
+            return false;
+        if (!guest_ram_contains(cpu->mem, pa, 1)) {
+            if (guest_mem_find_mmio(cpu->mem, pa))
+                set_fault(cpu, VEC_ALIGNMENT, ea, 0, 0);
+            else
+                set_fault(cpu, VEC_MACHINE_CHECK, e, 0, 0);
+            return false;
+        }
     }
-    set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
-    return false;
+    return true;
 }
 
 bool ppc_load_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *val)
@@ -175,7 +231,8 @@ bool ppc_load_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *va
 
     if ((ea & 0xfff) + size <= 0x1000)
         return load_in_page(cpu, ea, size, val);
-    /* Crosses a page: byte by byte, each translated on its own. */
+    if (!check_crossing(cpu, ea, size, false))
+        return false;
     for (unsigned i = 0; i < size; i++) {
         if (!load_in_page(cpu, (ea + i) & cpu->ea_mask, 1, &b))
             return false;
@@ -189,18 +246,278 @@ bool ppc_load_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *va
 
 bool ppc_store_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t val)
 {
-    uint64_t pa;
-
     if ((ea & 0xfff) + size <= 0x1000)
         return store_in_page(cpu, ea, size, val);
-    /* Crosses a page: check both pages translate before storing anything. */
-    for (unsigned i = 0; i < size; i += size - 1)
-        if (!translate_data(cpu, (ea + i) & cpu->ea_mask, true, &pa))
-            return false;
+    if (!check_crossing(cpu, ea, size, true))
+        return false;
     for (unsigned i = 0; i < size; i++) {
         unsigned shift = cpu->le ? 8 * i : 8 * (size - 1 - i);
         if (!store_in_page(cpu, (ea + i) & cpu->ea_mask, 1, (val >> shift) & 0xff))
             return false;
     }
     return true;
+}
+
+/*
+ * Reservations (Book II 4.4.2).  larx records the host address of the
+ * bytes it loaded and their value; stcx. stores iff the reservation is for
+ * the same address and size and memory still holds that value, as one
+ * host compare-and-swap, so a store by any vCPU or device in between
+ * makes it fail unless it wrote back the same value (the ABA case QEMU
+ * also accepts, spec/cpu.md §6.1).  The reservation ends with every
+ * stcx. and every interrupt (excp.c).
+ *
+ * The operand must be aligned (else alignment interrupt, spec/cpu.md
+ * §2.9) and in RAM: to device memory it is a DSI with DSISR bit 37, the
+ * ISA's "larx/stcx. to caching-inhibited storage" (Book III 7.5.3).
+ *
+ * Returns the host address, or NULL with cpu->fault set.  *code_pa is
+ * set to the real address when a store must bump a page holding decoded
+ * code, else to ~0.
+ */
+static uint8_t *atomic_host(struct ppc_cpu *cpu, uint64_t ea, unsigned size, bool store,
+                            uint64_t *code_pa)
+{
+    struct guest_mem *mem = cpu->mem;
+    uint64_t pa;
+    void *h;
+
+    *code_pa = ~0ull;
+    if (ea & (size - 1)) {
+        set_fault(cpu, VEC_ALIGNMENT, ea, 0, 0);
+        return NULL;
+    }
+    h = tlb_probe(store ? cpu->tlb_write : cpu->tlb_read, ea, size);
+    if (h)
+        return h;
+    if (!translate_data(cpu, ea, store, &pa))
+        return NULL;
+    if (guest_ram_contains(mem, pa, size)) {
+        if (store && __atomic_load_n(&mem->page_code[pa >> GUEST_PAGE_SHIFT], __ATOMIC_ACQUIRE))
+            *code_pa = pa;
+        else
+            tlb_fill(cpu, store ? cpu->tlb_write : cpu->tlb_read, ea, pa);
+        return mem->ram + pa;
+    }
+    if (guest_mem_find_mmio(mem, pa))
+        set_fault(cpu, VEC_DSI, ea, DSISR_ATOMIC_CI | (store ? DSISR_STORE : 0), 0);
+    else
+        set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
+    return NULL;
+}
+
+bool ppc_larx(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *val)
+{
+    uint64_t code_pa, raw;
+    uint8_t *h = atomic_host(cpu, ea, size, false, &code_pa);
+
+    if (!h)
+        return false;
+    switch (size) {
+    case 1: raw = __atomic_load_n(h, __ATOMIC_ACQUIRE); break;
+    case 2: raw = __atomic_load_n((uint16_t *)h, __ATOMIC_ACQUIRE); break;
+    case 4: raw = __atomic_load_n((uint32_t *)h, __ATOMIC_ACQUIRE); break;
+    default: raw = __atomic_load_n((uint64_t *)h, __ATOMIC_ACQUIRE); break;
+    }
+    cpu->resv_addr = (uintptr_t)h;
+    cpu->resv_val = raw;
+    cpu->resv_size = (uint8_t)size;
+    *val = cpu->le ? raw : bswap_size(raw, size);
+    return true;
+}
+
+#define CAS(type, h, expect, val)                                                                  \
+    ({                                                                                             \
+        type e_ = (type)(expect);                                                                  \
+        __atomic_compare_exchange_n((type *)(h), &e_, (type)(val), false, __ATOMIC_SEQ_CST,        \
+                                    __ATOMIC_SEQ_CST);                                             \
+    })
+
+int ppc_stcx(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t val)
+{
+    uint64_t code_pa, raw;
+    uint8_t *h = atomic_host(cpu, ea, size, true, &code_pa);
+    bool ok = false;
+
+    if (!h)
+        return -1;
+    if (cpu->resv_size == size && cpu->resv_addr == (uintptr_t)h) {
+        raw = cpu->le ? val : bswap_size(val, size);
+        switch (size) {
+        case 1: ok = CAS(uint8_t, h, cpu->resv_val, raw); break;
+        case 2: ok = CAS(uint16_t, h, cpu->resv_val, raw); break;
+        case 4: ok = CAS(uint32_t, h, cpu->resv_val, raw); break;
+        default: ok = CAS(uint64_t, h, cpu->resv_val, raw); break;
+        }
+    }
+    cpu->resv_size = 0;
+    if (ok && code_pa != ~0ull)
+        note_code_write(cpu->mem, code_pa);
+    return ok;
+}
+
+/* Quadword atomics need cmpxchg16b (every x86-64 host petrel targets). */
+typedef unsigned __int128 u128;
+
+__attribute__((target("cx16"))) static u128 load16(uint8_t *h)
+{
+    return __sync_val_compare_and_swap((u128 *)h, 0, 0);
+}
+
+__attribute__((target("cx16"))) static bool cas16(uint8_t *h, u128 expect, u128 val)
+{
+    return __sync_bool_compare_and_swap((u128 *)h, expect, val);
+}
+
+/*
+ * The quadword's two doublewords: RTp is the one at EA in big-endian mode
+ * and the one at EA+8 in little-endian mode, i.e. the high half of the
+ * 16-byte value in the current byte order (Book I lq, Book II lqarx).  `raw` is the 16 bytes read
+ * as a host (little-endian) integer.
+ */
+static u128 quad_to_raw(const struct ppc_cpu *cpu, uint64_t hi, uint64_t lo)
+{
+    if (cpu->le)
+        return ((u128)hi << 64) | lo;
+    return ((u128)__builtin_bswap64(lo) << 64) | __builtin_bswap64(hi);
+}
+
+bool ppc_lqarx(struct ppc_cpu *cpu, uint64_t ea, uint64_t *hi, uint64_t *lo)
+{
+    uint64_t code_pa;
+    uint8_t *h = atomic_host(cpu, ea, 16, false, &code_pa);
+    u128 raw;
+
+    if (!h)
+        return false;
+    raw = load16(h);
+    cpu->resv_addr = (uintptr_t)h;
+    cpu->resv_val = (uint64_t)raw;
+    cpu->resv_val2 = (uint64_t)(raw >> 64);
+    cpu->resv_size = 16;
+    if (cpu->le) {
+        *hi = (uint64_t)(raw >> 64);
+        *lo = (uint64_t)raw;
+    } else {
+        *hi = __builtin_bswap64((uint64_t)raw);
+        *lo = __builtin_bswap64((uint64_t)(raw >> 64));
+    }
+    return true;
+}
+
+int ppc_stqcx(struct ppc_cpu *cpu, uint64_t ea, uint64_t hi, uint64_t lo)
+{
+    uint64_t code_pa;
+    uint8_t *h = atomic_host(cpu, ea, 16, true, &code_pa);
+    bool ok = false;
+
+    if (!h)
+        return -1;
+    if (cpu->resv_size == 16 && cpu->resv_addr == (uintptr_t)h)
+        ok = cas16(h, ((u128)cpu->resv_val2 << 64) | cpu->resv_val, quad_to_raw(cpu, hi, lo));
+    cpu->resv_size = 0;
+    if (ok && code_pa != ~0ull)
+        note_code_write(cpu->mem, code_pa);
+    return ok;
+}
+
+/*
+ * dcbz (Book II "Data Cache Instructions"): zeroes the aligned 128-byte block.  Device
+ * memory takes an alignment interrupt (spec/cpu.md §2.9; Linux emulates
+ * it in fix_alignment).  The executor's fast path handles a block in a
+ * write-TLB page.
+ */
+bool ppc_dcbz(struct ppc_cpu *cpu, uint64_t ea)
+{
+    struct guest_mem *mem = cpu->mem;
+    uint64_t pa;
+
+    if (!translate_data(cpu, ea, true, &pa))
+        return false;
+    pa &= ~(uint64_t)(DCBZ_BLOCK - 1);
+    if (guest_ram_contains(mem, pa, DCBZ_BLOCK)) {
+        memset(mem->ram + pa, 0, DCBZ_BLOCK);
+        if (__atomic_load_n(&mem->page_code[pa >> GUEST_PAGE_SHIFT], __ATOMIC_ACQUIRE))
+            note_code_write(mem, pa);
+        else
+            tlb_fill(cpu, cpu->tlb_write, ea, pa);
+        return true;
+    }
+    if (guest_mem_find_mmio(mem, pa))
+        set_fault(cpu, VEC_ALIGNMENT, ea, 0, 0);
+    else
+        set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
+    return false;
+}
+
+/* dcbst, dcbf and icbi are treated as loads for translation and
+ * protection (Book II "Cache Management Instructions"): they may take a DSI, never a machine check.
+ */
+bool ppc_probe_load(struct ppc_cpu *cpu, uint64_t ea)
+{
+    uint64_t pa;
+    return tlb_probe(cpu->tlb_read, ea, 1) || translate_data(cpu, ea, false, &pa);
+}
+
+/*
+ * SLB state for the hash MMU (Book III "Segment Lookaside Buffer";
+ * spec/cpu.md §3.2): 32
+ * entries as slbmte wrote them.  Translation does not consult it yet.
+ * Validity rules follow QEMU's ppc_store_slb: index below 32, no reserved
+ * ESID bits, segment size 256M or 1T, a base page size offered in
+ * ibm,segment-page-sizes (4K, 64K, 16M, 16G).
+ */
+#define SLB_ESID_ESID 0xfffffffff0000000ull
+#define SLB_ESID_V    0x0000000008000000ull
+#define SLB_VSID_B    0xc000000000000000ull
+#define SLB_VSID_B_1T 0x4000000000000000ull
+#define SLB_VSID_C    0x80ull
+#define SLB_VSID_LLP  0x130ull
+#define SEG_MASK_256M 0xfffffffff0000000ull
+#define SEG_MASK_1T   0xffffff0000000000ull
+#define SLB_ENTRIES   32
+
+bool ppc_slb_store(struct ppc_cpu *cpu, uint64_t rb, uint64_t rs)
+{
+    unsigned index = rb & 0xfff;
+    uint64_t esid = rb & ~0xfffull, llp = rs & SLB_VSID_LLP;
+
+    if (index >= SLB_ENTRIES || (esid & ~(SLB_ESID_ESID | SLB_ESID_V)) ||
+        (rs & SLB_VSID_B) > SLB_VSID_B_1T)
+        return false;
+    if (llp != 0 && llp != 0x110 && llp != 0x100 && llp != 0x120)
+        return false;
+    cpu->slb[index].esid = esid;
+    cpu->slb[index].vsid = rs;
+    return true;
+}
+
+/* The valid entry translating ea, or -1 (slbie, slbfee.). */
+int ppc_slb_find(const struct ppc_cpu *cpu, uint64_t ea)
+{
+    for (int i = 0; i < SLB_ENTRIES; i++) {
+        uint64_t esid = cpu->slb[i].esid, b = cpu->slb[i].vsid & SLB_VSID_B;
+        uint64_t mask = b == SLB_VSID_B_1T ? SEG_MASK_1T : SEG_MASK_256M;
+        if ((esid & SLB_ESID_V) && esid == ((ea & mask) | SLB_ESID_V))
+            return i;
+    }
+    return -1;
+}
+
+/*
+ * slbia IH (Book III "SLB Management Instructions"): IH 0, 1, 2, 6 (and the undefined 5)
+ * invalidate every entry but 0; 3 also entry 0 but keeps class-0
+ * entries; 4 every entry; 7 no entry, only lookaside information.
+ */
+void ppc_slb_invalidate_all(struct ppc_cpu *cpu, unsigned ih)
+{
+    unsigned first = (ih == 3 || ih == 4) ? 0 : 1;
+
+    if (ih == 7)
+        return;
+    for (unsigned i = first; i < SLB_ENTRIES; i++) {
+        if (ih == 3 && !(cpu->slb[i].vsid & SLB_VSID_C))
+            continue;
+        cpu->slb[i].esid &= ~SLB_ESID_V;
+    }
 }

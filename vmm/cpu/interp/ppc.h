@@ -74,6 +74,8 @@ enum ppc_vector {
 #define DSISR_NOPTE 0x40000000u
 #define DSISR_PROT  0x08000000u
 #define DSISR_STORE 0x02000000u
+/* DSISR bit 37: a larx/stcx. to caching-inhibited storage (Book III 7.5.3). */
+#define DSISR_ATOMIC_CI 0x04000000u
 
 /* SPR numbers petrel names (Book III ch. 5 SPR table). */
 enum {
@@ -150,9 +152,12 @@ struct ppc_cpu {
     struct tlb_entry tlb_write[TLB_SIZE];
     struct itlb_entry tlb_exec[TLB_SIZE];
 
-    /* Reservation for larx/stcx. (Book II 4.4.2). */
+    /* Reservation for larx/stcx. (Book II 4.4.2): the host address of the
+     * reserved bytes (one per guest real address) and their contents as
+     * loaded, raw memory order; lqarx keeps bytes 8..15 in resv_val2. */
     uint64_t resv_addr;
     uint64_t resv_val;
+    uint64_t resv_val2;
     uint8_t resv_size; /* 0 = no reservation */
 
     /* Supervisor SPRs. */
@@ -171,6 +176,17 @@ struct ppc_cpu {
         uint64_t dar;
         uint32_t dsisr;
     } fault;
+
+    /* Inert storage (spec/cpu.md §1.2): PMU SPRs 784-798 (SIER MMCR2 MMCRA
+     * PMC1-6 . . MMCR0 SIAR SDAR MMCR1), EBB registers, TIDR, PSPB. */
+    uint64_t pmu[15];
+    uint64_t ebbhr, ebbrr, bescr, tidr, pspb;
+
+    /* SLB for the hash MMU (Book III "Segment Lookaside Buffer"), as
+     * slbmte wrote it: ESID|V (index cleared), and B|VSID|Ks|Kp|N|L|C|LP. */
+    struct {
+        uint64_t esid, vsid;
+    } slb[32];
 
     /* Exit bookkeeping. */
     struct cpu_exit *exit;
@@ -193,6 +209,8 @@ void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1
 void ppc_raise_program(struct ppc_cpu *cpu, uint64_t nip, uint64_t cause);
 void ppc_deliver_fault(struct ppc_cpu *cpu, uint64_t nip);
 void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr);
+/* rfid/rfscv: MSR from `msr` under the return-from-interrupt rules, nip. */
+void ppc_return_from_interrupt(struct ppc_cpu *cpu, uint64_t nip, uint64_t msr);
 
 /* cr.c helpers */
 uint32_t ppc_get_cr(const struct ppc_cpu *cpu);
@@ -212,5 +230,20 @@ bool ppc_load_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *va
 bool ppc_store_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t val);
 /* Translates an instruction address; NULL + cpu->fault filled on failure. */
 struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea);
+/* larx/stcx. of 1, 2, 4 or 8 bytes and lqarx/stqcx. (hi = RTp, lo = RTp+1).
+ * Loads return false, stores -1, with cpu->fault filled; stores return 1
+ * when stored, 0 when the reservation was gone. */
+bool ppc_larx(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *val);
+int ppc_stcx(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t val);
+bool ppc_lqarx(struct ppc_cpu *cpu, uint64_t ea, uint64_t *hi, uint64_t *lo);
+int ppc_stqcx(struct ppc_cpu *cpu, uint64_t ea, uint64_t hi, uint64_t lo);
+/* dcbz's slow path: zeroes the 128-byte block holding ea. */
+bool ppc_dcbz(struct ppc_cpu *cpu, uint64_t ea);
+/* Translation check of cache-block ops treated as loads (dcbst dcbf icbi). */
+bool ppc_probe_load(struct ppc_cpu *cpu, uint64_t ea);
+/* SLB instructions: false = invalid form. */
+bool ppc_slb_store(struct ppc_cpu *cpu, uint64_t rb, uint64_t rs);
+int ppc_slb_find(const struct ppc_cpu *cpu, uint64_t ea);
+void ppc_slb_invalidate_all(struct ppc_cpu *cpu, unsigned ih);
 
 #endif
