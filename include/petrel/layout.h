@@ -9,12 +9,12 @@
 #ifndef PETREL_LAYOUT_H
 #define PETREL_LAYOUT_H
 
-#define FW_LOAD_ADDR  0x0
-#define FW_ENTRY      0x100
+#define FW_LOAD_ADDR 0x0
+#define FW_ENTRY     0x100
 /* The firmware owns [0, FW_REGION_SIZE): image, data, stack and heap. */
 #define FW_REGION_SIZE 0x400000
-/* Largest -bios image accepted (the region minus room for the stack). */
-#define FW_MAX_IMAGE   0x400000
+/* Largest -bios image accepted: the whole region (QEMU: FW_MAX_SIZE). */
+#define FW_MAX_IMAGE 0x400000
 
 /* The hardware description sits right above the firmware region. */
 #define HWDESC_ADDR     FW_REGION_SIZE

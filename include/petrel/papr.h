@@ -33,9 +33,9 @@
 
 /* Highest PAPR-defined opcode plus one: the architected range is
  * 0x4..0x4fc, the platform-private range 0xf000..0xfffc (LoPAPR 14.5.4). */
-#define H_PAPR_MAX        0x500
-#define H_PLATFORM_FIRST  0xf000
-#define H_PLATFORM_LAST   0xfffc
+#define H_PAPR_MAX       0x500
+#define H_PLATFORM_FIRST 0xf000
+#define H_PLATFORM_LAST  0xfffc
 
 /* The console's terminal number: the unit address of /vdevice/vty@71000000
  * that Linux's hvc_vio passes in r4 (the value QEMU's pseries uses too). */

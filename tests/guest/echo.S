@@ -3,7 +3,7 @@
  * echoes each chunk back with H_PUT_TERM_CHAR, then prints "<done>" and
  * powers off.  Bad hcall returns give non-zero exit statuses.
  */
-#include "payload.h"
+#include "payload.inc"
 
     .section .text.vectors, "ax"
     .globl _start

@@ -4,7 +4,7 @@
  * description (a flattened tree), and 32-bit mode record forms setting CR0
  * from the low word.  Exit status names the first check that failed.
  */
-#include "payload.h"
+#include "payload.inc"
 
     .section .text.vectors, "ax"
     .globl _start

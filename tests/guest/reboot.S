@@ -4,7 +4,7 @@
  * hardware description again, and powers off with 42.  With -no-reboot
  * the first reboot request ends petrel with status 0.
  */
-#include "payload.h"
+#include "payload.inc"
 
 #define MARK 0x1000000
 

@@ -103,19 +103,19 @@ void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
 #define EA_D() ((RA0 + (uint64_t)rec->simm) & cpu->ea_mask)
 #define EA_X() ((RA0 + RB) & cpu->ea_mask)
 /* Memory access through the soft TLB; faults go to `fault`. */
-#define LOAD(size, ea, dst)                                                                \
-    do {                                                                                   \
-        uint64_t ea_ = (ea), s_;                                                           \
-        void *h_ = tlb_probe(cpu->tlb_read, ea_, size);                                    \
-        if (likely(h_)) {                                                                  \
-            (dst) = host_load##size(h_, cpu->le);                                          \
-        } else {                                                                           \
-            /* The slow path fills a temporary: taking dst's address would                 \
-             * keep it out of a register on the fast path too. */                          \
-            if (!ppc_load_slow(cpu, ea_, size, &s_))                                       \
-                goto fault;                                                                \
-            (dst) = s_;                                                                    \
-        }                                                                                  \
+#define LOAD(size, ea, dst)                                                                        \
+    do {                                                                                           \
+        uint64_t ea_ = (ea), s_;                                                                   \
+        void *h_ = tlb_probe(cpu->tlb_read, ea_, size);                                            \
+        if (likely(h_)) {                                                                          \
+            (dst) = host_load##size(h_, cpu->le);                                                  \
+        } else {                                                                                   \
+            /* The slow path fills a temporary: taking dst's address would                         \
+             * keep it out of a register on the fast path too. */                                  \
+            if (!ppc_load_slow(cpu, ea_, size, &s_))                                               \
+                goto fault;                                                                        \
+            (dst) = s_;                                                                            \
+        }                                                                                          \
     } while (0)
 #define STORE(size, ea, val)                                                                       \
     do {                                                                                           \
