@@ -34,7 +34,7 @@ static const struct cpu_model cpu_models[] = {
     {"power8e_v2.1", PVR_POWER8},
 };
 
-static enum cli_action fail(char *err, size_t errlen, const char *fmt, ...)
+int cli_format_error(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     int n = snprintf(err, errlen, "petrel: ");
@@ -43,8 +43,10 @@ static enum cli_action fail(char *err, size_t errlen, const char *fmt, ...)
     if (n > 0 && (size_t)n < errlen)
         vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
     va_end(ap);
-    return CLI_ERROR;
+    return -1;
 }
+
+#define fail(err, errlen, ...) (cli_format_error((err), (errlen), __VA_ARGS__), CLI_ERROR)
 
 bool cli_parse_size(const char *s, uint64_t *out)
 {

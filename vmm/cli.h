@@ -38,6 +38,10 @@ enum cli_action {
 enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, char *err,
                           size_t errlen);
 
+/* Writes "petrel: <message>" into err (one line, no newline); returns -1. */
+int cli_format_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Parses a QEMU-style size ("512", "512M", "2G"; bare numbers are MiB). */
 bool cli_parse_size(const char *s, uint64_t *out);
 

@@ -86,18 +86,7 @@ void machine_signal(struct machine *m, int signo)
     wake_main(m);
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    int n = snprintf(err, errlen, "petrel: ");
-    va_start(ap, fmt);
-    if (n > 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#define fail cli_format_error
 
 static int read_file(const char *path, struct image *img, const char *opt, char *err, size_t errlen)
 {

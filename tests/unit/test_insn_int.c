@@ -104,27 +104,6 @@ static uint32_t enc_cmp(unsigned bf, unsigned l, unsigned ra, unsigned rb, unsig
     return enc_x(31, (bf << 2) | l, ra, rb, xo, 0);
 }
 
-/* ---- decode: every row of ops_int.def decodes to itself ---- */
-
-static void test_rows(void)
-{
-    static const struct {
-        unsigned op, primary;
-        uint32_t match;
-    } rows[] = {
-#define INSN(name, mn, form, p, mask, match) {OP_##name, p, match},
-#include "vmm/cpu/interp/ops_int.def"
-#undef INSN
-    };
-    for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        struct insn d;
-        ppc_decode((rows[i].primary << 26) | rows[i].match, &d);
-        if (d.op != rows[i].op)
-            fprintf(stderr, "row %s decodes as %s\n", ppc_op_name(rows[i].op), ppc_op_name(d.op));
-        CHECK_EQ(d.op, rows[i].op);
-    }
-}
-
 /* ---- add / subtract ---- */
 
 static void test_add(void)
@@ -1188,7 +1167,6 @@ static void test_trap(void)
 int main(void)
 {
     h_init(h);
-    test_rows();
     test_add();
     test_subf();
     test_carry();
