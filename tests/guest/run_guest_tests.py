@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 PETREL, PAYLOADS = sys.argv[1], sys.argv[2]
 failures = []
@@ -121,6 +122,54 @@ case("payload: -S, started by Ctrl-A c", ["-S", "-bios", payload("echo")],
 # Ctrl-A x quits a guest that would wait forever.
 case("console: Ctrl-A x quits", ["-bios", payload("echo")], stdin=b"\x01x", status=0,
      absent=["<done>"])
+
+
+
+def tty_case():
+    """On a terminal the console is raw (bytes arrive without a newline) and
+    the terminal settings are restored exactly when petrel exits."""
+    import pty
+    import select
+    import termios
+    name = "console: raw terminal, restored on exit"
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+    p = subprocess.Popen([PETREL, "-bios", payload("echo")], stdin=slave, stdout=slave,
+                         stderr=subprocess.PIPE)
+    out = b""
+    problems = []
+    try:
+        os.write(master, b"xy")          # no newline: a cooked tty would hold these
+        end = time.monotonic() + 20
+        sent_last = False
+        while time.monotonic() < end and b"<done>" not in out:
+            r, _, _ = select.select([master], [], [], 0.2)
+            if r:
+                out += os.read(master, 1024)
+            if b"xy" in out and not sent_last:
+                os.write(master, b"z")
+                sent_last = True
+        rc = p.wait(timeout=10)
+    except Exception as e:  # noqa: BLE001 - report any failure as a test failure
+        p.kill()
+        problems.append(f"{type(e).__name__}: {e}")
+        rc = None
+    if b"<done>" not in out:
+        problems.append(f"guest did not get raw input: {out!r}")
+    if rc != 0:
+        problems.append(f"exit status {rc}")
+    if termios.tcgetattr(slave) != before:
+        problems.append("terminal settings not restored")
+    os.close(master)
+    os.close(slave)
+    if problems:
+        failures.append(name)
+        print(f"FAIL {name}: " + "; ".join(problems))
+    else:
+        print(f"ok   {name}")
+
+
+tty_case()
 
 print(f"{len(failures)} failed" if failures else "all guest cases passed")
 sys.exit(1 if failures else 0)
