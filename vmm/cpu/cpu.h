@@ -51,7 +51,19 @@ struct cpu_backend {
     void (*reset)(struct cpu *cpu);
     /* Asks a running vCPU to return CPU_EXIT_STOPPED soon; any thread. */
     void (*kick)(struct cpu *cpu);
+    /* Hypervisor-owned LPCR bits (ILE, AIL, radix...): any thread. */
+    void (*set_lpcr)(struct cpu *cpu, uint64_t mask, uint64_t value);
+    /* The external interrupt input, level-sensitive: any thread. */
+    void (*set_irq)(struct cpu *cpu, bool level);
+    /* An external or decrementer interrupt is pending, whatever MSR[EE]. */
+    bool (*irq_pending)(struct cpu *cpu);
+    /* CLOCK_MONOTONIC ns at which the decrementer fires next, 0 if never. */
+    uint64_t (*timer_deadline_ns)(struct cpu *cpu);
 };
+
+/* LPCR bits the VMM sets through set_lpcr (Power ISA Book III 2.2). */
+#define CPU_LPCR_ILE (1ull << 25)
+#define CPU_LPCR_AIL (3ull << 23)
 
 extern const struct cpu_backend cpu_interp_backend;
 

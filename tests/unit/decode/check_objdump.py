@@ -131,6 +131,9 @@ SIMPLE_ALIASES = {
     'mtocrf': ['mtcrf'],
     'tendall.': ['tend.'],
     'cpabort': ['cp_abort'],
+    # dcbz with bit 10 set: the PowerPC 970's dcbzl; in ISA 3.0 those bits
+    # are reserved, so POWER9 (and petrel) executes it as dcbz.
+    'dcbzl': ['dcbz'],
 }
 
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "ppc.h"
 
 struct insn_row {
     const char *mnemonic;
@@ -180,6 +181,120 @@ static void extract(uint32_t w, unsigned form, struct insn *d)
     }
 }
 
+/*
+ * The facility of an instruction no row implements (spec/cpu.md §5.6):
+ * FP, VMX or VSX, so the executor can raise the right unavailable
+ * interrupt.  ISA 2.07's GPR<->VSR moves check FP or VEC by which half of
+ * the VSR file they name (Book I 7.6 mfvsrd...), everything else with an
+ * x* or lxv/stxv name checks VSX.
+ */
+static unsigned facility_of(uint32_t w)
+{
+    unsigned primary = w >> 26, xo10 = (w >> 1) & 0x3ff;
+
+    switch (primary) {
+    case 4: return FAC_VEC;
+    case 60: return FAC_VSX;
+    case 48 ... 55:
+    case 59: return FAC_FP;
+    case 57: /* lfdp | lxsd lxssp */
+    case 61: /* stfdp | stxsd stxssp | lxv stxv (DQ) */ return (w & 3) == 0 ? FAC_FP : FAC_VSX;
+    case 63:
+        switch (xo10) {
+        /* binary128: xsaddqp ... (X form), xsrqpi/xsrqpxp (Z23, XO 5/37) */
+        case 4:
+        case 36:
+        case 100:
+        case 132:
+        case 164:
+        case 388:
+        case 420:
+        case 452:
+        case 484:
+        case 516:
+        case 548:
+        case 644:
+        case 708:
+        case 804:
+        case 836:
+        case 868: return FAC_VSX;
+        default:
+            if ((w & 0x1fe) == (5 << 1) || (w & 0x1fe) == (37 << 1))
+                return FAC_VSX;
+            return FAC_FP;
+        }
+    case 31:
+        switch (xo10) {
+        /* FP loads and stores, indexed */
+        case 535:
+        case 567:
+        case 599:
+        case 631:
+        case 855:
+        case 887:
+        case 663:
+        case 695:
+        case 727:
+        case 759:
+        case 983:
+        case 791:
+        case 919: return FAC_FP;
+        /* VMX loads and stores, lvsl/lvsr */
+        case 103:
+        case 359:
+        case 231:
+        case 487:
+        case 7:
+        case 39:
+        case 71:
+        case 135:
+        case 167:
+        case 199:
+        case 6:
+        case 38: return FAC_VEC;
+        /* ISA 2.07 GPR<->VSR moves: FP for VSR 0-31, VEC for 32-63 */
+        case 51:
+        case 115:
+        case 179:
+        case 211:
+        case 243: return (w & 1) ? FAC_VEC : FAC_FP;
+        /* VSX loads, stores and ISA 3.0 moves */
+        case 12:
+        case 76:
+        case 140:
+        case 524:
+        case 652:
+        case 588:
+        case 716:
+        case 844:
+        case 972:
+        case 780:
+        case 908:
+        case 332:
+        case 268:
+        case 396:
+        case 269:
+        case 397:
+        case 301:
+        case 429:
+        case 364:
+        case 812:
+        case 876:
+        case 940:
+        case 1004:
+        case 781:
+        case 813:
+        case 909:
+        case 941:
+        case 307:
+        case 435:
+        case 403: return FAC_VSX;
+        default: return FAC_NONE;
+        }
+    default: return FAC_NONE;
+    }
+}
+
 void ppc_decode(uint32_t word, struct insn *out)
 {
     unsigned primary = word >> 26, xo10 = (word >> 1) & 0x3ff;
@@ -196,6 +311,7 @@ void ppc_decode(uint32_t word, struct insn *out)
             return;
         }
     }
+    out->f1 = (uint8_t)facility_of(word);
 }
 
 const char *ppc_op_name(unsigned op)

@@ -5,8 +5,6 @@
 #include "exec.h"
 #include "ppc.h"
 
-#define LPCR_ILE (1ull << 25)
-
 void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr)
 {
     uint64_t old = cpu->msr;
@@ -21,11 +19,28 @@ void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr)
     cpu->ea_mask = cpu->mode32 ? 0xffffffffull : ~0ull;
     if ((old ^ msr) & (MSR_IR | MSR_DR | MSR_PR))
         ppc_tlb_flush(cpu);
+    /* Enabling EE may make a pending interrupt deliverable now. */
+    if (msr & ~old & MSR_EE)
+        __atomic_or_fetch(&cpu->attention, ATT_IRQ, __ATOMIC_RELEASE);
+}
+
+/*
+ * Alternate Interrupt Location (Book III 7.3, spec/cpu.md §2.3): with
+ * LPCR[AIL]=3, interrupts taken from a context with IR=DR=1 go to
+ * 0xc000000000004000 + vector with translation on; system reset and
+ * machine check never move.  AIL=1 is reserved and AIL=2 unused by
+ * Linux: both behave as 0.
+ */
+static bool ail_applies(const struct ppc_cpu *cpu, uint64_t old_msr, unsigned vector)
+{
+    return (cpu->lpcr & LPCR_AIL) == LPCR_AIL &&
+           (old_msr & (MSR_IR | MSR_DR)) == (MSR_IR | MSR_DR) && vector != VEC_SYSTEM_RESET &&
+           vector != VEC_MACHINE_CHECK;
 }
 
 void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1_bits)
 {
-    uint64_t msr = (cpu->msr & MSR_ME) | MSR_SF;
+    uint64_t old = cpu->msr, msr = (old & MSR_ME) | MSR_SF, target = vector;
 
     cpu->srr0 = nip;
     cpu->srr1 = (cpu->msr & ~SRR1_INT_MASK) | srr1_bits;
@@ -33,10 +48,72 @@ void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1
         msr |= MSR_LE;
     if (vector == VEC_MACHINE_CHECK)
         msr &= ~MSR_ME;
+    if (ail_applies(cpu, old, vector)) {
+        msr |= MSR_IR | MSR_DR;
+        target |= 0xc000000000004000ull;
+    }
     /* Any interrupt loses the reservation (Book II 4.4.2). */
     cpu->resv_size = 0;
+    cpu->excp_count++;
     ppc_store_msr(cpu, msr);
-    cpu->nip = vector;
+    cpu->nip = target;
+}
+
+/*
+ * scv LEV (Book III 7.5.18; spec/cpu.md §2.2): LR = next instruction,
+ * CTR = MSR; SRR0/SRR1 untouched; the new MSR keeps EE, RI and ME.
+ * Vector 0x17000 + 0x20 * LEV, or 0xc000000000003000 + 0x20 * LEV with
+ * translation on when AIL=3 applies.
+ */
+void ppc_raise_scv(struct ppc_cpu *cpu, unsigned lev, uint64_t nia)
+{
+    uint64_t old = cpu->msr, msr = (old & (MSR_ME | MSR_EE | MSR_RI)) | MSR_SF;
+    uint64_t target = 0x17000 + 0x20ull * lev;
+
+    cpu->lr = nia;
+    cpu->ctr = old;
+    if (cpu->lpcr & LPCR_ILE)
+        msr |= MSR_LE;
+    if ((cpu->lpcr & LPCR_AIL) == LPCR_AIL && (old & (MSR_IR | MSR_DR)) == (MSR_IR | MSR_DR)) {
+        msr |= MSR_IR | MSR_DR;
+        target = 0xc000000000003000ull + 0x20ull * lev;
+    }
+    cpu->resv_size = 0;
+    cpu->excp_count++;
+    ppc_store_msr(cpu, msr);
+    cpu->nip = target;
+}
+
+/* Facility unavailable (0xf60): the cause goes to FSCR[IC], bits 0:7. */
+void ppc_raise_facility(struct ppc_cpu *cpu, uint64_t nip, unsigned cause)
+{
+    cpu->fscr = (cpu->fscr & ~(0xffull << 56)) | ((uint64_t)cause << 56);
+    ppc_raise(cpu, VEC_FAC_UNAVAIL, nip, 0);
+}
+
+bool ppc_async_pending(struct ppc_cpu *cpu)
+{
+    return cpu->ext_level || ppc_dec_value(cpu) < 0;
+}
+
+/*
+ * External (0x500) before decrementer (0x900), both gated by MSR[EE] and
+ * taken with SRR0 = the next instruction (Book III 7.4, 7.5.5, 7.5.11).
+ * The decrementer is level-triggered: pending while DEC is negative.
+ */
+bool ppc_check_async(struct ppc_cpu *cpu)
+{
+    if (!(cpu->msr & MSR_EE))
+        return false;
+    if (cpu->ext_level) {
+        ppc_raise(cpu, VEC_EXTERNAL, cpu->nip, 0);
+        return true;
+    }
+    if (ppc_dec_value(cpu) < 0) {
+        ppc_raise(cpu, VEC_DECREMENTER, cpu->nip, 0);
+        return true;
+    }
+    return false;
 }
 
 void ppc_raise_program(struct ppc_cpu *cpu, uint64_t nip, uint64_t cause)

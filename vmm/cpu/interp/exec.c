@@ -69,7 +69,7 @@ void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
 #define GO(target)                                                                                 \
     do {                                                                                           \
         uint64_t t_ = (target);                                                                    \
-        if ((((t_ ^ page_ea) & ~0xfffull) == 0) && likely(!cpu->exit_request)) {                   \
+        if ((((t_ ^ page_ea) & ~0xfffull) == 0) && likely(!cpu->attention)) {                      \
             rec = &page->rec[(t_ & 0xfff) >> 2];                                                   \
             DISPATCH();                                                                            \
         }                                                                                          \
@@ -128,10 +128,28 @@ void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
     } while (0)
 
 lookup:
-    if (unlikely(cpu->exit_request)) {
-        cpu->exit_request = 0;
-        exit->reason = CPU_EXIT_STOPPED;
-        return;
+    if (unlikely(cpu->attention)) {
+        uint32_t att = __atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE);
+
+        if (att & ATT_STEP) {
+            /* One stepped instruction has completed; trace it unless it
+             * took an interrupt itself (Book III 7.5.14: MSR[SE] traces
+             * every instruction, MSR[BE] only branches). */
+            __atomic_and_fetch(&cpu->attention, ~ATT_STEP, __ATOMIC_ACQ_REL);
+            if (cpu->step_excp_count == cpu->excp_count && cpu->step_op != OP_rfid &&
+                cpu->step_op != OP_rfscv &&
+                ((cpu->msr & MSR_SE) || (cpu->step_op >= OP_b && cpu->step_op <= OP_bctarl)))
+                ppc_raise(cpu, VEC_TRACE, cpu->nip, 0);
+        }
+        if (att & ATT_EXIT) {
+            __atomic_and_fetch(&cpu->attention, ~ATT_EXIT, __ATOMIC_ACQ_REL);
+            exit->reason = CPU_EXIT_STOPPED;
+            return;
+        }
+        if (att & ATT_IRQ) {
+            __atomic_and_fetch(&cpu->attention, ~ATT_IRQ, __ATOMIC_ACQ_REL);
+            ppc_check_async(cpu);
+        }
     }
     {
         uint64_t nip = cpu->nip;
@@ -148,8 +166,42 @@ lookup:
         code_page_validate(page, cpu->mem);
         page_ea = nip & ~0xfffull;
         rec = &page->rec[(nip & 0xfff) >> 2];
+        if (unlikely(cpu->msr & (MSR_SE | MSR_BE)))
+            goto step;
         DISPATCH();
     }
+
+step:
+    /*
+     * Trace (MSR[SE]/[BE]): run exactly one instruction from a scratch
+     * copy of the page that holds it followed by a stop sentinel.  ATT_STEP
+     * makes in-page branches leave through lookup, which then raises the
+     * trace interrupt.  The normal path never pays for this.
+     */
+    {
+        struct code_page *sp = cpu->step_page;
+        unsigned slot = (unsigned)(rec - page->rec);
+
+        if (rec->op == OP_decode) {
+            ppc_decode((uint32_t)host_load4(page->host + slot * 4, page->le), rec);
+            rec->handler = labels[rec->op];
+        }
+        sp->pa = page->pa;
+        sp->gen = page->gen;
+        sp->le = page->le;
+        sp->host = page->host;
+        sp->rec[slot] = *rec;
+        sp->rec[slot + 1].handler = &&L_step_end;
+        sp->rec[slot + 1].op = OP_page_end;
+        cpu->step_op = rec->op;
+        cpu->step_excp_count = cpu->excp_count;
+        __atomic_or_fetch(&cpu->attention, ATT_STEP, __ATOMIC_ACQ_REL);
+        page = sp;
+        rec = &sp->rec[slot];
+        DISPATCH();
+    }
+L_step_end:
+    RESYNC(CIA() & cpu->ea_mask);
 
 fault:
     /* A memory access recorded cpu->fault; the instruction has no effect. */
@@ -169,7 +221,34 @@ fault:
     OP(page_end)
     RESYNC((page_ea + 0x1000) & cpu->ea_mask);
 
+    /*
+     * A word no row matched.  FP, VMX and VSX instructions petrel does not
+     * execute yet still raise their facility-unavailable interrupt while the
+     * facility is off (Book III 7.5.10, 7.5.16, 7.5.17) -- Linux enables the
+     * facilities lazily and relies on it; decode.c recorded the class in f1.
+     */
     OP(illegal)
+    switch (rec->f1) {
+    case FAC_FP:
+        if (!(cpu->msr & MSR_FP)) {
+            ppc_raise(cpu, VEC_FP_UNAVAIL, CIA(), 0);
+            goto lookup;
+        }
+        break;
+    case FAC_VEC:
+        if (!(cpu->msr & MSR_VEC)) {
+            ppc_raise(cpu, VEC_VMX_UNAVAIL, CIA(), 0);
+            goto lookup;
+        }
+        break;
+    case FAC_VSX:
+        if (!(cpu->msr & MSR_VSX)) {
+            ppc_raise(cpu, VEC_VSX_UNAVAIL, CIA(), 0);
+            goto lookup;
+        }
+        break;
+    default: break;
+    }
     PROGRAM(SRR1_PROG_ILLEGAL);
 
 #include "exec_int.inc"

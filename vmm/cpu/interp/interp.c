@@ -14,6 +14,8 @@ static void interp_reset(struct cpu *c)
     unsigned index = cpu->index;
     struct guest_mem *mem = cpu->mem;
     struct code_cache *cc = cpu->cc;
+    struct dec_timer *dectimer = cpu->dectimer;
+    struct code_page *step_page = cpu->step_page;
 
     /* Everything architected to its power-on value. */
     memset(cpu, 0, sizeof(*cpu));
@@ -22,10 +24,16 @@ static void interp_reset(struct cpu *c)
     cpu->index = index;
     cpu->mem = mem;
     cpu->cc = cc;
-    /* LPCR is the hypervisor's: large decrementer on (spec/cpu.md §2.4). */
-    cpu->lpcr = 1ull << 17;
+    cpu->dectimer = dectimer;
+    cpu->step_page = step_page;
+    /* LPCR is the hypervisor's: large decrementer on, external interrupts
+     * to the guest (LPES0) (spec/cpu.md §2.4). */
+    cpu->lpcr = LPCR_LD;
     cpu->msr = ~0ull; /* force ppc_store_msr to recompute everything */
     ppc_store_msr(cpu, 0);
+    cpu->attention = 0;
+    /* DEC starts at its largest positive value: nothing pending. */
+    ppc_mtspr(cpu, SPR_DEC, (1ull << 55) - 1);
     ppc_tlb_flush(cpu);
     code_cache_flush(cpu->cc);
 }
@@ -43,7 +51,12 @@ static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t
     cpu->index = index;
     cpu->pvr = pvr;
     cpu->cc = code_cache_new(mem);
-    if (!cpu->cc) {
+    cpu->step_page = malloc(sizeof(*cpu->step_page));
+    cpu->dectimer = dec_timer_new(cpu);
+    if (!cpu->cc || !cpu->step_page || !cpu->dectimer) {
+        code_cache_free(cpu->cc);
+        free(cpu->step_page);
+        dec_timer_free(cpu->dectimer);
         free(cpu);
         return NULL;
     }
@@ -56,7 +69,9 @@ static void interp_destroy(struct cpu *c)
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
     if (!cpu)
         return;
+    dec_timer_free(cpu->dectimer);
     code_cache_free(cpu->cc);
+    free(cpu->step_page);
     free(cpu);
 }
 
@@ -113,7 +128,35 @@ static void interp_set_regs(struct cpu *c, const struct cpu_regs *r)
 static void interp_kick(struct cpu *c)
 {
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
-    __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_RELEASE);
+    __atomic_or_fetch(&cpu->attention, ATT_EXIT, __ATOMIC_RELEASE);
+}
+
+static void interp_set_lpcr(struct cpu *c, uint64_t mask, uint64_t value)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+    uint64_t old = __atomic_load_n(&cpu->lpcr, __ATOMIC_ACQUIRE);
+
+    __atomic_store_n(&cpu->lpcr, (old & ~mask) | (value & mask), __ATOMIC_RELEASE);
+}
+
+static void interp_set_irq(struct cpu *c, bool level)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    __atomic_store_n(&cpu->ext_level, level, __ATOMIC_RELEASE);
+    if (level)
+        __atomic_or_fetch(&cpu->attention, ATT_IRQ, __ATOMIC_RELEASE);
+}
+
+static bool interp_irq_pending(struct cpu *c)
+{
+    return ppc_async_pending((struct ppc_cpu *)c);
+}
+
+static uint64_t interp_timer_deadline(struct cpu *c)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+    return dec_timer_deadline(cpu->dectimer);
 }
 
 const struct cpu_backend cpu_interp_backend = {
@@ -126,4 +169,8 @@ const struct cpu_backend cpu_interp_backend = {
     .set_regs = interp_set_regs,
     .reset = interp_reset,
     .kick = interp_kick,
+    .set_lpcr = interp_set_lpcr,
+    .set_irq = interp_set_irq,
+    .irq_pending = interp_irq_pending,
+    .timer_deadline_ns = interp_timer_deadline,
 };

@@ -115,7 +115,25 @@ enum {
     SPR_PIR = 1023,
 };
 
-/* Exit codes of interp_exec. */
+#define ATT_EXIT 1u
+#define ATT_IRQ  2u
+#define ATT_STEP 4u
+
+/* LPCR fields the hypervisor (petrel) sets for the guest (spec/cpu.md §2.4). */
+#define LPCR_ILE  (1ull << 25)
+#define LPCR_AIL  (3ull << 23)
+#define LPCR_UPRT (1ull << 22)
+#define LPCR_HR   (1ull << 20)
+#define LPCR_LD   (1ull << 17)
+#define LPCR_GTSE (1ull << 10)
+
+/* FSCR facility numbers (LSB-0 bit and interrupt cause, Book III 9.2.3). */
+#define FSCR_TAR_LG 8
+#define FSCR_SCV_LG 12
+
+/* Facility an instruction petrel cannot execute yet belongs to (decode.c). */
+enum ppc_facility { FAC_NONE, FAC_FP, FAC_VEC, FAC_VSX };
+
 struct ppc_cpu;
 struct code_page;
 
@@ -146,7 +164,13 @@ struct ppc_cpu {
     uint64_t lr, ctr;
     uint64_t nip;
     uint64_t msr;
-    volatile int exit_request;
+    /*
+     * Work for the executor's lookup path, set from any thread: ATT_EXIT
+     * (return to the VMM), ATT_IRQ (re-evaluate asynchronous interrupts),
+     * ATT_STEP (one instruction is being single-stepped).  Taken branches
+     * within a page test it, so a tight loop still notices.
+     */
+    volatile uint32_t attention;
 
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
@@ -188,6 +212,17 @@ struct ppc_cpu {
         uint64_t esid, vsid;
     } slb[32];
 
+    /* Asynchronous interrupt sources: the external line (level) and the
+     * decrementer's host-time deadline (dectimer in interp.c). */
+    volatile uint8_t ext_level;
+    uint64_t excp_count; /* interrupts delivered so far */
+
+    /* Single-step (MSR[SE]/[BE] trace): a scratch page holding just the
+     * stepped instruction and a stop sentinel. */
+    struct code_page *step_page;
+    uint16_t step_op;
+    uint64_t step_excp_count;
+
     /* Exit bookkeeping. */
     struct cpu_exit *exit;
 
@@ -196,6 +231,7 @@ struct ppc_cpu {
 
     /* Decoded-instruction cache, per vCPU (codecache.c). */
     struct code_cache *cc;
+    struct dec_timer *dectimer;
 };
 
 /* exec.c */
@@ -205,6 +241,12 @@ extern const void *const *interp_op_handlers;
 void interp_init_handlers(void);
 
 /* excp.c */
+void ppc_raise_scv(struct ppc_cpu *cpu, unsigned lev, uint64_t nia);
+void ppc_raise_facility(struct ppc_cpu *cpu, uint64_t nip, unsigned cause);
+/* Delivers a pending external or decrementer interrupt if MSR[EE] allows;
+ * returns whether it did. */
+bool ppc_check_async(struct ppc_cpu *cpu);
+bool ppc_async_pending(struct ppc_cpu *cpu);
 void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1_bits);
 void ppc_raise_program(struct ppc_cpu *cpu, uint64_t nip, uint64_t cause);
 void ppc_deliver_fault(struct ppc_cpu *cpu, uint64_t nip);
@@ -222,6 +264,13 @@ void ppc_set_xer(struct ppc_cpu *cpu, uint64_t xer);
 uint64_t ppc_mfspr(struct ppc_cpu *cpu, unsigned spr, uint64_t *val);
 uint64_t ppc_mtspr(struct ppc_cpu *cpu, unsigned spr, uint64_t val);
 uint64_t ppc_read_tb(const struct ppc_cpu *cpu);
+int64_t ppc_dec_value(const struct ppc_cpu *cpu);
+/* dectimer.c: (re)arms the decrementer alarm after DEC or LPCR[LD] changed. */
+void ppc_dec_rearm(struct ppc_cpu *cpu);
+struct dec_timer *dec_timer_new(struct ppc_cpu *cpu);
+void dec_timer_free(struct dec_timer *t);
+uint64_t dec_timer_deadline(struct dec_timer *t);
+uint64_t ppc_host_ns(void);
 
 /* mem.c */
 void ppc_tlb_flush(struct ppc_cpu *cpu);

@@ -24,8 +24,6 @@
 #include "exec.h"
 #include "ppc.h"
 
-#define LPCR_LD (1ull << 17)
-
 static uint64_t host_ticks(void)
 {
     struct timespec ts;
@@ -48,12 +46,19 @@ static unsigned dec_bits(const struct ppc_cpu *cpu)
     return (cpu->lpcr & LPCR_LD) ? 56 : 32;
 }
 
-static uint64_t dec_read(const struct ppc_cpu *cpu)
+int64_t ppc_dec_value(const struct ppc_cpu *cpu)
 {
     unsigned bits = dec_bits(cpu);
     uint64_t v = cpu->dec_base - (ppc_read_tb(cpu) - cpu->tb_dec_written);
-    /* Sign-extend from the implemented width. */
-    return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
+    return (int64_t)(v << (64 - bits)) >> (64 - bits);
+}
+
+/* mfdec: sign-extended in large-decrementer mode, else the 32-bit value
+ * with a zero upper half (Book III 6.5.2). */
+static uint64_t dec_read(const struct ppc_cpu *cpu)
+{
+    int64_t v = ppc_dec_value(cpu);
+    return (cpu->lpcr & LPCR_LD) ? (uint64_t)v : (uint32_t)v;
 }
 
 static void dec_write(struct ppc_cpu *cpu, uint64_t v)
@@ -61,6 +66,7 @@ static void dec_write(struct ppc_cpu *cpu, uint64_t v)
     unsigned bits = dec_bits(cpu);
     cpu->dec_base = (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
     cpu->tb_dec_written = ppc_read_tb(cpu);
+    ppc_dec_rearm(cpu);
 }
 
 uint32_t ppc_get_cr(const struct ppc_cpu *cpu)
