@@ -6,6 +6,7 @@
 #include <petrel/papr.h>
 
 #include "../vmm/console.h"
+#include "../vmm/machine.h"
 #include "hcall.h"
 
 /* H_PUT_TERM_CHAR: r4 = terminal, r5 = length, r6..r7 = bytes. */
@@ -21,8 +22,8 @@ int64_t h_put_term_char(struct hcall_env *env, const uint64_t args[9], uint64_t 
         return H_PARAMETER;
     for (unsigned i = 0; i < len; i++)
         buf[i] = (uint8_t)(args[2 + i / 8] >> (56 - 8 * (i % 8)));
-    if (len && env->console)
-        console_write(env->console, buf, len);
+    if (len)
+        console_write(machine_console(env->machine), buf, len);
     return H_SUCCESS;
 }
 
@@ -34,8 +35,7 @@ int64_t h_get_term_char(struct hcall_env *env, const uint64_t args[9], uint64_t 
 
     if (args[0] != PAPR_VTERM_UNIT)
         return H_PARAMETER;
-    if (env->console)
-        n = console_read(env->console, buf, sizeof(buf));
+    n = console_read(machine_console(env->machine), buf, sizeof(buf));
     out[0] = n;
     for (size_t i = 0; i < n; i++)
         out[1 + i / 8] |= (uint64_t)buf[i] << (56 - 8 * (i % 8));

@@ -3,6 +3,7 @@
  * 0x4..0x4fc, platform-private ones in 0xf000..0xfffc (spec/hcalls.md §1);
  * both ranges are indexed directly, everything else is H_FUNCTION.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -11,12 +12,49 @@
 
 #include "hcall.h"
 
+/* Groups as LoPAPR names them in ibm,hypertas-functions (spec/hcalls.md §2). */
 static const struct hcall_def hcall_table[] = {
-    {H_GET_TERM_CHAR, "H_GET_TERM_CHAR", h_get_term_char, NULL},
-    {H_PUT_TERM_CHAR, "H_PUT_TERM_CHAR", h_put_term_char, NULL},
+    {H_SET_SPRG0, "H_SET_SPRG0", h_set_sprg0, "hcall-sprg0"},
+    {H_SET_DABR, "H_SET_DABR", h_set_dabr, "hcall-dabr"},
+    {H_PAGE_INIT, "H_PAGE_INIT", h_page_init, "hcall-copy"},
+    {H_GET_TERM_CHAR, "H_GET_TERM_CHAR", h_get_term_char, "hcall-term"},
+    {H_PUT_TERM_CHAR, "H_PUT_TERM_CHAR", h_put_term_char, "hcall-term"},
+    {H_REGISTER_VPA, "H_REGISTER_VPA", h_register_vpa, "hcall-splpar"},
+    {H_CEDE, "H_CEDE", h_cede, "hcall-splpar"},
+    {H_CONFER, "H_CONFER", h_confer, "hcall-splpar"},
+    {H_PROD, "H_PROD", h_prod, "hcall-splpar"},
+    {H_SET_XDABR, "H_SET_XDABR", h_set_xdabr, "hcall-xdabr"},
+    {H_GET_CPU_CHARACTERISTICS, "H_GET_CPU_CHARACTERISTICS", h_get_cpu_characteristics, NULL},
+    {H_RANDOM, "H_RANDOM", h_random, NULL},
+    {H_SET_MODE, "H_SET_MODE", h_set_mode, "hcall-set-mode"},
     {PETREL_H_POWER_OFF, "PETREL_H_POWER_OFF", h_petrel_power_off, NULL},
     {PETREL_H_REBOOT, "PETREL_H_REBOOT", h_petrel_reboot, NULL},
 };
+
+size_t hcall_hypertas_list(char *buf, size_t len)
+{
+    size_t used = 0;
+
+    for (size_t i = 0; i < sizeof(hcall_table) / sizeof(hcall_table[0]); i++) {
+        const char *g = hcall_table[i].hypertas;
+        size_t n;
+        bool seen = false;
+
+        if (!g)
+            continue;
+        for (size_t j = 0; j < i; j++)
+            if (hcall_table[j].hypertas && !strcmp(hcall_table[j].hypertas, g))
+                seen = true;
+        if (seen)
+            continue;
+        n = strlen(g) + 1;
+        if (used + n > len)
+            return 0;
+        memcpy(buf + used, g, n);
+        used += n;
+    }
+    return used;
+}
 
 #define N_PAPR     (H_PAPR_MAX / 4)
 #define N_PLATFORM ((H_PLATFORM_LAST - H_PLATFORM_FIRST) / 4 + 1)

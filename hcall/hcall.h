@@ -2,22 +2,24 @@
  * The hcall dispatcher: one table row per hcall (opcode, name, handler,
  * the ibm,hypertas-functions group that advertises it), looked up by
  * opcode.  Unknown or misaligned opcodes get H_FUNCTION (LoPAPR 14.5.3).
+ * Handlers reach the machine only through vmm/machine.h.
  */
 #ifndef PETREL_HCALL_H
 #define PETREL_HCALL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-struct console;
+struct machine;
 
-/* What an hcall handler may touch: the console, and the machine through
- * callbacks (so the table can be tested without a whole machine). */
 struct hcall_env {
-    struct console *console;
-    void *machine;
-    void (*power_off)(void *machine, unsigned status);
-    void (*reboot)(void *machine);
-    unsigned vcpu;
+    struct machine *machine;
+    unsigned vcpu; /* the calling vCPU */
+};
+
+/* Per-vCPU PAPR state kept by the hcalls (H_REGISTER_VPA). */
+struct papr_vcpu {
+    uint64_t vpa, dtl, slb_shadow; /* guest real addresses, 0 = none */
 };
 
 typedef int64_t (*hcall_fn)(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
@@ -34,11 +36,25 @@ int64_t hcall_dispatch(struct hcall_env *env, uint64_t opcode, const uint64_t ar
                        uint64_t out[9]);
 /* The row for opcode, or NULL. */
 const struct hcall_def *hcall_lookup(uint64_t opcode);
+/* The hypertas groups of the table as a \0-separated string list (an FDT
+ * stringlist); returns its length, or 0 if it does not fit. */
+size_t hcall_hypertas_list(char *buf, size_t len);
 
 /* Handlers, by group (hcall/<group>.c). */
 int64_t h_put_term_char(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_get_term_char(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_power_off(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_reboot(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_set_mode(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_set_sprg0(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_set_dabr(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_set_xdabr(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_get_cpu_characteristics(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_cede(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_prod(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_confer(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_register_vpa(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_page_init(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_random(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 
 #endif

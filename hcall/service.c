@@ -4,6 +4,7 @@
  */
 #include <petrel/papr.h>
 
+#include "../vmm/machine.h"
 #include "hcall.h"
 
 /* r4 = exit status for the petrel process (0..255). */
@@ -12,7 +13,7 @@ int64_t h_petrel_power_off(struct hcall_env *env, const uint64_t args[9], uint64
     (void)out;
     if (args[0] > 255)
         return H_PARAMETER;
-    env->power_off(env->machine, (unsigned)args[0]);
+    machine_power_off(env->machine, (unsigned)args[0]);
     return H_SUCCESS;
 }
 
@@ -21,6 +22,6 @@ int64_t h_petrel_reboot(struct hcall_env *env, const uint64_t args[9], uint64_t 
 {
     (void)args;
     (void)out;
-    env->reboot(env->machine);
+    machine_reboot(env->machine);
     return H_SUCCESS;
 }

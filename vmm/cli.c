@@ -151,15 +151,19 @@ static bool parse_onoff(const char *v, bool *out)
     return false;
 }
 
-static bool parse_cap_level(const char *v, enum cap_level *out)
+/* cap-ibs also takes QEMU's fixed-ibs, fixed-ccd and fixed-na. */
+static bool parse_cap_level(const char *v, bool ibs, enum cap_level *out)
 {
     if (!strcmp(v, "broken"))
         *out = CAP_BROKEN;
     else if (!strcmp(v, "workaround"))
         *out = CAP_WORKAROUND;
-    else if (!strcmp(v, "fixed") || !strcmp(v, "fixed-ibs") || !strcmp(v, "fixed-ccd") ||
-             !strcmp(v, "fixed-na"))
+    else if (!strcmp(v, "fixed") || (ibs && !strcmp(v, "fixed-na")))
         *out = CAP_FIXED;
+    else if (ibs && !strcmp(v, "fixed-ibs"))
+        *out = CAP_FIXED_IBS;
+    else if (ibs && !strcmp(v, "fixed-ccd"))
+        *out = CAP_FIXED_CCD;
     else
         return false;
     return true;
@@ -232,7 +236,7 @@ static enum cli_action parse_machine(char *arg, struct machine_config *cfg, char
             enum cap_level *lv = !strcmp(key, "cap-cfpc")   ? &cfg->cap_cfpc
                                  : !strcmp(key, "cap-sbbc") ? &cfg->cap_sbbc
                                                             : &cfg->cap_ibs;
-            if (!parse_cap_level(val, lv))
+            if (!parse_cap_level(val, lv == &cfg->cap_ibs, lv))
                 return fail(err, errlen,
                             "-machine: %s must be broken, workaround or fixed, not '%s'", key, val);
         } else if (!strcmp(key, "cap-ccf-assist")) {
@@ -343,30 +347,31 @@ static enum cli_action parse_memory(char *arg, struct machine_config *cfg, char 
 
 static void print_help(void)
 {
-    printf("usage: petrel [options]\n"
-           "\n"
-           "petrel runs IBM POWER pseries (PAPR) guests with its own firmware.\n"
-           "Options (a subset of qemu-system-ppc64's, same spelling):\n"
-           "  -M, -machine pseries[,opt=val...]\n"
-           "                 ic-mode=dual|xics|xive  max-cpu-compat=power8|power9\n"
-           "                 accel=tcg  cap-cfpc|cap-sbbc|cap-ibs=broken|workaround|fixed\n"
-           "                 cap-ccf-assist=on|off\n"
-           "  -m SIZE        guest RAM (default 512M; multiple of 256M; suffix K M G T)\n"
-           "  -smp N[,cpus=N,maxcpus=M,sockets=S,cores=C,threads=T]\n"
-           "  -cpu MODEL     power9 (default) or power8\n"
-           "  -kernel FILE   kernel for the firmware to boot\n"
-           "  -initrd FILE   initial ram disk (needs -kernel)\n"
-           "  -append ARGS   kernel command line (needs -kernel)\n"
-           "  -bios FILE     run FILE instead of the built-in firmware\n"
-           "  -nographic     console on stdio (always the case: petrel has no display)\n"
-           "  -display none  accepted for compatibility\n"
-           "  -no-reboot     exit instead of rebooting when the guest reboots\n"
-           "  -S             do not start the CPUs (Ctrl-A c starts them)\n"
-           "  -h, --help     this text\n"
-           "  -version       version\n"
-           "\n"
-           "Console keys: Ctrl-A x quits, Ctrl-A c starts stopped CPUs, Ctrl-A h helps,\n"
-           "Ctrl-A Ctrl-A sends Ctrl-A.\n");
+    printf(
+        "usage: petrel [options]\n"
+        "\n"
+        "petrel runs IBM POWER pseries (PAPR) guests with its own firmware.\n"
+        "Options (a subset of qemu-system-ppc64's, same spelling):\n"
+        "  -M, -machine pseries[,opt=val...]\n"
+        "                 ic-mode=dual|xics|xive  max-cpu-compat=power8|power9\n"
+        "                 accel=tcg  cap-cfpc|cap-sbbc|cap-ibs=broken|workaround|fixed (default)\n"
+        "                 cap-ccf-assist=on|off\n"
+        "  -m SIZE        guest RAM (default 512M; multiple of 256M; suffix K M G T)\n"
+        "  -smp N[,cpus=N,maxcpus=M,sockets=S,cores=C,threads=T]\n"
+        "  -cpu MODEL     power9 (default) or power8\n"
+        "  -kernel FILE   kernel for the firmware to boot\n"
+        "  -initrd FILE   initial ram disk (needs -kernel)\n"
+        "  -append ARGS   kernel command line (needs -kernel)\n"
+        "  -bios FILE     run FILE instead of the built-in firmware\n"
+        "  -nographic     console on stdio (always the case: petrel has no display)\n"
+        "  -display none  accepted for compatibility\n"
+        "  -no-reboot     exit instead of rebooting when the guest reboots\n"
+        "  -S             do not start the CPUs (Ctrl-A c starts them)\n"
+        "  -h, --help     this text\n"
+        "  -version       version\n"
+        "\n"
+        "Console keys: Ctrl-A x quits, Ctrl-A c starts stopped CPUs, Ctrl-A h helps,\n"
+        "Ctrl-A Ctrl-A sends Ctrl-A.\n");
 }
 
 enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, char *err,
@@ -381,7 +386,8 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
     cfg->pvr = PVR_POWER9;
     cfg->cpu_name = "power9";
     cfg->ic_mode = IC_MODE_DUAL;
-    cfg->cap_cfpc = cfg->cap_sbbc = cfg->cap_ibs = CAP_WORKAROUND;
+    /* An interpreter executes nothing speculatively: safe by construction. */
+    cfg->cap_cfpc = cfg->cap_sbbc = cfg->cap_ibs = CAP_FIXED;
     err[0] = 0;
 
     for (int i = 1; i < argc; i++) {

@@ -14,7 +14,7 @@
 enum ic_mode { IC_MODE_DUAL, IC_MODE_XICS, IC_MODE_XIVE };
 
 /* Spectre-class mitigation capabilities (QEMU's cap-cfpc/sbbc/ibs). */
-enum cap_level { CAP_BROKEN, CAP_WORKAROUND, CAP_FIXED };
+enum cap_level { CAP_BROKEN, CAP_WORKAROUND, CAP_FIXED, CAP_FIXED_IBS, CAP_FIXED_CCD };
 
 struct machine_config {
     uint64_t ram_size;

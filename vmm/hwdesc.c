@@ -80,6 +80,8 @@ int hwdesc_build(void *buf, size_t size, const struct hwdesc_facts *f)
     TRY(fdt_property_string(fdt, HWDESC_PROP_IC_MODE, f->ic_mode));
     if (f->max_compat_pvr)
         TRY(fdt_property_u32(fdt, HWDESC_PROP_MAX_COMPAT, f->max_compat_pvr));
+    if (f->hypertas_len)
+        TRY(fdt_property(fdt, HWDESC_PROP_HYPERTAS, f->hypertas, (int)f->hypertas_len));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_end_node(fdt));

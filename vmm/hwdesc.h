@@ -19,6 +19,9 @@ struct hwdesc_facts {
     uint64_t kernel_base, kernel_size;
     uint64_t initrd_base, initrd_size;
     const char *bootargs;
+    /* ibm,hypertas-functions groups the host serves (FDT stringlist). */
+    const char *hypertas;
+    size_t hypertas_len;
 };
 
 /* Writes the flattened tree into buf; returns its size, or -1 if it does

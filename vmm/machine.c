@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <petrel/layout.h>
@@ -48,6 +49,8 @@ struct vcpu {
     bool thread_started;
     bool runnable; /* started by the platform (vCPU 0 at boot) */
     bool busy;     /* inside run() or serving an exit */
+    bool prodded;  /* H_PROD arrived: the next H_CEDE returns at once */
+    struct papr_vcpu papr;
 };
 
 struct machine {
@@ -151,6 +154,7 @@ static int load_images(struct machine *m)
         .bootargs = m->cfg.append,
     };
     uint8_t buf[HWDESC_MAX_SIZE];
+    char hypertas[512];
     int size;
 
     /* A reset must not leave the last run's data behind the images. */
@@ -161,6 +165,8 @@ static int load_images(struct machine *m)
         guest_ram_write(&m->mem, m->kernel.base, m->kernel.data, m->kernel.size);
     if (m->initrd.size)
         guest_ram_write(&m->mem, m->initrd.base, m->initrd.data, m->initrd.size);
+    f.hypertas = hypertas;
+    f.hypertas_len = hcall_hypertas_list(hypertas, sizeof(hypertas));
     size = hwdesc_build(buf, sizeof(buf), &f);
     if (size < 0)
         return -1;
@@ -192,6 +198,7 @@ static void stop_vcpus_locked(struct machine *m)
     bool busy;
 
     m->stopping = true;
+    pthread_cond_broadcast(&m->cond); /* ceded vCPUs return from H_CEDE */
     do {
         busy = false;
         for (unsigned i = 0; i < m->n_vcpus; i++) {
@@ -220,9 +227,8 @@ static void machine_reset(struct machine *m)
     pthread_mutex_unlock(&m->lock);
 }
 
-static void cb_power_off(void *opaque, unsigned status)
+void machine_power_off(struct machine *m, unsigned status)
 {
-    struct machine *m = opaque;
 
     pthread_mutex_lock(&m->lock);
     if (!m->quit) {
@@ -233,12 +239,11 @@ static void cb_power_off(void *opaque, unsigned status)
     wake_main(m);
 }
 
-static void cb_reboot(void *opaque)
+void machine_reboot(struct machine *m)
 {
-    struct machine *m = opaque;
 
     if (m->cfg.no_reboot) {
-        cb_power_off(m, 0);
+        machine_power_off(m, 0);
         return;
     }
     /* Park every vCPU now: the caller must not run on past its request. */
@@ -253,13 +258,7 @@ static void *vcpu_thread(void *arg)
 {
     struct vcpu *v = arg;
     struct machine *m = v->m;
-    struct hcall_env env = {
-        .console = m->con,
-        .machine = m,
-        .power_off = cb_power_off,
-        .reboot = cb_reboot,
-        .vcpu = v->index,
-    };
+    struct hcall_env env = {.machine = m, .vcpu = v->index};
     struct cpu_exit exit;
     uint64_t out[9];
     int64_t ret;
@@ -284,7 +283,7 @@ static void *vcpu_thread(void *arg)
         case CPU_EXIT_STOPPED: break;
         case CPU_EXIT_HALTED:
             fprintf(stderr, "petrel: vCPU %u halted\n", v->index);
-            cb_power_off(m, 1);
+            machine_power_off(m, 1);
             break;
         }
 
@@ -309,7 +308,14 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
     m->be = &cpu_interp_backend;
     m->wake[0] = m->wake[1] = -1;
     pthread_mutex_init(&m->lock, NULL);
-    pthread_cond_init(&m->cond, NULL);
+    {
+        /* Timed waits (H_CEDE until the decrementer) use the monotonic clock. */
+        pthread_condattr_t attr;
+        pthread_condattr_init(&attr);
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+        pthread_cond_init(&m->cond, &attr);
+        pthread_condattr_destroy(&attr);
+    }
     *out = m;
 
     if (pipe2(m->wake, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -418,7 +424,7 @@ int machine_run(struct machine *m)
     for (unsigned i = 0; i < m->n_vcpus; i++) {
         if (pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]) != 0) {
             fprintf(stderr, "petrel: cannot start the thread of vCPU %u\n", i);
-            cb_power_off(m, 1);
+            machine_power_off(m, 1);
             break;
         }
         m->vcpus[i].thread_started = true;
@@ -444,7 +450,7 @@ int machine_run(struct machine *m)
         }
         if (m->signal_seen) {
             fprintf(stderr, "petrel: terminating on signal %d\n", (int)m->signal_seen);
-            cb_power_off(m, 0);
+            machine_power_off(m, 0);
             continue;
         }
         if (poll(fds, 2, -1) < 0 && errno != EINTR)
@@ -469,6 +475,95 @@ int machine_run(struct machine *m)
         if (m->vcpus[i].thread_started)
             pthread_join(m->vcpus[i].thread, NULL);
     return status;
+}
+
+/* ---- what hcall handlers may use (machine.h) ---- */
+
+struct console *machine_console(struct machine *m)
+{
+    return m->con;
+}
+
+struct guest_mem *machine_mem(struct machine *m)
+{
+    return &m->mem;
+}
+
+const struct machine_config *machine_config(struct machine *m)
+{
+    return &m->cfg;
+}
+
+unsigned machine_vcpu_count(struct machine *m)
+{
+    return m->n_vcpus;
+}
+
+struct cpu *machine_cpu(struct machine *m, unsigned index)
+{
+    return index < m->n_vcpus ? m->vcpus[index].cpu : NULL;
+}
+
+const struct cpu_backend *machine_backend(struct machine *m)
+{
+    return m->be;
+}
+
+struct papr_vcpu *machine_papr_vcpu(struct machine *m, unsigned index)
+{
+    return index < m->n_vcpus ? &m->vcpus[index].papr : NULL;
+}
+
+/*
+ * H_CEDE: wait until an interrupt is pending for the vCPU, it is prodded,
+ * or the machine stops or resets.  The decrementer's next expiry bounds
+ * the wait (the vCPU's own timer thread only marks the CPU).
+ */
+void machine_cede(struct machine *m, unsigned index)
+{
+    struct vcpu *v = &m->vcpus[index];
+
+    pthread_mutex_lock(&m->lock);
+    while (!m->quit && !m->stopping && !v->prodded && !m->be->irq_pending(v->cpu)) {
+        uint64_t deadline = m->be->timer_deadline_ns(v->cpu);
+        if (deadline) {
+            struct timespec ts = {.tv_sec = (time_t)(deadline / 1000000000ull),
+                                  .tv_nsec = (long)(deadline % 1000000000ull)};
+            pthread_cond_timedwait(&m->cond, &m->lock, &ts);
+        } else {
+            pthread_cond_wait(&m->cond, &m->lock);
+        }
+    }
+    v->prodded = false;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void machine_prod(struct machine *m, unsigned index)
+{
+    pthread_mutex_lock(&m->lock);
+    m->vcpus[index].prodded = true;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+bool machine_quit_requested(struct machine *m, int *status)
+{
+    bool quit;
+    pthread_mutex_lock(&m->lock);
+    quit = m->quit;
+    if (status)
+        *status = m->exit_status;
+    pthread_mutex_unlock(&m->lock);
+    return quit;
+}
+
+bool machine_reset_requested(struct machine *m)
+{
+    bool r;
+    pthread_mutex_lock(&m->lock);
+    r = m->reset_pending;
+    pthread_mutex_unlock(&m->lock);
+    return r;
 }
 
 void machine_destroy(struct machine *m)

@@ -6,6 +6,7 @@
 #ifndef PETREL_MACHINE_H
 #define PETREL_MACHINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cli.h"
@@ -19,5 +20,29 @@ int machine_run(struct machine *m);
 void machine_destroy(struct machine *m);
 /* Asks the machine to stop (from a signal handler: async-signal-safe). */
 void machine_signal(struct machine *m, int signo);
+
+/*
+ * What hcall handlers use (any vCPU thread).  power_off and reboot park the
+ * calling vCPU: it must not run on past its request.
+ */
+struct console;
+struct guest_mem;
+struct cpu;
+struct cpu_backend;
+struct papr_vcpu;
+void machine_power_off(struct machine *m, unsigned status);
+void machine_reboot(struct machine *m);
+struct console *machine_console(struct machine *m);
+struct guest_mem *machine_mem(struct machine *m);
+const struct machine_config *machine_config(struct machine *m);
+unsigned machine_vcpu_count(struct machine *m);
+struct cpu *machine_cpu(struct machine *m, unsigned index);
+const struct cpu_backend *machine_backend(struct machine *m);
+struct papr_vcpu *machine_papr_vcpu(struct machine *m, unsigned index);
+void machine_cede(struct machine *m, unsigned index);
+void machine_prod(struct machine *m, unsigned index);
+/* For tests and the monitor: has power-off been requested, with what status. */
+bool machine_quit_requested(struct machine *m, int *status);
+bool machine_reset_requested(struct machine *m);
 
 #endif

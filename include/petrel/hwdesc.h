@@ -20,7 +20,10 @@
  *           kernel = <base size>;  initrd = <base size>;
  *           bootargs = "...";
  *       };
- *       machine { ic-mode = "dual"|"xics"|"xive"; max-cpu-compat = <pvr>; };
+ *       machine {
+ *           ic-mode = "dual"|"xics"|"xive"; max-cpu-compat = <pvr>;
+ *           hypertas-functions = "hcall-...", ...;   hcall groups the host serves
+ *       };
  *   };
  *
  * Addresses and sizes are 64-bit (two cells).  The firmware must not
@@ -50,6 +53,7 @@
 #define HWDESC_PROP_BOOTARGS   "bootargs"
 #define HWDESC_PROP_IC_MODE    "ic-mode"
 #define HWDESC_PROP_MAX_COMPAT "max-cpu-compat"
+#define HWDESC_PROP_HYPERTAS   "hypertas-functions"
 #define HWDESC_CONSOLE_COMPAT  "petrel,hvterm"
 
 #endif

@@ -1,9 +1,13 @@
 /*
- * hcall dispatch: the table, bad opcodes, the console hcalls with good and
- * bad terminal numbers and lengths, the console's escape handling, and
- * the private services' argument checks.
+ * hcall dispatch on a real machine (vCPUs created, not running): the
+ * table, bad opcodes, the console hcalls with good and bad terminal
+ * numbers and lengths, the console's escapes, the private services, and
+ * every processor hcall with its argument checks.
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <petrel/papr.h>
@@ -11,25 +15,51 @@
 
 #include "check.h"
 #include "hcall/hcall.h"
+#include "vmm/cli.h"
 #include "vmm/console.h"
+#include "vmm/cpu/interp/ppc.h"
+#include "vmm/machine.h"
+#include "vmm/memory.h"
 
-static unsigned powered_off = 1000, reboots;
+static int out_rd;
 
-static void fake_power_off(void *m, unsigned status)
+static struct machine *make_machine(const char *const *extra, int n_extra, int in_fd, int out_fd)
 {
-    (void)m;
-    powered_off = status;
+    char *argv[16] = {"petrel", "-smp", "2"};
+    int argc = 3;
+    struct machine_config cfg;
+    struct machine *m;
+    char err[256];
+
+    /* cli_parse edits option strings in place: give it copies.  The
+     * machine keeps no pointer into these (-M values become enums). */
+    for (int i = 0; i < n_extra; i++)
+        argv[argc++] = strdup(extra[i]);
+    if (cli_parse(argc, argv, &cfg, err, sizeof(err)) != CLI_RUN ||
+        machine_create(&m, &cfg, in_fd, out_fd, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        exit(2);
+    }
+    for (int i = 3; i < argc; i++)
+        free(argv[i]);
+    return m;
 }
 
-static void fake_reboot(void *m)
+static int64_t call(struct hcall_env *env, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
+                    uint64_t a3, uint64_t out[9])
 {
-    (void)m;
-    reboots++;
+    uint64_t args[9] = {a0, a1, a2, a3};
+    return hcall_dispatch(env, op, args, out);
 }
 
-static size_t drain(int fd, char *buf, size_t max)
+static struct ppc_cpu *cpu_of(struct hcall_env *env, unsigned i)
 {
-    ssize_t n = read(fd, buf, max);
+    return (struct ppc_cpu *)machine_cpu(env->machine, i);
+}
+
+static size_t drain(char *buf, size_t max)
+{
+    ssize_t n = read(out_rd, buf, max);
     return n > 0 ? (size_t)n : 0;
 }
 
@@ -47,6 +77,8 @@ static void test_unknown_opcodes(struct hcall_env *env)
         0x0,    0x4,    0x5,    0x56,   0x5a,    0x500, 0x1000,
         0xf000, 0xf005, 0xf102, 0xfffc, 0x10000, ~0ull, 1ull << 32 | H_PUT_TERM_CHAR};
     uint64_t args[9] = {PAPR_VTERM_UNIT, 1, pack("x", 0)}, out[9];
+    char list[256];
+    size_t n;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         memset(out, 0xff, sizeof(out));
@@ -56,117 +88,353 @@ static void test_unknown_opcodes(struct hcall_env *env)
     }
     CHECK_STREQ(hcall_lookup(H_PUT_TERM_CHAR)->name, "H_PUT_TERM_CHAR");
     CHECK_STREQ(hcall_lookup(PETREL_H_POWER_OFF)->name, "PETREL_H_POWER_OFF");
+
+    /* The hypertas list names each group once. */
+    n = hcall_hypertas_list(list, sizeof(list));
+    CHECK(n > 0);
+    CHECK_STREQ(list, "hcall-sprg0");
+    CHECK(memmem(list, n, "hcall-splpar\0", 13) != NULL);
+    CHECK(memmem(list, n, "hcall-set-mode\0", 15) != NULL);
+    CHECK(memmem(list, n, "hcall-splpar\0hcall-splpar", 25) == NULL);
+    CHECK_EQ(hcall_hypertas_list(list, 8), 0);
 }
 
-static void test_put_term_char(struct hcall_env *env, int rd)
+static void test_put_term_char(struct hcall_env *env)
 {
     const char *msg = "0123456789abcdefXYZ";
-    uint64_t args[9] = {0}, out[9];
+    uint64_t out[9];
     char buf[64];
 
-    args[0] = PAPR_VTERM_UNIT;
-    args[1] = 5;
-    args[2] = pack("hello", 0);
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), H_SUCCESS);
-    CHECK_EQ(drain(rd, buf, sizeof(buf)), 5);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, 5, pack("hello", 0), 0, out), H_SUCCESS);
+    CHECK_EQ(drain(buf, sizeof(buf)), 5);
     CHECK(memcmp(buf, "hello", 5) == 0);
-
-    args[1] = 16;
-    args[2] = pack(msg, 0);
-    args[3] = pack(msg, 8);
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), H_SUCCESS);
-    CHECK_EQ(drain(rd, buf, sizeof(buf)), 16);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, 16, pack(msg, 0), pack(msg, 8), out),
+             H_SUCCESS);
+    CHECK_EQ(drain(buf, sizeof(buf)), 16);
     CHECK(memcmp(buf, msg, 16) == 0);
-
-    args[1] = 0;
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, 0, 0, 0, out), H_SUCCESS);
 
     /* Too long, or a terminal that does not exist: H_PARAMETER, no output. */
-    args[1] = 17;
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), (uint64_t)H_PARAMETER);
-    args[1] = ~0ull;
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), (uint64_t)H_PARAMETER);
-    args[1] = 1;
-    args[0] = 0;
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), (uint64_t)H_PARAMETER);
-    args[0] = PAPR_VTERM_UNIT + 1;
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), (uint64_t)H_PARAMETER);
-    args[0] = (1ull << 32) | PAPR_VTERM_UNIT;
-    CHECK_EQ(hcall_dispatch(env, H_PUT_TERM_CHAR, args, out), (uint64_t)H_PARAMETER);
-    CHECK_EQ(drain(rd, buf, sizeof(buf)), 0);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, 17, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, ~0ull, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, 0, 1, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, PAPR_VTERM_UNIT + 1, 1, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TERM_CHAR, (1ull << 32) | PAPR_VTERM_UNIT, 1, 0, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(drain(buf, sizeof(buf)), 0);
 }
 
 static void test_get_term_char(struct hcall_env *env)
 {
-    uint64_t args[9] = {PAPR_VTERM_UNIT}, out[9];
+    struct console *con = machine_console(env->machine);
     const char *in = "abcdefghijklmnopqrst"; /* 20 bytes */
+    uint64_t out[9];
 
-    CHECK_EQ(hcall_dispatch(env, H_GET_TERM_CHAR, args, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_GET_TERM_CHAR, PAPR_VTERM_UNIT, 0, 0, 0, out), H_SUCCESS);
     CHECK_EQ(out[0], 0);
-
-    CHECK_EQ(console_feed(env->console, (const uint8_t *)in, 20), CONSOLE_EV_NONE);
-    CHECK_EQ(hcall_dispatch(env, H_GET_TERM_CHAR, args, out), H_SUCCESS);
+    CHECK_EQ(console_feed(con, (const uint8_t *)in, 20), CONSOLE_EV_NONE);
+    CHECK_EQ(call(env, H_GET_TERM_CHAR, PAPR_VTERM_UNIT, 0, 0, 0, out), H_SUCCESS);
     CHECK_EQ(out[0], 16);
     CHECK_EQ(out[1], pack(in, 0));
     CHECK_EQ(out[2], pack(in, 8));
-    CHECK_EQ(hcall_dispatch(env, H_GET_TERM_CHAR, args, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_GET_TERM_CHAR, PAPR_VTERM_UNIT, 0, 0, 0, out), H_SUCCESS);
     CHECK_EQ(out[0], 4);
     CHECK_EQ(out[1], pack("qrst", 0));
     CHECK_EQ(out[2], 0);
-
-    args[0] = 0x30000000;
-    CHECK_EQ(hcall_dispatch(env, H_GET_TERM_CHAR, args, out), (uint64_t)H_PARAMETER);
-}
-
-static void test_escapes(struct hcall_env *env)
-{
-    uint64_t args[9] = {PAPR_VTERM_UNIT}, out[9];
+    CHECK_EQ(call(env, H_GET_TERM_CHAR, 0x30000000, 0, 0, 0, out), (uint64_t)H_PARAMETER);
 
     /* Ctrl-A Ctrl-A is one literal Ctrl-A; Ctrl-A c and x are commands. */
-    CHECK_EQ(console_feed(env->console, (const uint8_t *)"\x01\x01z", 3), CONSOLE_EV_NONE);
-    CHECK_EQ(console_feed(env->console, (const uint8_t *)"\x01", 1), CONSOLE_EV_NONE);
-    CHECK_EQ(console_feed(env->console, (const uint8_t *)"c", 1), CONSOLE_EV_CONTINUE);
-    CHECK_EQ(console_feed(env->console,
+    CHECK_EQ(console_feed(con, (const uint8_t *)"\x01\x01z", 3), CONSOLE_EV_NONE);
+    CHECK_EQ(console_feed(con, (const uint8_t *)"\x01", 1), CONSOLE_EV_NONE);
+    CHECK_EQ(console_feed(con, (const uint8_t *)"c", 1), CONSOLE_EV_CONTINUE);
+    CHECK_EQ(console_feed(con,
                           (const uint8_t *)"\x01x\x01"
                                            "c",
                           4),
              CONSOLE_EV_QUIT);
-    CHECK_EQ(hcall_dispatch(env, H_GET_TERM_CHAR, args, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_GET_TERM_CHAR, PAPR_VTERM_UNIT, 0, 0, 0, out), H_SUCCESS);
     CHECK_EQ(out[0], 2);
     CHECK_EQ(out[1], pack("\x01z", 0));
 }
 
+static void test_set_mode(struct hcall_env *env)
+{
+    uint64_t out[9];
+
+    CHECK_EQ(call(env, H_SET_MODE, 1, H_SET_MODE_RESOURCE_LE, 0, 0, out), H_SUCCESS);
+    CHECK(cpu_of(env, 0)->lpcr & LPCR_ILE);
+    CHECK(cpu_of(env, 1)->lpcr & LPCR_ILE); /* partition-wide */
+    CHECK_EQ(call(env, H_SET_MODE, 0, H_SET_MODE_RESOURCE_LE, 0, 0, out), H_SUCCESS);
+    CHECK(!(cpu_of(env, 1)->lpcr & LPCR_ILE));
+    CHECK_EQ(call(env, H_SET_MODE, 2, H_SET_MODE_RESOURCE_LE, 0, 0, out),
+             (uint64_t)H_UNSUPPORTED_FLAG);
+    CHECK_EQ(call(env, H_SET_MODE, 1, H_SET_MODE_RESOURCE_LE, 5, 0, out), (uint64_t)H_P3);
+    CHECK_EQ(call(env, H_SET_MODE, 1, H_SET_MODE_RESOURCE_LE, 0, 5, out), (uint64_t)H_P4);
+    CHECK(!(cpu_of(env, 0)->lpcr & LPCR_ILE));
+
+    CHECK_EQ(call(env, H_SET_MODE, 3, H_SET_MODE_RESOURCE_ADDR_TRANS, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(cpu_of(env, 1)->lpcr & LPCR_AIL, LPCR_AIL);
+    CHECK_EQ(call(env, H_SET_MODE, 1, H_SET_MODE_RESOURCE_ADDR_TRANS, 0, 0, out),
+             (uint64_t)H_UNSUPPORTED_FLAG);
+    CHECK_EQ(call(env, H_SET_MODE, 4, H_SET_MODE_RESOURCE_ADDR_TRANS, 0, 0, out),
+             (uint64_t)H_UNSUPPORTED_FLAG);
+    CHECK_EQ(cpu_of(env, 1)->lpcr & LPCR_AIL, LPCR_AIL);
+    CHECK_EQ(call(env, H_SET_MODE, 0, H_SET_MODE_RESOURCE_ADDR_TRANS, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(cpu_of(env, 0)->lpcr & LPCR_AIL, 0);
+
+    /* No breakpoint registers: the resources are not there. */
+    CHECK_EQ(call(env, H_SET_MODE, 0, H_SET_MODE_RESOURCE_SET_CIABR, 0x1000, 0, out),
+             (uint64_t)H_P2);
+    CHECK_EQ(call(env, H_SET_MODE, 0, H_SET_MODE_RESOURCE_SET_DAWR0, 0x1000, 0, out),
+             (uint64_t)H_P2);
+    CHECK_EQ(call(env, H_SET_MODE, 0, 0, 0, 0, out), (uint64_t)H_P2);
+    CHECK_EQ(call(env, H_SET_MODE, 0, 99, 0, 0, out), (uint64_t)H_P2);
+    CHECK_EQ(call(env, H_SET_DABR, 0x1000, 0, 0, 0, out), (uint64_t)H_HARDWARE);
+    CHECK_EQ(call(env, H_SET_XDABR, 0x1000, 3, 0, 0, out), (uint64_t)H_HARDWARE);
+
+    CHECK_EQ(call(env, H_SET_SPRG0, 0x1234567890ull, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(cpu_of(env, 0)->sprg[0], 0x1234567890ull);
+    CHECK_EQ(cpu_of(env, 1)->sprg[0], 0);
+}
+
+static void test_cpu_characteristics(struct hcall_env *env)
+{
+    static const char *const workaround[] = {
+        "-M", "pseries,cap-cfpc=workaround,cap-sbbc=workaround,cap-ibs=workaround,"
+              "cap-ccf-assist=on"};
+    static const char *const ibs[] = {"-M", "pseries,cap-ibs=fixed-ibs,cap-cfpc=broken"};
+    uint64_t out[9];
+    struct machine *m;
+    struct hcall_env e2 = {0};
+
+    /* petrel's defaults: nothing to mitigate. */
+    CHECK_EQ(call(env, H_GET_CPU_CHARACTERISTICS, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], H_CPU_CHAR_BRANCH_HINTS_HONORED | H_CPU_CHAR_THREAD_RECONFIG_CTRL);
+    CHECK_EQ(out[1], H_CPU_BEHAV_FAVOUR_SECURITY | H_CPU_BEHAV_NO_L1D_FLUSH_ENTRY |
+                         H_CPU_BEHAV_NO_L1D_FLUSH_UACCESS | H_CPU_BEHAV_NO_STF_BARRIER);
+
+    m = make_machine(workaround, 2, -1, -1);
+    e2.machine = m;
+    CHECK_EQ(call(&e2, H_GET_CPU_CHARACTERISTICS, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], H_CPU_CHAR_BRANCH_HINTS_HONORED | H_CPU_CHAR_THREAD_RECONFIG_CTRL |
+                         H_CPU_CHAR_L1D_FLUSH_ORI30 | H_CPU_CHAR_L1D_FLUSH_TRIG2 |
+                         H_CPU_CHAR_L1D_THREAD_PRIV | H_CPU_CHAR_SPEC_BAR_ORI31 |
+                         H_CPU_CHAR_BCCTR_FLUSH_ASSIST);
+    CHECK_EQ(out[1], H_CPU_BEHAV_FAVOUR_SECURITY | H_CPU_BEHAV_L1D_FLUSH_PR |
+                         H_CPU_BEHAV_BNDS_CHK_SPEC_BAR | H_CPU_BEHAV_FLUSH_COUNT_CACHE);
+    machine_destroy(m);
+
+    m = make_machine(ibs, 2, -1, -1);
+    e2.machine = m;
+    CHECK_EQ(call(&e2, H_GET_CPU_CHARACTERISTICS, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK(out[0] & H_CPU_CHAR_BCCTRL_SERIALISED);
+    CHECK_EQ(out[1], H_CPU_BEHAV_FAVOUR_SECURITY | H_CPU_BEHAV_L1D_FLUSH_PR);
+    machine_destroy(m);
+}
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+struct prod_later {
+    struct machine *m;
+    unsigned target;
+};
+
+static void *prod_after_50ms(void *arg)
+{
+    struct prod_later *p = arg;
+    struct timespec d = {0, 50 * 1000 * 1000};
+    nanosleep(&d, NULL);
+    machine_prod(p->m, p->target);
+    return NULL;
+}
+
+static void test_cede_prod_confer(struct hcall_env *env)
+{
+    const struct cpu_backend *be = machine_backend(env->machine);
+    struct ppc_cpu *c0 = cpu_of(env, 0);
+    struct prod_later p = {env->machine, 0};
+    struct timespec t0;
+    pthread_t th;
+    uint64_t out[9];
+
+    /* A pending interrupt: cede returns at once, with MSR[EE] set. */
+    CHECK(!(c0->msr & MSR_EE));
+    be->set_irq((struct cpu *)c0, true);
+    CHECK_EQ(call(env, H_CEDE, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK(c0->msr & MSR_EE);
+    be->set_irq((struct cpu *)c0, false);
+
+    /* Prodded before: returns at once, and the prod is used up. */
+    CHECK_EQ(call(env, H_PROD, 0, 0, 0, 0, out), H_SUCCESS);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_EQ(call(env, H_CEDE, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK(since(&t0) < 0.5);
+
+    /* Woken by the decrementer: about 20 ms. */
+    ppc_mtspr(c0, SPR_DEC, 512000000 / 50);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_EQ(call(env, H_CEDE, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK(since(&t0) >= 0.015 && since(&t0) < 2.0);
+    CHECK(ppc_dec_value(c0) < 0);
+    ppc_mtspr(c0, SPR_DEC, (1ull << 55) - 1);
+
+    /* Woken by H_PROD from another thread. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pthread_create(&th, NULL, prod_after_50ms, &p);
+    CHECK_EQ(call(env, H_CEDE, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK(since(&t0) >= 0.04 && since(&t0) < 2.0);
+    pthread_join(th, NULL);
+
+    CHECK_EQ(call(env, H_PROD, 2, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PROD, ~0ull, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_CONFER, ~0ull, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_CONFER, 1, 7, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_CONFER, 2, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_CONFER, (uint64_t)-5, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    /* Conferring to oneself waits for a prod. */
+    CHECK_EQ(call(env, H_PROD, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_CONFER, 0, 0, 0, 0, out), H_SUCCESS);
+}
+
+static void put_be(struct guest_mem *mem, uint64_t pa, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        mem->ram[pa + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+#define VPA_FN(f) ((uint64_t)(f) << H_VPA_FUNC_SHIFT)
+
+static void test_register_vpa(struct hcall_env *env)
+{
+    struct guest_mem *mem = machine_mem(env->machine);
+    struct papr_vcpu *p1 = machine_papr_vcpu(env->machine, 1);
+    const uint64_t vpa = 0x100000, dtl = 0x200000, slb = 0x300000;
+    const uint64_t ram = mem->ram_size;
+    uint64_t out[9];
+
+    put_be(mem, vpa + VPA_SIZE_OFFSET, 640, 2);
+    put_be(mem, dtl + VPA_SIZE_OFFSET, 48 * 4, 4);
+    put_be(mem, slb + VPA_SIZE_OFFSET, 0x100, 4);
+
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 2, vpa, 0, out),
+             (uint64_t)H_PARAMETER); /* no such vCPU */
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(0), 1, vpa, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(4), 1, vpa, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, 0, 0, out), (uint64_t)H_HARDWARE);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, vpa + 8, 0, out),
+             (uint64_t)H_PARAMETER); /* not cache-line aligned */
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, ram - 128, 0, out),
+             (uint64_t)H_PARAMETER); /* runs off RAM */
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, ram + 0x1000, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, ~0ull - 127, 0, out),
+             (uint64_t)H_PARAMETER);
+    put_be(mem, vpa + 0xf00 + VPA_SIZE_OFFSET, 640, 2);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, vpa + 0xf00, 0, out),
+             (uint64_t)H_PARAMETER); /* crosses a 4 KiB page */
+    put_be(mem, vpa + 0x80 + VPA_SIZE_OFFSET, 639, 2);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, vpa + 0x80, 0, out),
+             (uint64_t)H_PARAMETER); /* too small */
+    CHECK_EQ(p1->vpa, 0);
+
+    /* DTL and SLB shadow need a VPA first. */
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_DTL), 1, dtl, 0, out),
+             (uint64_t)H_RESOURCE);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_VPA), 1, vpa, 0, out), H_SUCCESS);
+    CHECK_EQ(p1->vpa, vpa);
+    CHECK(mem->ram[vpa + VPA_SHARED_PROC_OFFSET] & VPA_SHARED_PROC_VAL);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_DTL), 1, dtl, 0, out), H_SUCCESS);
+    put_be(mem, slb + VPA_SIZE_OFFSET, 4, 4);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_SLB), 1, slb, 0, out),
+             (uint64_t)H_PARAMETER);
+    put_be(mem, slb + VPA_SIZE_OFFSET, 0x100, 4);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_REG_SLB), 1, slb, 0, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_DEREG_VPA), 1, 0, 0, out),
+             (uint64_t)H_RESOURCE);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_DEREG_DTL), 1, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_DEREG_SLB), 1, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_REGISTER_VPA, VPA_FN(H_VPA_DEREG_VPA), 1, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(p1->vpa | p1->dtl | p1->slb_shadow, 0);
+}
+
+static void test_page_init(struct hcall_env *env)
+{
+    struct guest_mem *mem = machine_mem(env->machine);
+    const uint64_t src = 0x500000, dst = 0x600000;
+    uint32_t gen;
+    uint64_t out[9];
+
+    memset(mem->ram + src, 0x5a, 4096);
+    memset(mem->ram + dst, 0x11, 4096);
+    mem->page_code[dst >> 12] = 1; /* pretend decoded code lives there */
+    gen = mem->page_gen[dst >> 12];
+    CHECK_EQ(call(env, H_PAGE_INIT, H_COPY_PAGE | H_ICACHE_SYNCHRONIZE, dst, src, 0, out),
+             H_SUCCESS);
+    CHECK(mem->ram[dst] == 0x5a && mem->ram[dst + 4095] == 0x5a);
+    CHECK(mem->page_gen[dst >> 12] != gen);
+    CHECK_EQ(call(env, H_PAGE_INIT, H_ZERO_PAGE, dst, 0, 0, out), H_SUCCESS);
+    CHECK(mem->ram[dst] == 0 && mem->ram[dst + 4095] == 0);
+    CHECK_EQ(call(env, H_PAGE_INIT, H_ZERO_PAGE, dst + 8, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PAGE_INIT, H_ZERO_PAGE, mem->ram_size, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PAGE_INIT, H_ZERO_PAGE, ~0ull & ~4095ull, 0, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PAGE_INIT, H_COPY_PAGE, dst, src + 1, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PAGE_INIT, H_COPY_PAGE, dst, mem->ram_size, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PAGE_INIT, 1, dst, src, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PAGE_INIT, 0, dst, 0, 0, out), H_SUCCESS);
+}
+
+static void test_random(struct hcall_env *env)
+{
+    uint64_t a[9], b[9];
+
+    CHECK_EQ(call(env, H_RANDOM, 0, 0, 0, 0, a), H_SUCCESS);
+    CHECK_EQ(call(env, H_RANDOM, 0, 0, 0, 0, b), H_SUCCESS);
+    CHECK(a[0] != b[0]); /* fails with probability 2^-64 */
+}
+
 static void test_services(struct hcall_env *env)
 {
-    uint64_t args[9] = {0}, out[9];
+    uint64_t out[9];
+    int status = -1;
 
-    args[0] = 256;
-    CHECK_EQ(hcall_dispatch(env, PETREL_H_POWER_OFF, args, out), (uint64_t)H_PARAMETER);
-    CHECK_EQ(powered_off, 1000);
-    args[0] = ~0ull;
-    CHECK_EQ(hcall_dispatch(env, PETREL_H_POWER_OFF, args, out), (uint64_t)H_PARAMETER);
-    CHECK_EQ(powered_off, 1000);
-    args[0] = 7;
-    CHECK_EQ(hcall_dispatch(env, PETREL_H_POWER_OFF, args, out), H_SUCCESS);
-    CHECK_EQ(powered_off, 7);
-    CHECK_EQ(hcall_dispatch(env, PETREL_H_REBOOT, args, out), H_SUCCESS);
-    CHECK_EQ(reboots, 1);
+    CHECK_EQ(call(env, PETREL_H_POWER_OFF, 256, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, PETREL_H_POWER_OFF, ~0ull, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK(!machine_quit_requested(env->machine, NULL));
+    CHECK(!machine_reset_requested(env->machine));
+    CHECK_EQ(call(env, PETREL_H_REBOOT, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK(machine_reset_requested(env->machine));
+    CHECK_EQ(call(env, PETREL_H_POWER_OFF, 7, 0, 0, 0, out), H_SUCCESS);
+    CHECK(machine_quit_requested(env->machine, &status));
+    CHECK_EQ(status, 7);
 }
 
 int main(void)
 {
     int pipe_out[2], pipe_in[2];
-    struct hcall_env env = {.power_off = fake_power_off, .reboot = fake_reboot};
+    struct hcall_env env = {0};
 
     if (pipe(pipe_out) || pipe(pipe_in))
         return 2;
     fcntl(pipe_out[0], F_SETFL, O_NONBLOCK);
-    env.console = console_open(pipe_in[0], pipe_out[1]);
+    out_rd = pipe_out[0];
+    env.machine = make_machine(NULL, 0, pipe_in[0], pipe_out[1]);
     test_unknown_opcodes(&env);
-    test_put_term_char(&env, pipe_out[0]);
+    test_put_term_char(&env);
     test_get_term_char(&env);
-    test_escapes(&env);
+    test_set_mode(&env);
+    test_cpu_characteristics(&env);
+    test_cede_prod_confer(&env);
+    test_register_vpa(&env);
+    test_page_init(&env);
+    test_random(&env);
     test_services(&env);
-    console_close(env.console);
+    machine_destroy(env.machine);
     return check_summary("hcall");
 }

@@ -47,7 +47,10 @@ int main(void)
         .initrd_base = 0x4010000,
         .initrd_size = 77,
         .bootargs = "console=hvc0",
+        .hypertas = "hcall-term\0hcall-splpar",
+        .hypertas_len = 24,
     };
+    int len;
     uint64_t size;
     int node, n = 0, cpu;
 
@@ -79,6 +82,9 @@ int main(void)
     node = fdt_path_offset(buf, HWDESC_NODE_MACHINE);
     CHECK_STREQ(fdt_getprop(buf, node, HWDESC_PROP_IC_MODE, NULL), "xive");
     CHECK_EQ(u32(buf, HWDESC_NODE_MACHINE, HWDESC_PROP_MAX_COMPAT), PVR_POWER8);
+    CHECK(memcmp(fdt_getprop(buf, node, HWDESC_PROP_HYPERTAS, &len), "hcall-term\0hcall-splpar",
+                 24) == 0);
+    CHECK_EQ(len, 24);
 
     /* Nothing to boot: no /boot node; no compat limit: no property. */
     f.kernel_size = f.initrd_size = 0;

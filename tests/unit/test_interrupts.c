@@ -107,6 +107,12 @@ static void test_ail(struct harness *h)
     CHECK_EQ(c->nip, VEC_PROGRAM);
     CHECK_EQ(c->msr & (MSR_IR | MSR_DR), 0);
 
+    cpu_interp_backend.set_lpcr((struct cpu *)c, CPU_LPCR_AIL, 2ull << 23); /* AIL=2 */
+    ppc_store_msr(c, MSR_SF | MSR_IR | MSR_DR);
+    ppc_raise(c, VEC_DECREMENTER, 0x1234, 0);
+    CHECK_EQ(c->nip, 0x18900);
+    CHECK_EQ(c->msr & (MSR_IR | MSR_DR), MSR_IR | MSR_DR);
+
     cpu_interp_backend.set_lpcr((struct cpu *)c, CPU_LPCR_AIL, 1ull << 23); /* AIL=1: reserved */
     ppc_store_msr(c, MSR_SF | MSR_IR | MSR_DR);
     ppc_raise(c, VEC_PROGRAM, 0x1234, 0);

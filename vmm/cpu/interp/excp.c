@@ -27,15 +27,20 @@ void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr)
 /*
  * Alternate Interrupt Location (Book III 7.3, spec/cpu.md §2.3): with
  * LPCR[AIL]=3, interrupts taken from a context with IR=DR=1 go to
- * 0xc000000000004000 + vector with translation on; system reset and
- * machine check never move.  AIL=1 is reserved and AIL=2 unused by
- * Linux: both behave as 0.
+ * 0xc000000000004000 + vector with translation on; AIL=2 to 0x18000 +
+ * vector.  System reset and machine check never move; AIL=1 is reserved
+ * and behaves as 0.  Returns the base to OR in, 0 for none.
  */
-static bool ail_applies(const struct ppc_cpu *cpu, uint64_t old_msr, unsigned vector)
+static uint64_t ail_base(const struct ppc_cpu *cpu, uint64_t old_msr, unsigned vector)
 {
-    return (cpu->lpcr & LPCR_AIL) == LPCR_AIL &&
-           (old_msr & (MSR_IR | MSR_DR)) == (MSR_IR | MSR_DR) && vector != VEC_SYSTEM_RESET &&
-           vector != VEC_MACHINE_CHECK;
+    if ((old_msr & (MSR_IR | MSR_DR)) != (MSR_IR | MSR_DR) || vector == VEC_SYSTEM_RESET ||
+        vector == VEC_MACHINE_CHECK)
+        return 0;
+    switch ((cpu->lpcr & LPCR_AIL) >> 23) {
+    case 2: return 0x18000;
+    case 3: return 0xc000000000004000ull;
+    default: return 0;
+    }
 }
 
 void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1_bits)
@@ -48,9 +53,9 @@ void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1
         msr |= MSR_LE;
     if (vector == VEC_MACHINE_CHECK)
         msr &= ~MSR_ME;
-    if (ail_applies(cpu, old, vector)) {
+    if (ail_base(cpu, old, vector)) {
         msr |= MSR_IR | MSR_DR;
-        target |= 0xc000000000004000ull;
+        target |= ail_base(cpu, old, vector);
     }
     /* Any interrupt loses the reservation (Book II 4.4.2). */
     cpu->resv_size = 0;
