@@ -36,6 +36,29 @@ static void test_cross_page(struct harness *h)
     CHECK_EQ(h->cpu->gpr[5], 1030);
 }
 
+static void test_branch_across_pages(struct harness *h)
+{
+    /* Slot 1023: b +8 lands on the second slot of the next page, which
+     * branches back to slot 1022 (-12) of the first; in-page targets are
+     * a record step, others go through lookup -- both must land right. */
+    h_reset(h);
+    for (unsigned i = 0; i < 1022; i++)
+        h_code(h, 0x60000000);           /* nop */
+    h_code(h, enc_b(12, 0, 0));          /* 1022: b +12 -> 1025 */
+    h_code(h, enc_b(8, 0, 0));           /* 1023: b +8 -> 1025 (not reached) */
+    h_code(h, enc_d(14, 3, 0, 1));       /* 1024: li r3,1 (skipped) */
+    h_code(h, enc_d(14, 4, 4, 1));       /* 1025: addi r4,r4,1 */
+    h_code(h, enc_d(11, 0, 4, 2));       /* 1026: cmpwi r4,2 */
+    h_code(h, enc_bc(12, 2, 12, 0, 0));  /* 1027: beq +12 -> 1030 */
+    h_code(h, enc_bc(20, 0, -20, 0, 0)); /* 1028: b(c) always -> 1023 */
+    h_code(h, enc_d(14, 3, 0, 2));       /* 1029: li r3,2 (skipped) */
+    h_code(h, enc_d(14, 5, 0, 5));       /* 1030: li r5,5 */
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(h->cpu->gpr[3], 0);
+    CHECK_EQ(h->cpu->gpr[4], 2);
+    CHECK_EQ(h->cpu->gpr[5], 5);
+}
+
 static void test_smc(struct harness *h)
 {
     /* A store over a decoded instruction followed by isync runs the new one. */
@@ -75,6 +98,7 @@ int main(void)
     test_addi_and_exit(&h);
     test_illegal(&h);
     test_cross_page(&h);
+    test_branch_across_pages(&h);
     test_smc(&h);
     test_le_fetch(&h);
     h_fini(&h);

@@ -28,6 +28,11 @@ static const struct insn_row rows[OP_COUNT] = {
 #define INSN(name, mn, f, p, m, x) [OP_##name] = {mn, F_##f, p, m, x},
 #include "ops_all.def"
 #undef INSN
+    [OP_bc_always] = {"bc (always)", F_B, 0xff, 0, 0},
+    [OP_bdnz] = {"bc (bdnz)", F_B, 0xff, 0, 0},
+    [OP_bdz] = {"bc (bdz)", F_B, 0xff, 0, 0},
+    [OP_bt] = {"bc (bt)", F_B, 0xff, 0, 0},
+    [OP_bf] = {"bc (bf)", F_B, 0xff, 0, 0},
 };
 
 /* slot_first[primary][xo10] indexes slot_ops, a 0-terminated list. */
@@ -35,42 +40,57 @@ static uint32_t slot_first[64][1024];
 static uint16_t *slot_ops;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-static int row_fits_slot(const struct insn_row *r, unsigned xo10)
+/* Each row fits the slots whose 10 bits agree with its match under its
+ * mask; the free bits are enumerated as submasks (Gosper-style). */
+static void for_each_slot(const struct insn_row *r, void (*fn)(unsigned p, unsigned x, unsigned op),
+                          unsigned op)
 {
-    uint32_t bits = (uint32_t)xo10 << 1;
-    return ((bits ^ r->match) & r->mask & 0x7fe) == 0;
+    unsigned fixed = (r->mask & 0x7fe) >> 1, base = (r->match & r->mask & 0x7fe) >> 1;
+    unsigned free_bits = 0x3ff & ~fixed, sub = 0;
+
+    do {
+        fn(r->primary, base | sub, op);
+        sub = (sub - free_bits) & free_bits;
+    } while (sub);
+}
+
+static uint32_t slot_count[64][1024];
+
+static void count_slot(unsigned p, unsigned x, unsigned op)
+{
+    (void)op;
+    slot_count[p][x]++;
+}
+
+static void fill_slot(unsigned p, unsigned x, unsigned op)
+{
+    uint16_t *list = &slot_ops[slot_first[p][x]];
+    while (*list)
+        list++;
+    *list = (uint16_t)op;
 }
 
 static void build_tables(void)
 {
-    size_t cap = 0, used = 1, p, x;
-    unsigned op;
+    size_t used = 1;
+    unsigned op, p, x;
 
-    /* Count first so the pool is allocated once. */
+    for (op = OP_page_end + 1; op < OP_COUNT; op++)
+        if (rows[op].primary < 64)
+            for_each_slot(&rows[op], count_slot, op);
     for (p = 0; p < 64; p++)
-        for (x = 0; x < 1024; x++) {
-            size_t n = 0;
-            for (op = OP_page_end + 1; op < OP_COUNT; op++)
-                if (rows[op].primary == p && row_fits_slot(&rows[op], x))
-                    n++;
-            cap += n ? n + 1 : 0;
-        }
-    slot_ops = calloc(cap + 1, sizeof(*slot_ops));
+        for (x = 0; x < 1024; x++)
+            if (slot_count[p][x]) {
+                slot_first[p][x] = (uint32_t)used;
+                used += slot_count[p][x] + 1; /* + the 0 terminator */
+            }
+    slot_ops = calloc(used, sizeof(*slot_ops));
     if (!slot_ops)
         abort();
-    for (p = 0; p < 64; p++)
-        for (x = 0; x < 1024; x++) {
-            size_t start = used;
-            for (op = OP_page_end + 1; op < OP_COUNT; op++)
-                if (rows[op].primary == p && row_fits_slot(&rows[op], x))
-                    slot_ops[used++] = (uint16_t)op;
-            if (used == start) {
-                slot_first[p][x] = 0; /* slot_ops[0] == 0: empty list */
-            } else {
-                slot_ops[used++] = 0;
-                slot_first[p][x] = (uint32_t)start;
-            }
-        }
+    /* Rows go in in table order: earlier rows are tried first. */
+    for (op = OP_page_end + 1; op < OP_COUNT; op++)
+        if (rows[op].primary < 64)
+            for_each_slot(&rows[op], fill_slot, op);
 }
 
 /* MASK(mb, me) of the ISA: bits mb..me set (IBM numbering), wrapping. */
@@ -312,6 +332,42 @@ void ppc_decode(uint32_t word, struct insn *out)
         }
     }
     out->f1 = (uint8_t)facility_of(word);
+}
+
+void ppc_specialize(struct insn *rec, unsigned slot)
+{
+    int64_t target;
+
+    switch (rec->op) {
+    case OP_b:
+    case OP_bl:
+    case OP_bc:
+    case OP_bcl:
+        if (rec->op == OP_bc || rec->op == OP_bcl) {
+            if (rec->rb) /* AA: absolute target */
+                return;
+        }
+        target = (int64_t)slot + (rec->simm >> 2);
+        rec->rc = target >= 0 && target < 1024;
+        break;
+    default: return;
+    }
+    if (rec->op != OP_bc)
+        return;
+    /* BO (Book I 2.4): 0x10 ignore CR, 0x08 CR value wanted, 0x04 leave
+     * CTR, 0x02 branch on CTR == 0.  The hint bits do not matter. */
+    switch (rec->f1 & 0x14) {
+    case 0x14: rec->op = OP_bc_always; break;
+    case 0x10: rec->op = (rec->f1 & 0x02) ? OP_bdz : OP_bdnz; break;
+    case 0x04: {
+        unsigned bi = rec->f2;
+        rec->op = (rec->f1 & 0x08) ? OP_bt : OP_bf;
+        rec->f1 = (uint8_t)(1u << (3 - (bi & 3)));
+        rec->f2 = (uint8_t)(bi >> 2);
+        break;
+    }
+    default: break; /* CTR and CR together: the general bc */
+    }
 }
 
 const char *ppc_op_name(unsigned op)

@@ -73,6 +73,16 @@ enum insn_op {
 #define INSN(name, mn, form, p, mask, match) OP_##name,
 #include "ops_all.def"
 #undef INSN
+    /*
+     * Specialised forms the executor substitutes when a slot is first
+     * decoded (ppc_specialize): bc split by its BO pattern, so the common
+     * branches test one thing.  Never produced by ppc_decode.
+     */
+    OP_bc_always,
+    OP_bdnz,
+    OP_bdz,
+    OP_bt,
+    OP_bf,
     OP_COUNT
 };
 
@@ -94,6 +104,13 @@ struct insn {
 /* Decodes `word` (already in big-endian order of its bits) into *out;
  * out->handler is left NULL.  Unknown words give OP_illegal. */
 void ppc_decode(uint32_t word, struct insn *out);
+/*
+ * Specialises a decoded record for slot `slot` of a 1024-slot code page:
+ * relative branches learn whether their target is in the same page
+ * (rc = 1), and bc becomes one of the OP_bc_always..OP_bf forms, whose
+ * f1/f2 then hold the CR bit mask and CR field (bt/bf).
+ */
+void ppc_specialize(struct insn *rec, unsigned slot);
 const char *ppc_op_name(unsigned op);
 /* Formats "mnemonic operands" for traces and tests; returns buf. */
 const char *ppc_disasm(uint32_t word, char *buf, unsigned len);

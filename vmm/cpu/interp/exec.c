@@ -42,6 +42,11 @@ void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
 #define INSN(name, mn, f, p, m, x) [OP_##name] = &&L_##name,
 #include "ops_all.def"
 #undef INSN
+        [OP_bc_always] = &&L_bc_always,
+        [OP_bdnz] = &&L_bdnz,
+        [OP_bdz] = &&L_bdz,
+        [OP_bt] = &&L_bt,
+        [OP_bf] = &&L_bf,
     };
     uint64_t *gpr;
     struct code_page *page;
@@ -184,6 +189,7 @@ step:
 
         if (rec->op == OP_decode) {
             ppc_decode((uint32_t)host_load4(page->host + slot * 4, page->le), rec);
+            ppc_specialize(rec, slot);
             rec->handler = labels[rec->op];
         }
         sp->pa = page->pa;
@@ -214,6 +220,7 @@ fault:
         uint32_t word = (uint32_t)host_load4(page->host + slot * 4, page->le);
 
         ppc_decode(word, rec);
+        ppc_specialize(rec, slot);
         rec->handler = labels[rec->op];
         DISPATCH();
     }

@@ -108,12 +108,17 @@ static inline void host_store8(void *p, uint64_t v, int le)
     memcpy(p, &x, 8);
 }
 
-/* Soft-TLB probe: host pointer when the whole access is inside one
- * mapped page, else NULL (then the slow path decides). */
+/*
+ * Soft-TLB probe: host pointer when the whole access is inside one mapped
+ * page, else NULL (then the slow path decides).  One compare does both
+ * checks: the slot is chosen by the first byte's page and compared with
+ * the last byte's page, and an access that crosses into the next page can
+ * never match because that page maps to the next slot.
+ */
 static inline void *tlb_probe(const struct tlb_entry *tlb, uint64_t ea, unsigned size)
 {
     const struct tlb_entry *e = &tlb[(ea >> 12) & (TLB_SIZE - 1)];
-    if (likely(e->tag == (ea & ~0xfffull)) && likely((ea & 0xfff) <= 0x1000u - size))
+    if (likely(e->tag == ((ea + size - 1) & ~0xfffull)))
         return (void *)(e->addend + (uintptr_t)ea);
     return NULL;
 }
