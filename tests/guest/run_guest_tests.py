@@ -119,6 +119,23 @@ case("payload: console input", ["-bios", payload("echo")], stdin=b"abc",
 case("payload: -S, started by Ctrl-A c", ["-S", "-bios", payload("echo")],
      stdin=b"\x01" + b"cxyz", expect=["xyz", "<done>"])
 
+# System-level payloads (sys-*.S): interrupts, rfid, modes.  Each prints
+# one line per check and exits 0 only if all passed; otherwise with
+# 8 * check + what, or 128 + vector / 32 for an unexpected interrupt
+# (tests/guest/sys.inc).
+for name, what in [("sys-prog", "program interrupts, sc"),
+                   ("sys-align", "alignment interrupts"),
+                   ("sys-mcheck", "machine check"),
+                   ("sys-dec", "decrementer, H_CEDE"),
+                   ("sys-trace", "single-step and branch trace"),
+                   ("sys-facility", "FP/VMX/VSX unavailable"),
+                   ("sys-scv", "scv, FSCR[SCV]"),
+                   ("sys-endian", "little-endian code and interrupts"),
+                   ("sys-mode", "32-bit and 64-bit mode"),
+                   ("sys-ail", "H_SET_MODE AIL")]:
+    case(f"payload: {name} ({what})", ["-bios", payload(name)],
+         expect=[f"{name}: all checks passed\n"], absent=["FAIL", "unexpected interrupt"])
+
 # Ctrl-A x quits a guest that would wait forever.
 case("console: Ctrl-A x quits", ["-bios", payload("echo")], stdin=b"\x01x", status=0,
      absent=["<done>"])

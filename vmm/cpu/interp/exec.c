@@ -143,7 +143,8 @@ lookup:
             __atomic_and_fetch(&cpu->attention, ~ATT_STEP, __ATOMIC_ACQ_REL);
             if (cpu->step_excp_count == cpu->excp_count && cpu->step_op != OP_rfid &&
                 cpu->step_op != OP_rfscv &&
-                ((cpu->msr & MSR_SE) || (cpu->step_op >= OP_b && cpu->step_op <= OP_bctarl)))
+                ((cpu->msr & MSR_SE) || (cpu->step_op >= OP_b && cpu->step_op <= OP_bctarl) ||
+                 (cpu->step_op >= OP_bc_always && cpu->step_op <= OP_bf)))
                 ppc_raise(cpu, VEC_TRACE, cpu->nip, 0);
         }
         if (att & ATT_EXIT) {
