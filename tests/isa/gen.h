@@ -1,0 +1,74 @@
+/*
+ * Host side of the differential ISA tests: the vector generator and the
+ * lists that steer it (README.md).
+ */
+#ifndef PETREL_ISA_GEN_H
+#define PETREL_ISA_GEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "isa.h"
+#include "vmm/cpu/interp/decode.h"
+
+/* One row of the decode tables (vmm/cpu/interp/ops_*.def). */
+struct isa_row {
+    uint16_t op;
+    const char *name;
+    const char *mn;
+    uint8_t form;
+    uint8_t primary;
+    uint32_t mask, match;
+};
+extern const struct isa_row isa_rows[];
+extern const unsigned isa_nrows;
+/* Index in isa_rows of a row name, or -1. */
+int isa_row_find(const char *name);
+
+/*
+ * Known differences between QEMU and the architecture/hardware
+ * (known-differences.txt).  When one is listed, the generator masks the
+ * affected state in the vectors that reach it; when it is not, nothing
+ * is masked and the comparison shows the difference.
+ */
+enum isa_kd {
+    KD_MULHW_HIGH,  /* mulhw[u]: RT[0:31] undefined */
+    KD_DIV_INVALID, /* divw[u] divd[u] by zero / overflow: RT undefined */
+    KD_DIVWE_HIGH,  /* divwe: RT[0:31] undefined */
+    KD_DIVDE_OVF,   /* divde[o] overflow: QEMU misses OV */
+    KD_DCBF_L3,     /* dcbf L=3 (dcbflp): SIGILL in QEMU */
+    KD_STQCX,       /* stqcx. after lqarx: always fails in QEMU */
+    KD_XER_RES,     /* mtxer: QEMU keeps reserved XER bits */
+    KD_TAR_LOW,     /* mtspr TAR: QEMU keeps TAR[62:63] */
+    KD_VRSAVE_HIGH, /* mtspr VRSAVE: QEMU keeps 64 bits */
+    KD_BCCTR_DEC,   /* bcctr with BO[2]=0 (invalid form) */
+    KD_COUNT
+};
+extern const char *const isa_kd_names[KD_COUNT];
+
+struct isa_config {
+    int le;
+    uint64_t seed;
+    uint64_t n_directed; /* vectors [0, n_directed) are directed ones */
+    bool row_enabled[OP_COUNT];
+    bool kd_enabled[KD_COUNT];
+};
+
+/* What the checker must ignore in one vector, and why. */
+struct isa_meta {
+    uint64_t ign_gpr[32]; /* bits of each output GPR not compared */
+    uint32_t ign_cr;      /* CR bits not compared (CR image, CR0 = 0xf0000000) */
+    uint64_t ign_xer;     /* XER bits not compared */
+    uint32_t kd_used;     /* 1 << enum isa_kd for each difference masked */
+    int directed;
+};
+
+/* Fills the lists from tests/isa/{excluded-rows,known-differences}.txt in
+ * `dir`; prints a message and returns -1 on a malformed or unknown line. */
+int isa_config_load(struct isa_config *c, const char *dir, int le);
+/* Number of directed vectors (fixed by the tables and the corner values). */
+uint64_t isa_directed_count(const struct isa_config *c);
+/* Vector `index` of the run given by c (deterministic). */
+void isa_gen(const struct isa_config *c, uint64_t index, struct isa_vec *v, struct isa_meta *m);
+
+#endif
