@@ -4,19 +4,42 @@
 
 #include <stdint.h>
 
+#include <petrel/hwdesc.h>
+
 /* console.c: the hvterm console behind picolibc's stdout. */
 void console_init(uint32_t vterm);
 void console_flush(void);
 
 /* hwdesc.c: facts from the host's hardware description. */
+struct hw_cpu {
+    uint32_t id;  /* hardware id (the hwdesc cpu node's reg): interrupt server number */
+    uint32_t pvr; /* raw processor version register */
+};
+
+enum hw_ic_mode {
+    HW_IC_DUAL, /* XICS at power-on, XIVE when the OS asks at CAS */
+    HW_IC_XICS,
+    HW_IC_XIVE,
+};
+
 struct hw_facts {
     uint64_t ram_base, ram_size;
-    uint32_t ncpus;
-    uint32_t pvr;
+    uint32_t ncpus;    /* present vCPUs, in description order; cpu[0] boots */
+    uint32_t max_cpus; /* vCPUs the machine may ever have (>= ncpus) */
+    uint32_t threads;  /* threads per core */
+    uint32_t pvr;      /* cpu[0].pvr: every vCPU has the same */
+    uint32_t tb_freq;  /* timebase frequency (Hz): one timebase for all vCPUs */
+    struct hw_cpu cpu[HWDESC_MAX_CPUS];
     uint32_t vterm;
     uint64_t kernel_base, kernel_size;
     uint64_t initrd_base, initrd_size;
     const char *bootargs;
+    enum hw_ic_mode ic_mode;
+    uint32_t max_compat_pvr; /* raw PVR of the newest CPU level allowed; 0: no limit */
+    /* ibm,hypertas-functions groups the host serves: a NUL-terminated string
+     * list inside the description, or NULL/0 if it names none. */
+    const char *hypertas;
+    int hypertas_len;
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
 

@@ -34,9 +34,98 @@ static int read_u32(const void *fdt, int node, const char *name, uint32_t *val)
     return 0;
 }
 
+/* A string property, or NULL if absent or not NUL-terminated. */
+static const char *read_string(const void *fdt, int node, const char *name, int *lenp)
+{
+    int len;
+    const char *p = fdt_getprop(fdt, node, name, &len);
+
+    if (!p || len <= 0 || p[len - 1] != '\0')
+        return NULL;
+    if (lenp)
+        *lenp = len;
+    return p;
+}
+
+static int read_cpus(const void *fdt, struct hw_facts *hw)
+{
+    int cpus = fdt_path_offset(fdt, HWDESC_NODE_CPUS), cpu;
+
+    if (cpus < 0) {
+        printf("hwdesc: no cpus\n");
+        return -1;
+    }
+    if (read_u32(fdt, cpus, HWDESC_PROP_MAX_CPUS, &hw->max_cpus) ||
+        read_u32(fdt, cpus, HWDESC_PROP_THREADS, &hw->threads) || hw->threads == 0) {
+        printf("hwdesc: cpus without max-cpus or threads-per-core\n");
+        return -1;
+    }
+    fdt_for_each_subnode(cpu, fdt, cpus)
+    {
+        struct hw_cpu *c = &hw->cpu[hw->ncpus];
+        uint32_t tb;
+
+        if (hw->ncpus == HWDESC_MAX_CPUS) {
+            printf("hwdesc: more than %d cpus\n", HWDESC_MAX_CPUS);
+            return -1;
+        }
+        if (read_u32(fdt, cpu, "reg", &c->id) || read_u32(fdt, cpu, HWDESC_PROP_PVR, &c->pvr) ||
+            read_u32(fdt, cpu, HWDESC_PROP_TB_FREQ, &tb)) {
+            printf("hwdesc: cpu without reg, pvr or timebase-frequency\n");
+            return -1;
+        }
+        /* PAPR partitions have one CPU type and one timebase. */
+        if (hw->ncpus == 0) {
+            hw->pvr = c->pvr;
+            hw->tb_freq = tb;
+        } else if (c->pvr != hw->pvr || tb != hw->tb_freq) {
+            printf("hwdesc: cpus differ in pvr or timebase-frequency\n");
+            return -1;
+        }
+        hw->ncpus++;
+    }
+    if (hw->ncpus == 0 || hw->max_cpus < hw->ncpus) {
+        printf("hwdesc: %u cpu nodes, max-cpus %u\n", hw->ncpus, hw->max_cpus);
+        return -1;
+    }
+    return 0;
+}
+
+static int read_machine(const void *fdt, struct hw_facts *hw)
+{
+    int node = fdt_path_offset(fdt, HWDESC_NODE_MACHINE);
+    const char *mode = node >= 0 ? read_string(fdt, node, HWDESC_PROP_IC_MODE, NULL) : NULL;
+
+    if (!mode) {
+        printf("hwdesc: no machine ic-mode\n");
+        return -1;
+    }
+    if (!strcmp(mode, "dual"))
+        hw->ic_mode = HW_IC_DUAL;
+    else if (!strcmp(mode, "xics"))
+        hw->ic_mode = HW_IC_XICS;
+    else if (!strcmp(mode, "xive"))
+        hw->ic_mode = HW_IC_XIVE;
+    else {
+        printf("hwdesc: unknown ic-mode\n");
+        return -1;
+    }
+    if (fdt_getprop(fdt, node, HWDESC_PROP_MAX_COMPAT, NULL) &&
+        read_u32(fdt, node, HWDESC_PROP_MAX_COMPAT, &hw->max_compat_pvr)) {
+        printf("hwdesc: bad max-cpu-compat\n");
+        return -1;
+    }
+    if (fdt_getprop(fdt, node, HWDESC_PROP_HYPERTAS, NULL) &&
+        !(hw->hypertas = read_string(fdt, node, HWDESC_PROP_HYPERTAS, &hw->hypertas_len))) {
+        printf("hwdesc: bad hypertas-functions\n");
+        return -1;
+    }
+    return 0;
+}
+
 int hwdesc_read(const void *fdt, struct hw_facts *hw)
 {
-    int node, cpus, cpu;
+    int node;
     uint32_t version;
 
     memset(hw, 0, sizeof(*hw));
@@ -54,23 +143,8 @@ int hwdesc_read(const void *fdt, struct hw_facts *hw)
         printf("hwdesc: no memory\n");
         return -1;
     }
-    cpus = fdt_path_offset(fdt, HWDESC_NODE_CPUS);
-    if (cpus < 0) {
-        printf("hwdesc: no cpus\n");
+    if (read_cpus(fdt, hw))
         return -1;
-    }
-    fdt_for_each_subnode(cpu, fdt, cpus)
-    {
-        if (hw->ncpus == 0 && read_u32(fdt, cpu, HWDESC_PROP_PVR, &hw->pvr)) {
-            printf("hwdesc: cpu without pvr\n");
-            return -1;
-        }
-        hw->ncpus++;
-    }
-    if (hw->ncpus == 0) {
-        printf("hwdesc: no cpu nodes\n");
-        return -1;
-    }
     node = fdt_path_offset(fdt, HWDESC_NODE_CONSOLE);
     if (node < 0 || read_u32(fdt, node, "reg", &hw->vterm)) {
         printf("hwdesc: no console\n");
@@ -80,7 +154,7 @@ int hwdesc_read(const void *fdt, struct hw_facts *hw)
     if (node >= 0) {
         read_range(fdt, node, HWDESC_PROP_KERNEL, &hw->kernel_base, &hw->kernel_size);
         read_range(fdt, node, HWDESC_PROP_INITRD, &hw->initrd_base, &hw->initrd_size);
-        hw->bootargs = fdt_getprop(fdt, node, HWDESC_PROP_BOOTARGS, NULL);
+        hw->bootargs = read_string(fdt, node, HWDESC_PROP_BOOTARGS, NULL);
     }
-    return 0;
+    return read_machine(fdt, hw);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <petrel/hwdesc.h>
 #include <petrel/layout.h>
 
 #include "cli.h"
@@ -20,7 +21,7 @@
 #define RAM_DEFAULT (512ull << 20)
 #define RAM_ALIGN   (256ull << 20) /* PAPR memory blocks (LMBs) are 256 MiB */
 #define RAM_MAX     (4ull << 40)
-#define MAX_CPUS    256
+#define MAX_CPUS    HWDESC_MAX_CPUS
 
 struct cpu_model {
     const char *name;
@@ -305,6 +306,10 @@ static enum cli_action parse_smp(char *arg, struct machine_config *cfg, char *er
                     sockets, cores, threads, maxcpus);
     if (cpus > maxcpus)
         return fail(err, errlen, "-smp: cpus (%u) exceeds maxcpus (%u)", cpus, maxcpus);
+    /* PAPR CPUs come in whole cores (device-tree.md §4.4). */
+    if (cpus % threads)
+        return fail(err, errlen, "-smp: cpus (%u) must be a multiple of threads (%u)", cpus,
+                    threads);
     if (maxcpus > MAX_CPUS)
         return fail(err, errlen, "-smp: at most %d CPUs", MAX_CPUS);
     cfg->cpus = cpus;
@@ -470,6 +475,10 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
         return fail(err, errlen, "-append only allowed with -kernel option");
     if (cfg->max_compat_pvr == PVR_POWER9 && cfg->pvr == PVR_POWER8)
         return fail(err, errlen, "-machine: max-cpu-compat=power9 is newer than -cpu power8");
+    /* XIVE exploitation mode exists from ISA 3.0 (POWER9) on. */
+    if (cfg->ic_mode == IC_MODE_XIVE &&
+        (cfg->pvr == PVR_POWER8 || cfg->max_compat_pvr == PVR_POWER8))
+        return fail(err, errlen, "-machine: ic-mode=xive needs a POWER9 CPU and compat level");
     if (cfg->kernel && (a = check_file("-kernel", cfg->kernel, 0, err, errlen)) != CLI_RUN)
         return a;
     if (cfg->initrd && (a = check_file("-initrd", cfg->initrd, 0, err, errlen)) != CLI_RUN)

@@ -56,4 +56,8 @@
 #define HWDESC_PROP_HYPERTAS   "hypertas-functions"
 #define HWDESC_CONSOLE_COMPAT  "petrel,hvterm"
 
+/* The host never describes more vCPUs than this; the firmware sizes its
+ * per-CPU tables by it and refuses a description with more. */
+#define HWDESC_MAX_CPUS 256
+
 #endif

@@ -107,6 +107,9 @@ static void test_bad(void)
     CHECK_ERR("-smp: invalid CPU count 'two'", "-smp", "two");
     CHECK_ERR("threads must be", "-smp", "2,threads=3");
     CHECK_ERR("exceeds maxcpus", "-smp", "4,maxcpus=2");
+    CHECK_ERR("multiple of threads", "-smp", "3,threads=2");
+    CHECK_ERR("ic-mode=xive needs a POWER9", "-M", "pseries,ic-mode=xive", "-cpu", "power8");
+    CHECK_ERR("ic-mode=xive needs a POWER9", "-M", "pseries,ic-mode=xive,max-cpu-compat=power8");
     CHECK_ERR("-smp: unknown option 'dies'", "-smp", "2,dies=2");
     CHECK_ERR("-cpu: unknown CPU model 'power7'", "-cpu", "power7");
     CHECK_ERR("unsupported machine type 'virt'", "-M", "virt");

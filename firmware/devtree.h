@@ -1,0 +1,48 @@
+/*
+ * The device tree the OS sees, built by the firmware from the host's
+ * hardware facts (spec/device-tree.md).  Pure: no hardware access, so the
+ * same file compiles into the firmware and into the host unit test
+ * (tests/unit/test_devtree.c).
+ */
+#ifndef FW_DEVTREE_H
+#define FW_DEVTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "firmware.h"
+
+/* Room for the largest machine the host describes (HWDESC_MAX_CPUS cores
+ * of one thread); the unit test proves it fits. */
+#define DEVTREE_MAX_SIZE 0x40000
+
+/* One RTAS function as /rtas advertises it: property <name> = <token>
+ * (spec/device-tree.md §6.1, spec/rtas.md §3).  The RTAS image owns the
+ * table; the tree only publishes it, so the two cannot disagree. */
+struct devtree_rtas_call {
+    const char *name;
+    uint32_t token;
+};
+
+struct devtree_rtas {
+    const struct devtree_rtas_call *calls;
+    unsigned ncalls;
+};
+
+/* Why these facts cannot make a tree Linux runs on, or NULL if they can. */
+const char *devtree_check_facts(const struct hw_facts *hw);
+
+/*
+ * Builds the tree into buf[0, size) with libfdt's sequential-write API.
+ * rtas may be NULL (no RTAS calls to publish).  Returns the tree size, or
+ * a negative libfdt error: -FDT_ERR_NOSPACE if it does not fit,
+ * -FDT_ERR_BADVALUE if devtree_check_facts() objects.  Never writes
+ * outside buf.
+ */
+int devtree_build(void *buf, size_t size, const struct hw_facts *hw,
+                  const struct devtree_rtas *rtas);
+
+/* Number of nodes in a tree, the root included. */
+int devtree_node_count(const void *fdt);
+
+#endif
