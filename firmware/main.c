@@ -1,13 +1,17 @@
 /*
  * Firmware main: read the hardware description, greet, build the OS device
- * tree, and (for now) power off.  Later stages serve the client interface
- * and boot the kernel from here.
+ * tree, and boot the kernel the host placed (boot/elf.c) on the flattened
+ * tree path -- or power off if there is none.  The Open Firmware path
+ * (r5 = client interface) comes with the client interface.
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <libfdt.h>
 #include <petrel/layout.h>
 
+#include "boot/elf.h"
 #include "devtree.h"
 #include "firmware.h"
 
@@ -34,7 +38,7 @@ void fw_exception(unsigned long vector, unsigned long srr0, unsigned long srr1, 
     platform_power_off(2);
 }
 
-static void build_devtree(const struct hw_facts *hw)
+static int build_devtree(const struct hw_facts *hw)
 {
     const char *why = devtree_check_facts(hw);
     int size;
@@ -49,6 +53,199 @@ static void build_devtree(const struct hw_facts *hw)
         platform_power_off(1);
     }
     printf("  device tree %d bytes, %d nodes\n", size, devtree_node_count(devtree));
+    return size;
+}
+
+/* Blobs the firmware moves or places start on 64 KiB boundaries, like the
+ * host's (layout.h BOOT_BLOB_ALIGN). */
+static uint64_t blob_align(uint64_t v)
+{
+    return (v + BOOT_BLOB_ALIGN - 1) & ~(uint64_t)(BOOT_BLOB_ALIGN - 1);
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return alen && blen && a < b + blen && b < a + alen;
+}
+
+static void __attribute__((noreturn)) boot_fail(const char *what, const char *why)
+{
+    printf("firmware: cannot boot the kernel: %s%s\n", what, why ? why : "");
+    platform_power_off(1);
+}
+
+/*
+ * /chosen ibm,architecture-vec-5 for a kernel that runs no CAS
+ * (spec/boot-and-cif.md §9.2, cas.md §4): without it Linux uses hash.
+ * Without CAS nothing may need a host switch, so: the interrupt controller
+ * the machine runs now (XIVE only for ic-mode=xive, else XICS), radix with
+ * the platform's GTSE where the platform offers radix (what 6.1 asks for at
+ * CAS by default), hash otherwise.  Derived from the tree's own
+ * ibm,arch-vec-5-platform-support so the two cannot disagree.
+ */
+static int set_arch_vec5(void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
+    const uint8_t *pairs;
+    uint8_t v[27];
+    bool gtse = false;
+    unsigned n = 1;
+
+    if (chosen < 0)
+        return chosen;
+    pairs = fdt_getprop(fdt, chosen, "ibm,arch-vec-5-platform-support", &len);
+    memset(v, 0, sizeof(v));
+    for (int i = 0; pairs && i + 1 < len; i += 2) {
+        if (pairs[i] == 23 && (pairs[i + 1] & 0xc0) == 0x40)
+            v[23] = 0x40;
+        else if (pairs[i] == 24 && (pairs[i + 1] & 0xc0))
+            v[24] = 0x40;
+        else if (pairs[i] == 26)
+            gtse = pairs[i + 1] & 0x40;
+    }
+    if (v[24] && gtse)
+        v[26] = 0x40;
+    /* Byte 0 = number of vector bytes - 1; trailing zeroes dropped. */
+    for (unsigned i = 1; i < sizeof(v); i++)
+        if (v[i])
+            n = i;
+    v[0] = (uint8_t)(n - 1);
+    return fdt_setprop(fdt, chosen, "ibm,architecture-vec-5", v, (int)n + 1);
+}
+
+/* Copied code must reach instruction fetch (Book II 1.8, "instruction
+ * storage"): dcbst, sync, icbi, isync.  128-byte blocks on POWER8/9. */
+static void sync_icache(uint64_t addr, uint64_t len)
+{
+    uint64_t a, end = addr + len;
+
+    for (a = addr & ~127ull; a < end; a += 128)
+        __asm__ volatile("dcbst 0,%0" : : "r"(a) : "memory");
+    __asm__ volatile("sync" : : : "memory");
+    for (a = addr & ~127ull; a < end; a += 128)
+        __asm__ volatile("icbi 0,%0" : : "r"(a) : "memory");
+    __asm__ volatile("sync; isync" : : : "memory");
+}
+
+/*
+ * Flattened-tree entry (spec/boot-and-cif.md §9.1): r3 = tree, r4 = where
+ * the kernel image is, r5 = 0; 64-bit real mode, EE = 0, as the firmware
+ * runs.  Big-endian: Linux's FIXUP_ENDIAN switches to little-endian itself
+ * (§1.1).  A little-endian image without that prologue is entered
+ * little-endian through rfid instead, since it could not switch.
+ */
+static void __attribute__((noreturn))
+enter_kernel(uint64_t entry, uint64_t fdt, uint64_t kbase, bool le)
+{
+    register uint64_t r3 __asm__("r3") = fdt;
+    register uint64_t r4 __asm__("r4") = kbase;
+    register uint64_t r5 __asm__("r5") = 0;
+
+    if (le) {
+        uint64_t msr;
+
+        __asm__ volatile("mfmsr %0" : "=r"(msr));
+        __asm__ volatile("mtsrr0 %0; mtsrr1 %1; rfid"
+                         :
+                         : "r"(entry), "r"(msr | 1), "r"(r3), "r"(r4), "r"(r5)
+                         : "memory");
+    } else {
+        __asm__ volatile("mtctr %0; bctr" : : "r"(entry), "r"(r3), "r"(r4), "r"(r5) : "memory");
+    }
+    __builtin_unreachable();
+}
+
+static void report_notes(const struct elf_ppc_notes *n)
+{
+    if (n->has_chrp)
+        printf("  ELF note PowerPC: real-mode 0x%x real-base 0x%x real-size 0x%x load-base 0x%x\n",
+               n->real_mode, n->real_base, n->real_size, n->load_base);
+    if (n->has_rpa)
+        printf("  ELF note IBM,RPA-Client-Config: min-rmo-size %u MiB, splpar %u\n", n->rpa[1],
+               n->rpa[4]);
+    if (n->has_caps)
+        printf("  ELF note PowerPC capabilities 0x%x\n", n->caps);
+}
+
+/*
+ * Loads the kernel the host placed and enters it.  Memory plan: the kernel
+ * goes where its ELF says (elf.c); everything above the kernel, its file
+ * and the initrd is free.  From there up: the initrd if the kernel loads
+ * over it, the kernel file if the kernel loads over that, then the tree.
+ *
+ * Only the flattened-tree path exists: the Open Firmware path needs the
+ * client interface, which does not exist yet, and an image cannot tell
+ * which one it wants without it (Linux accepts both).
+ */
+static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
+{
+    static struct elf_image img;
+    const struct elf_limits lim = {.min_addr = FW_REGION_SIZE, .ram_size = hw->ram_size};
+    uint64_t kfile = hw->kernel_base, ksize = hw->kernel_size;
+    uint64_t top, scratch = 0, fdt_addr, fdt_room;
+    const char *why;
+    void *fdt;
+    int size, err;
+
+    if (kfile > hw->ram_size || ksize > hw->ram_size - kfile)
+        boot_fail("the kernel file is not in RAM", NULL);
+    if (hw->initrd_size &&
+        (hw->initrd_base > hw->ram_size || hw->initrd_size > hw->ram_size - hw->initrd_base))
+        boot_fail("the initrd is not in RAM", NULL);
+    why = elf_parse((const void *)(uintptr_t)kfile, ksize, &lim, &img);
+    if (why)
+        boot_fail("", why);
+    report_notes(&img.notes);
+
+    top = img.hi;
+    if (kfile + ksize > top)
+        top = kfile + ksize;
+    if (hw->initrd_size && hw->initrd_base + hw->initrd_size > top)
+        top = hw->initrd_base + hw->initrd_size;
+    top = blob_align(top);
+    if (ranges_overlap(hw->initrd_base, hw->initrd_size, img.lo, img.hi - img.lo)) {
+        if (top > hw->ram_size || hw->initrd_size > hw->ram_size - top)
+            boot_fail("no room to move the initrd out of the kernel's way", NULL);
+        memmove((void *)(uintptr_t)top, (const void *)(uintptr_t)hw->initrd_base, hw->initrd_size);
+        printf("  initrd moved to 0x%lx (the kernel loads over 0x%lx)\n", (unsigned long)top,
+               (unsigned long)hw->initrd_base);
+        hw->initrd_base = top;
+        top = blob_align(top + hw->initrd_size);
+    }
+    if (ranges_overlap(kfile, ksize, img.lo, img.hi - img.lo)) {
+        if (top <= hw->ram_size && ksize <= hw->ram_size - top)
+            scratch = top;
+        top = blob_align(top + ksize);
+    }
+
+    /* /chosen linux,initrd-start/-end come from hw->initrd_base, now final. */
+    size = build_devtree(hw);
+    fdt_room = (uint64_t)size + 0x1000;
+    fdt_addr = top;
+    if (top > hw->ram_size || fdt_room > hw->ram_size - top)
+        boot_fail("no room for the device tree above the kernel", NULL);
+    fdt = (void *)(uintptr_t)fdt_addr;
+    err = fdt_open_into(devtree, fdt, (int)fdt_room);
+    if (!err)
+        err = set_arch_vec5(fdt);
+    /* As prom_init leaves it (§5.1): the initrd in the reserve map.  The
+     * kernel reserves its image and the tree itself; no firmware memory
+     * survives the hand-off. */
+    if (!err && hw->initrd_size)
+        err = fdt_add_mem_rsv(fdt, hw->initrd_base, hw->initrd_size);
+    if (!err)
+        err = fdt_pack(fdt);
+    if (err)
+        boot_fail("cannot finish the device tree: ", fdt_strerror(err));
+
+    why = elf_load(0, hw->ram_size, &img, kfile, ksize, scratch);
+    if (why)
+        boot_fail("", why);
+    sync_icache(img.lo, img.hi - img.lo);
+    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, tree at 0x%lx\n", elf_describe(&img),
+           (unsigned long)img.lo, (unsigned long)img.entry, (unsigned long)fdt_addr);
+    console_flush();
+    enter_kernel(img.entry, fdt_addr, img.lo, img.little_endian && !img.fixup_endian);
 }
 
 void fw_main(const void *hwdesc)
@@ -72,6 +269,8 @@ void fw_main(const void *hwdesc)
                (unsigned long)hw.initrd_base);
     if (hw.bootargs && hw.bootargs[0])
         printf("  bootargs \"%s\"\n", hw.bootargs);
+    if (hw.kernel_size)
+        boot_kernel(&hw);
     build_devtree(&hw);
     printf("firmware: nothing to boot yet, powering off\n");
     platform_power_off(0);

@@ -106,10 +106,59 @@ with tempfile.NamedTemporaryFile() as k, tempfile.NamedTemporaryFile() as i:
     k.flush()
     i.write(b"i" * 70000)
     i.flush()
+    # ... and refuses a kernel that is not a ppc64 ELF, with status 1.
     case("firmware sees kernel, initrd, bootargs",
          ["-nographic", "-kernel", k.name, "-initrd", i.name, "-append", "console=hvc0 quiet"],
+         status=1,
          expect=["kernel 1004 bytes at 0x4000000", "initrd 70000 bytes at 0x4010000",
-                 'bootargs "console=hvc0 quiet"'])
+                 'bootargs "console=hvc0 quiet"',
+                 "firmware: cannot boot the kernel: not a 64-bit ELF file\n"],
+         absent=["booting"])
+
+
+# -kernel: the firmware loads the ELF and enters it on the flattened-tree
+# path; the test kernels check the hand-off (tests/guest/kernel-fdt.c,
+# kernel-le.S).  The initrd's byte i is i * 7 + 3, as kernel-fdt.c checks.
+def kernel(name):
+    return os.path.join(PAYLOADS, f"{name}.elf")
+
+
+with tempfile.NamedTemporaryFile() as i:
+    i.write(bytes((n * 7 + 3) & 0xff for n in range(70001)))
+    i.flush()
+    case("kernel: BE ELF, flat tree, bootargs, initrd",
+         ["-nographic", "-kernel", kernel("kernel-fdt"), "-initrd", i.name,
+          "-append", "console=hvc0 root=/dev/ram0 quiet"],
+         expect=["firmware: booting ELF64 BE ET_EXEC kernel at 0x400000, entry 0x400000, "
+                 "tree at 0x",
+                 "kernel: bootargs [console=hvc0 root=/dev/ram0 quiet]\n",
+                 "kernel: arch-vec-5 0x1b bytes, byte 23 0x0 byte 24 0x40\n",
+                 "kernel: initrd 0x11171 bytes ok\n", "kernel ok\n"],
+         absent=["FAIL", "nothing to boot", "initrd moved"])
+    case("kernel: .bss over the kernel file and the initrd: both moved",
+         ["-nographic", "-kernel", kernel("kernel-big"), "-initrd", i.name, "-append", "big"],
+         expect=["initrd moved to 0x", "kernel: big .bss zero\n", "kernel: bootargs [big]\n",
+                 "kernel: initrd 0x11171 bytes ok\n", "kernel ok\n"],
+         absent=["FAIL"])
+case("kernel: no initrd, no -append",
+     ["-nographic", "-kernel", kernel("kernel-fdt")],
+     expect=["kernel: bootargs []\n", "kernel: no initrd\n", "kernel ok\n"], absent=["FAIL"])
+case("kernel: POWER8 gets hash in arch-vec-5",
+     ["-nographic", "-cpu", "power8", "-kernel", kernel("kernel-fdt")],
+     expect=["kernel: arch-vec-5 0x2 bytes, byte 23 0x0 byte 24 0x0\n", "kernel ok\n"],
+     absent=["FAIL"])
+case("kernel: ic-mode=xive gets XIVE in arch-vec-5",
+     ["-nographic", "-M", "pseries,ic-mode=xive", "-kernel", kernel("kernel-fdt")],
+     expect=["kernel: arch-vec-5 0x1b bytes, byte 23 0x40 byte 24 0x40\n", "kernel ok\n"],
+     absent=["FAIL"])
+if os.path.exists(kernel("kernel-le")):
+    case("kernel: LE ET_DYN at physical 0, entered BE, FIXUP_ENDIAN",
+         ["-nographic", "-kernel", kernel("kernel-le")],
+         expect=["ELF note PowerPC capabilities 0x1\n",
+                 "firmware: booting ELF64 LE ET_DYN kernel at 0x400000, entry 0x400000",
+                 "le kernel ok\n"])
+else:
+    print("skip kernel: LE (no powerpc64le-linux-gnu-gcc)")
 
 # The tests' own payloads through -bios.
 case("payload: entry state", ["-bios", payload("entry")], expect=["entry ok\n"])

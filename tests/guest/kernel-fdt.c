@@ -1,0 +1,160 @@
+/*
+ * A tiny kernel for -kernel: checks what the firmware's flattened-tree
+ * hand-off promises (spec/boot-and-cif.md §9): r3 = a valid FDT, r4 = the
+ * kernel base, r5 = 0, big-endian real mode with EE off, /chosen bootargs
+ * and the initrd where linux,initrd-start/-end say (the runner's file has
+ * byte i = i * 7 + 3), the initrd in the reserve map, ibm,architecture-vec-5,
+ * a zeroed .bss.  Prints what it found, then "kernel ok" and powers off 0;
+ * "kernel FAIL: ..." and status 1 otherwise.  Built with -DBIG_BSS its
+ * .bss reaches past 64 MiB, over where the host put the kernel file and
+ * the initrd, so the firmware must move both first.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <libfdt.h>
+#include <petrel/papr.h>
+#include <petrel/service.h>
+
+#include "hcall.h"
+
+#ifdef BIG_BSS
+/* volatile: the compiler may not assume the loader zeroed them. */
+static volatile uint8_t big[72u << 20];
+#endif
+static volatile uint64_t zeroes[64];
+
+static void out(const char *s, size_t n)
+{
+    while (n) {
+        unsigned long w[2] = {0, 0};
+        size_t k = n < 16 ? n : 16;
+
+        for (size_t i = 0; i < k; i++)
+            w[i / 8] |= (unsigned long)(uint8_t)s[i] << (56 - 8 * (i % 8));
+        hcall4(H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, k, w[0], w[1], NULL);
+        s += k, n -= k;
+    }
+}
+
+static void puts_(const char *s)
+{
+    out(s, strlen(s));
+}
+
+static void put_hex(uint64_t v)
+{
+    char b[19] = "0x";
+    int n = 2;
+
+    for (int sh = 60; sh >= 0; sh -= 4)
+        if ((v >> sh) || sh == 0 || n > 2)
+            b[n++] = "0123456789abcdef"[(v >> sh) & 15];
+    out(b, (size_t)n);
+}
+
+static void __attribute__((noreturn)) power_off(unsigned status)
+{
+    hcall4(PETREL_H_POWER_OFF, status, 0, 0, 0, NULL);
+    for (;;)
+        ;
+}
+
+static void __attribute__((noreturn)) fail(const char *why)
+{
+    puts_("kernel FAIL: ");
+    puts_(why);
+    puts_("\n");
+    power_off(1);
+}
+
+static uint64_t be64(const void *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v; /* the kernel is big-endian, like the tree */
+}
+
+static void check_initrd(const void *fdt, int chosen)
+{
+    const void *s = fdt_getprop(fdt, chosen, "linux,initrd-start", NULL);
+    const void *e = fdt_getprop(fdt, chosen, "linux,initrd-end", NULL);
+    uint64_t start, end, addr, size;
+    bool reserved = false;
+
+    if (!s && !e) {
+        puts_("kernel: no initrd\n");
+        return;
+    }
+    if (!s || !e)
+        fail("half an initrd in /chosen");
+    start = be64(s), end = be64(e);
+    if (end < start)
+        fail("initrd end before start");
+    for (uint64_t i = 0; i < end - start; i++)
+        if (((const uint8_t *)(uintptr_t)start)[i] != (uint8_t)(i * 7 + 3))
+            fail("initrd bytes differ");
+    for (int i = 0; i < fdt_num_mem_rsv(fdt); i++)
+        if (!fdt_get_mem_rsv(fdt, i, &addr, &size) && addr == start && size == end - start)
+            reserved = true;
+    if (!reserved)
+        fail("initrd not in the reserve map");
+    puts_("kernel: initrd ");
+    put_hex(end - start);
+    puts_(" bytes ok\n");
+}
+
+void kernel_main(uint64_t r3, uint64_t r4, uint64_t r5, uint64_t msr)
+{
+    const void *fdt = (const void *)(uintptr_t)r3;
+    const uint8_t *v5;
+    const char *args;
+    int chosen, len;
+
+    puts_("kernel: entered, tree at ");
+    put_hex(r3);
+    puts_("\n");
+    if (r5 != 0)
+        fail("r5 is not 0");
+    if (r4 != 0x400000)
+        fail("r4 is not the kernel base");
+    if (msr & (1 | 0x10 | 0x20 | 0x8000)) /* LE, DR, IR, EE */
+        fail("not entered big-endian real mode with EE off");
+    if (fdt_magic(fdt) != FDT_MAGIC)
+        fail("r3 is not a flattened tree");
+    if (fdt_totalsize(fdt) > 0x100000 || fdt_check_header(fdt))
+        fail("bad tree header");
+    for (unsigned i = 0; i < 64; i++)
+        if (zeroes[i])
+            fail(".bss not zero");
+#ifdef BIG_BSS
+    for (uint64_t i = 0; i < sizeof(big); i += 0x10000)
+        if (big[i] || big[i + 0xffff])
+            fail("big .bss not zero");
+    puts_("kernel: big .bss zero\n");
+#endif
+    chosen = fdt_path_offset(fdt, "/chosen");
+    if (chosen < 0)
+        fail("no /chosen");
+    args = fdt_getprop(fdt, chosen, "bootargs", &len);
+    if (!args || len < 1 || args[len - 1])
+        fail("bad /chosen bootargs");
+    puts_("kernel: bootargs [");
+    puts_(args);
+    puts_("]\n");
+    v5 = fdt_getprop(fdt, chosen, "ibm,architecture-vec-5", &len);
+    if (!v5 || len < 2 || v5[0] != len - 2)
+        fail("bad /chosen ibm,architecture-vec-5");
+    puts_("kernel: arch-vec-5 ");
+    put_hex((uint64_t)len);
+    puts_(" bytes, byte 23 ");
+    put_hex(len > 23 ? v5[23] : 0);
+    puts_(" byte 24 ");
+    put_hex(len > 24 ? v5[24] : 0);
+    puts_("\n");
+    check_initrd(fdt, chosen);
+    puts_("kernel ok\n");
+    power_off(0);
+}
