@@ -183,7 +183,12 @@ static void reset_vcpus(struct machine *m)
     for (unsigned i = 0; i < m->n_vcpus; i++) {
         m->be->reset(m->vcpus[i].cpu);
         m->vcpus[i].runnable = false;
+        m->vcpus[i].prodded = false;
+        memset(&m->vcpus[i].papr, 0, sizeof(m->vcpus[i].papr));
     }
+    /* Every vCPU dropped its decoded code: no page is code any more, so
+     * stores to old code pages go back to the fast path. */
+    guest_mem_forget_code(&m->mem);
     m->be->get_regs(m->vcpus[0].cpu, &regs);
     regs.nip = FW_ENTRY;
     regs.msr = 0; /* 32-bit, big-endian, real mode: IEEE 1275 PowerPC binding */

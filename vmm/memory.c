@@ -24,6 +24,7 @@ int guest_mem_init(struct guest_mem *mem, uint64_t ram_size)
         return -ENOMEM;
     }
     mem->ram_size = ram_size;
+    pthread_mutex_init(&mem->watch_lock, NULL);
     mem->page_code = calloc(pages, 1);
     mem->page_gen = calloc(pages, sizeof(*mem->page_gen));
     if (!mem->page_code || !mem->page_gen) {
@@ -40,6 +41,8 @@ void guest_mem_destroy(struct guest_mem *mem)
     free(mem->page_code);
     free(mem->page_gen);
     free(mem->mmio);
+    free(mem->watchers);
+    pthread_mutex_destroy(&mem->watch_lock);
     memset(mem, 0, sizeof(*mem));
 }
 
@@ -81,6 +84,42 @@ const struct mmio_region *guest_mem_find_mmio(const struct guest_mem *mem, uint6
             return r;
     }
     return NULL;
+}
+
+int guest_mem_watch_code(struct guest_mem *mem, volatile uint32_t *flags, uint32_t bit)
+{
+    struct code_watcher *w;
+
+    pthread_mutex_lock(&mem->watch_lock);
+    w = realloc(mem->watchers, (mem->n_watchers + 1) * sizeof(*w));
+    if (w) {
+        mem->watchers = w;
+        w[mem->n_watchers++] = (struct code_watcher){flags, bit};
+    }
+    pthread_mutex_unlock(&mem->watch_lock);
+    return w ? 0 : -1;
+}
+
+void guest_mem_unwatch_code(struct guest_mem *mem, volatile uint32_t *flags)
+{
+    pthread_mutex_lock(&mem->watch_lock);
+    for (unsigned i = 0; i < mem->n_watchers; i++)
+        if (mem->watchers[i].flags == flags)
+            mem->watchers[i--] = mem->watchers[--mem->n_watchers];
+    pthread_mutex_unlock(&mem->watch_lock);
+}
+
+void guest_mem_code_added(struct guest_mem *mem)
+{
+    pthread_mutex_lock(&mem->watch_lock);
+    for (unsigned i = 0; i < mem->n_watchers; i++)
+        __atomic_or_fetch(mem->watchers[i].flags, mem->watchers[i].bit, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&mem->watch_lock);
+}
+
+void guest_mem_forget_code(struct guest_mem *mem)
+{
+    memset(mem->page_code, 0, mem->ram_size >> GUEST_PAGE_SHIFT);
 }
 
 void guest_ram_note_write(struct guest_mem *mem, uint64_t pa, uint64_t len)

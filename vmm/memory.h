@@ -10,6 +10,7 @@
 #ifndef PETREL_MEMORY_H
 #define PETREL_MEMORY_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,18 @@ struct guest_mem {
      */
     uint8_t *page_code;
     uint32_t *page_gen;
+    /*
+     * CPUs to tell when a page first holds code: each drops its write-TLB
+     * entries so its stores to the page take the tracked slow path.
+     */
+    struct code_watcher *watchers;
+    unsigned n_watchers;
+    pthread_mutex_t watch_lock;
+};
+
+struct code_watcher {
+    volatile uint32_t *flags;
+    uint32_t bit;
 };
 
 int guest_mem_init(struct guest_mem *mem, uint64_t ram_size);
@@ -55,6 +68,14 @@ static inline bool guest_ram_contains(const struct guest_mem *mem, uint64_t pa, 
 {
     return pa < mem->ram_size && len <= mem->ram_size - pa;
 }
+
+/* A CPU asks to have `bit` ORed into *flags whenever a page first holds
+ * decoded code (guest_mem_code_added); unwatch before it goes away. */
+int guest_mem_watch_code(struct guest_mem *mem, volatile uint32_t *flags, uint32_t bit);
+void guest_mem_unwatch_code(struct guest_mem *mem, volatile uint32_t *flags);
+void guest_mem_code_added(struct guest_mem *mem);
+/* Forgets which pages held code (after every CPU dropped its decoded code). */
+void guest_mem_forget_code(struct guest_mem *mem);
 
 /* Host writes into guest RAM (loading images, DMA) go through this so that
  * decoded code in the range is dropped. */

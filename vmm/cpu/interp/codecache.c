@@ -108,10 +108,11 @@ struct code_page *code_cache_get(struct code_cache *cc, uint64_t pa, int le, int
     p->pa = pfn << GUEST_PAGE_SHIFT;
     p->le = (uint8_t) !!le;
     p->host = cc->mem->ram + p->pa;
-    if (!cc->mem->page_code[pfn]) {
-        __atomic_store_n(&cc->mem->page_code[pfn], 1, __ATOMIC_RELEASE);
-        *new_code = 1;
-    }
+    /* This vCPU must drop its write-TLB entries for the page; if the page
+     * is code for the first time, so must every other vCPU. */
+    *new_code = 1;
+    if (!__atomic_exchange_n(&cc->mem->page_code[pfn], 1, __ATOMIC_ACQ_REL))
+        guest_mem_code_added(cc->mem);
     code_page_reset(p, __atomic_load_n(&cc->mem->page_gen[pfn], __ATOMIC_ACQUIRE));
     l2[pfn & (L2_SIZE - 1)] = p;
     cc->n_pages++;

@@ -29,7 +29,7 @@ void code_cache_free(struct code_cache *cc);
  * The decoded page for physical page `pa` (RAM only) in byte order `le`.
  * *flushed is set when the cache had to drop every page to make room
  * (the caller then drops anything pointing at pages), *new_code when the
- * page had never held code (stores to it must now take the slow path).
+ * page was newly decoded here (stores to it must now take the slow path).
  */
 struct code_page *code_cache_get(struct code_cache *cc, uint64_t pa, int le, int *flushed,
                                  int *new_code);

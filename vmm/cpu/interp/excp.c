@@ -53,9 +53,10 @@ void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1
         msr |= MSR_LE;
     if (vector == VEC_MACHINE_CHECK)
         msr &= ~MSR_ME;
-    if (ail_base(cpu, old, vector)) {
+    uint64_t ail = ail_base(cpu, old, vector);
+    if (ail) {
         msr |= MSR_IR | MSR_DR;
-        target |= ail_base(cpu, old, vector);
+        target |= ail;
     }
     /* Any interrupt loses the reservation (Book II 4.4.2). */
     cpu->resv_size = 0;

@@ -147,6 +147,10 @@ lookup:
                  (cpu->step_op >= OP_bc_always && cpu->step_op <= OP_bf)))
                 ppc_raise(cpu, VEC_TRACE, cpu->nip, 0);
         }
+        if (att & ATT_FLUSHW) {
+            __atomic_and_fetch(&cpu->attention, ~ATT_FLUSHW, __ATOMIC_ACQ_REL);
+            ppc_tlb_flush_write(cpu);
+        }
         if (att & ATT_EXIT) {
             __atomic_and_fetch(&cpu->attention, ~ATT_EXIT, __ATOMIC_ACQ_REL);
             exit->reason = CPU_EXIT_STOPPED;

@@ -60,6 +60,13 @@ static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t
         free(cpu);
         return NULL;
     }
+    if (guest_mem_watch_code(mem, &cpu->attention, ATT_FLUSHW) != 0) {
+        dec_timer_free(cpu->dectimer);
+        code_cache_free(cpu->cc);
+        free(cpu->step_page);
+        free(cpu);
+        return NULL;
+    }
     interp_reset((struct cpu *)cpu);
     return (struct cpu *)cpu;
 }
@@ -69,6 +76,7 @@ static void interp_destroy(struct cpu *c)
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
     if (!cpu)
         return;
+    guest_mem_unwatch_code(cpu->mem, &cpu->attention);
     dec_timer_free(cpu->dectimer);
     code_cache_free(cpu->cc);
     free(cpu->step_page);
@@ -136,7 +144,10 @@ static void interp_set_lpcr(struct cpu *c, uint64_t mask, uint64_t value)
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
     uint64_t old = __atomic_load_n(&cpu->lpcr, __ATOMIC_ACQUIRE);
 
-    __atomic_store_n(&cpu->lpcr, (old & ~mask) | (value & mask), __ATOMIC_RELEASE);
+    /* Two vCPUs may change different fields at once (H_SET_MODE LE, AIL). */
+    while (!__atomic_compare_exchange_n(&cpu->lpcr, &old, (old & ~mask) | (value & mask), false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    }
 }
 
 static void interp_set_irq(struct cpu *c, bool level)

@@ -90,15 +90,16 @@ struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea)
         return NULL;
     }
     page = code_cache_get(cpu->cc, pa & ~0xfffull, cpu->le, &flushed, &new_code);
-    if (!page) {
-        set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
-        return NULL;
-    }
+    /* A flush freed every page, even when the allocation then failed. */
     if (flushed) {
         for (unsigned i = 0; i < TLB_SIZE; i++) {
             cpu->tlb_exec[i].tag = TLB_INVALID;
             cpu->tlb_exec[i].page = NULL;
         }
+    }
+    if (!page) {
+        set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
+        return NULL;
     }
     if (new_code)
         ppc_tlb_flush_write(cpu); /* stores to this page must now be seen */
@@ -127,7 +128,7 @@ static const struct mmio_region *mmio_for(struct ppc_cpu *cpu, uint64_t ea, uint
 {
     const struct mmio_region *r = guest_mem_find_mmio(cpu->mem, pa);
 
-    if (!r || pa - r->base > r->size - size) {
+    if (!r || size > r->size || pa - r->base > r->size - size) {
         /* No device there: machine check (Book III 7.5.2). */
         set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
         return NULL;
@@ -189,6 +190,12 @@ static bool store_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint6
             __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
         } else {
             tlb_fill(cpu, cpu->tlb_write, ea, pa);
+            /* The page may have become code while we stored: then the
+             * entry must not stay and the store must count. */
+            if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE)) {
+                cpu->tlb_write[(ea >> 12) & (TLB_SIZE - 1)].tag = TLB_INVALID;
+                __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
+            }
         }
         return true;
     }

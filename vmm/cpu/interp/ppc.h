@@ -115,9 +115,10 @@ enum {
     SPR_PIR = 1023,
 };
 
-#define ATT_EXIT 1u
-#define ATT_IRQ  2u
-#define ATT_STEP 4u
+#define ATT_EXIT   1u
+#define ATT_IRQ    2u
+#define ATT_STEP   4u
+#define ATT_FLUSHW 8u /* another vCPU made a page code: drop write-TLB entries */
 
 /* LPCR fields the hypervisor (petrel) sets for the guest (spec/cpu.md §2.4). */
 #define LPCR_ILE  (1ull << 25)
