@@ -294,7 +294,10 @@ static void *vcpu_thread(void *arg)
 
         pthread_mutex_lock(&m->lock);
         v->busy = false;
-        pthread_cond_broadcast(&m->cond);
+        /* Only a stop waits for busy vCPUs; waking everyone after every
+         * exit would also wake all ceded vCPUs for nothing. */
+        if (m->stopping)
+            pthread_cond_broadcast(&m->cond);
         pthread_mutex_unlock(&m->lock);
     }
     return NULL;
