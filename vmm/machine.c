@@ -546,6 +546,18 @@ void machine_cede(struct machine *m, unsigned index)
     pthread_mutex_unlock(&m->lock);
 }
 
+/* The external interrupt input of a vCPU (for the interrupt controller):
+ * raising it also wakes the vCPU if it waits in H_CEDE. */
+void machine_set_irq(struct machine *m, unsigned index, bool level)
+{
+    m->be->set_irq(m->vcpus[index].cpu, level);
+    if (level) {
+        pthread_mutex_lock(&m->lock);
+        pthread_cond_broadcast(&m->cond);
+        pthread_mutex_unlock(&m->lock);
+    }
+}
+
 void machine_prod(struct machine *m, unsigned index)
 {
     pthread_mutex_lock(&m->lock);

@@ -41,6 +41,7 @@ const struct cpu_backend *machine_backend(struct machine *m);
 struct papr_vcpu *machine_papr_vcpu(struct machine *m, unsigned index);
 void machine_cede(struct machine *m, unsigned index);
 void machine_prod(struct machine *m, unsigned index);
+void machine_set_irq(struct machine *m, unsigned index, bool level);
 /* For tests and the monitor: has power-off been requested, with what status. */
 bool machine_quit_requested(struct machine *m, int *status);
 bool machine_reset_requested(struct machine *m);

@@ -253,6 +253,15 @@ static void *prod_after_50ms(void *arg)
     return NULL;
 }
 
+static void *irq_after_50ms(void *arg)
+{
+    struct prod_later *p = arg;
+    struct timespec d = {0, 50 * 1000 * 1000};
+    nanosleep(&d, NULL);
+    machine_set_irq(p->m, p->target, true);
+    return NULL;
+}
+
 static void test_cede_prod_confer(struct hcall_env *env)
 {
     const struct cpu_backend *be = machine_backend(env->machine);
@@ -289,6 +298,14 @@ static void test_cede_prod_confer(struct hcall_env *env)
     CHECK_EQ(call(env, H_CEDE, 0, 0, 0, 0, out), H_SUCCESS);
     CHECK(since(&t0) >= 0.04 && since(&t0) < 2.0);
     pthread_join(th, NULL);
+
+    /* Woken by an external interrupt raised from another thread. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pthread_create(&th, NULL, irq_after_50ms, &p);
+    CHECK_EQ(call(env, H_CEDE, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK(since(&t0) >= 0.04 && since(&t0) < 2.0);
+    pthread_join(th, NULL);
+    machine_set_irq(env->machine, 0, false);
 
     CHECK_EQ(call(env, H_PROD, 2, 0, 0, 0, out), (uint64_t)H_PARAMETER);
     CHECK_EQ(call(env, H_PROD, ~0ull, 0, 0, 0, out), (uint64_t)H_PARAMETER);
