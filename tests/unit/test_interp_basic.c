@@ -81,6 +81,37 @@ static void test_smc(struct harness *h)
     CHECK_EQ(h->cpu->gpr[3], 7);
 }
 
+/*
+ * A page that held code is written as data (unprotected: later stores are
+ * fast), executed again (marked as code again), then patched and isync'd:
+ * the patch must be seen.  Code runs from H_CODE; the page is H_CODE+0x1000.
+ */
+static void test_smc_after_data_use(struct harness *h)
+{
+    const uint32_t P = H_CODE + 0x1000;
+
+    h_reset(h);
+    h_put32(h, P, 0x4e800020, 0);                   /* P:    blr */
+    h_put32(h, P + 4, enc_d(14, 10, 10, 1), 0);     /* P+4:  addi r10,r10,1 */
+    h_put32(h, P + 8, enc_d(14, 3, 0, 1), 0);       /* P+8:  li r3,1 (patched to li r3,2) */
+    h_put32(h, P + 12, enc_d(36, 7, 4, 0), 0);      /* P+c:  stw r7,0(r4) */
+    h_put32(h, P + 16, 0x4c00012c, 0);              /* P+10: isync */
+    h_put32(h, P + 20, enc_d(11, 0, 3, 2), 0);      /* P+14: cmpwi r3,2 */
+    h_put32(h, P + 24, enc_bc(4, 2, -20, 0, 0), 0); /* P+18: bne P+4 */
+    h_put32(h, P + 28, 0x4e800020, 0);              /* P+1c: blr */
+    h->cpu->gpr[4] = P + 8;
+    h->cpu->gpr[5] = P + 0x800;
+    h->cpu->gpr[7] = enc_d(14, 3, 0, 2);     /* li r3,2 */
+    h_code(h, enc_b(0x1000, 0, 1));          /* 0: bl P: decode P */
+    h_code(h, enc_d(36, 6, 5, 0));           /* 4: stw r6,0(r5): data into P */
+    h_code(h, enc_d(36, 6, 5, 4));           /* 8: stw r6,4(r5): fast now */
+    h_code(h, enc_b(0x1000 - 12 + 4, 0, 1)); /* c: bl P+4: P is code again */
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(h->cpu->gpr[3], 2);
+    /* The patch is seen after the first isync: one extra pass, not two. */
+    CHECK_EQ(h->cpu->gpr[10], 2);
+}
+
 static void test_le_fetch(struct harness *h)
 {
     h_reset(h);
@@ -100,6 +131,7 @@ int main(void)
     test_cross_page(&h);
     test_branch_across_pages(&h);
     test_smc(&h);
+    test_smc_after_data_use(&h);
     test_le_fetch(&h);
     h_fini(&h);
     return check_summary("interp-basic");

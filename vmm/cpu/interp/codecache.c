@@ -79,6 +79,18 @@ void code_page_reset(struct code_page *p, uint32_t gen)
     p->rec[CODE_PAGE_SLOTS].op = OP_page_end;
 }
 
+/*
+ * The page was written since it was decoded: drop the records and mark the
+ * page as code again (a store may have unprotected it, mem.c), telling
+ * every vCPU to drop its write-TLB entries if the mark was gone.
+ */
+void code_page_refresh(struct code_page *p, struct guest_mem *mem, uint32_t gen)
+{
+    code_page_reset(p, gen);
+    if (!__atomic_exchange_n(&mem->page_code[p->pa >> GUEST_PAGE_SHIFT], 1, __ATOMIC_ACQ_REL))
+        guest_mem_code_added(mem);
+}
+
 struct code_page *code_cache_get(struct code_cache *cc, uint64_t pa, int le, int *flushed,
                                  int *new_code)
 {

@@ -6,6 +6,7 @@
 #ifndef PETREL_INTERP_CODECACHE_H
 #define PETREL_INTERP_CODECACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../memory.h"
@@ -36,12 +37,18 @@ struct code_page *code_cache_get(struct code_cache *cc, uint64_t pa, int le, int
 void code_cache_flush(struct code_cache *cc);
 void code_page_reset(struct code_page *p, uint32_t gen);
 
-/* Drops the records if the page was written since they were made. */
-static inline void code_page_validate(struct code_page *p, const struct guest_mem *mem)
+void code_page_refresh(struct code_page *p, struct guest_mem *mem, uint32_t gen);
+
+/* Drops the records if the page was written since they were made;
+ * returns true then (the caller drops its own write-TLB entries). */
+static inline bool code_page_validate(struct code_page *p, struct guest_mem *mem)
 {
     uint32_t gen = __atomic_load_n(&mem->page_gen[p->pa >> GUEST_PAGE_SHIFT], __ATOMIC_ACQUIRE);
-    if (__builtin_expect(gen != p->gen, 0))
-        code_page_reset(p, gen);
+    if (__builtin_expect(gen != p->gen, 0)) {
+        code_page_refresh(p, mem, gen);
+        return true;
+    }
+    return false;
 }
 
 #endif

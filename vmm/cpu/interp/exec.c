@@ -173,7 +173,8 @@ lookup:
             }
         }
         page = it->page;
-        code_page_validate(page, cpu->mem);
+        if (unlikely(code_page_validate(page, cpu->mem)))
+            ppc_tlb_flush_write(cpu); /* stores to the page must count again */
         page_ea = nip & ~0xfffull;
         rec = &page->rec[(nip & 0xfff) >> 2];
         if (unlikely(cpu->msr & (MSR_SE | MSR_BE)))

@@ -185,17 +185,23 @@ static bool store_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint6
         case 4: host_store4(h, val, cpu->le); break;
         default: host_store8(h, val, cpu->le); break;
         }
+        /*
+         * A store to a page holding decoded code: unprotect it -- clear the
+         * mark, then bump the generation, in that order, so a vCPU that sees
+         * the new generation re-marks the page when it decodes again
+         * (code_page_validate) -- and let later stores take the fast path.
+         * Pages reused for data thus stop paying for having held code.
+         */
         if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE)) {
-            /* Decoded code lives here: stay on the slow path, bump the page. */
+            __atomic_store_n(&mem->page_code[pfn], 0, __ATOMIC_RELEASE);
             __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
-        } else {
-            tlb_fill(cpu, cpu->tlb_write, ea, pa);
-            /* The page may have become code while we stored: then the
-             * entry must not stay and the store must count. */
-            if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE)) {
-                cpu->tlb_write[(ea >> 12) & (TLB_SIZE - 1)].tag = TLB_INVALID;
-                __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
-            }
+        }
+        tlb_fill(cpu, cpu->tlb_write, ea, pa);
+        /* The page may have become code again while we stored: then the
+         * entry must not stay and the store must count. */
+        if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE)) {
+            cpu->tlb_write[(ea >> 12) & (TLB_SIZE - 1)].tag = TLB_INVALID;
+            __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
         }
         return true;
     }
