@@ -62,7 +62,6 @@ struct machine {
     unsigned n_vcpus;
 
     struct image fw, kernel, initrd;
-    uint64_t hwdesc_size;
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -171,7 +170,6 @@ static int load_images(struct machine *m)
     if (size < 0)
         return -1;
     guest_ram_write(&m->mem, HWDESC_ADDR, buf, (uint64_t)size);
-    m->hwdesc_size = (uint64_t)size;
     return 0;
 }
 

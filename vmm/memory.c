@@ -131,8 +131,7 @@ void guest_ram_note_write(struct guest_mem *mem, uint64_t pa, uint64_t len)
     first = pa >> GUEST_PAGE_SHIFT;
     last = (pa + len - 1) >> GUEST_PAGE_SHIFT;
     for (p = first; p <= last; p++)
-        if (mem->page_code[p])
-            __atomic_add_fetch(&mem->page_gen[p], 1, __ATOMIC_RELEASE);
+        guest_page_note_write(mem, p);
 }
 
 void guest_ram_write(struct guest_mem *mem, uint64_t pa, const void *src, uint64_t len)

@@ -77,6 +77,14 @@ void guest_mem_code_added(struct guest_mem *mem);
 /* Forgets which pages held code (after every CPU dropped its decoded code). */
 void guest_mem_forget_code(struct guest_mem *mem);
 
+/* A write to RAM page pfn: if decoded code lives there, bump its
+ * generation so the code is re-validated. */
+static inline void guest_page_note_write(struct guest_mem *mem, uint64_t pfn)
+{
+    if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE))
+        __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
+}
+
 /* Host writes into guest RAM (loading images, DMA) go through this so that
  * decoded code in the range is dropped. */
 void guest_ram_write(struct guest_mem *mem, uint64_t pa, const void *src, uint64_t len);

@@ -27,14 +27,20 @@ void ppc_tlb_flush_write(struct ppc_cpu *cpu)
         cpu->tlb_write[i].tag = TLB_INVALID;
 }
 
-void ppc_tlb_flush(struct ppc_cpu *cpu)
+static void tlb_flush_exec(struct ppc_cpu *cpu)
 {
     for (unsigned i = 0; i < TLB_SIZE; i++) {
-        cpu->tlb_read[i].tag = TLB_INVALID;
-        cpu->tlb_write[i].tag = TLB_INVALID;
         cpu->tlb_exec[i].tag = TLB_INVALID;
         cpu->tlb_exec[i].page = NULL;
     }
+}
+
+void ppc_tlb_flush(struct ppc_cpu *cpu)
+{
+    for (unsigned i = 0; i < TLB_SIZE; i++)
+        cpu->tlb_read[i].tag = TLB_INVALID;
+    ppc_tlb_flush_write(cpu);
+    tlb_flush_exec(cpu);
 }
 
 static void set_fault(struct ppc_cpu *cpu, unsigned vector, uint64_t dar, uint32_t dsisr,
@@ -57,9 +63,7 @@ static void tlb_fill(struct ppc_cpu *cpu, struct tlb_entry *tlb, uint64_t ea, ui
 /* A store changed RAM at pa: decoded code there must be re-validated. */
 static void note_code_write(struct guest_mem *mem, uint64_t pa)
 {
-    uint64_t pfn = pa >> GUEST_PAGE_SHIFT;
-    if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE))
-        __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
+    guest_page_note_write(mem, pa >> GUEST_PAGE_SHIFT);
 }
 
 static bool translate_data(struct ppc_cpu *cpu, uint64_t ea, bool store, uint64_t *pa)
@@ -91,12 +95,8 @@ struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea)
     }
     page = code_cache_get(cpu->cc, pa & ~0xfffull, cpu->le, &flushed, &new_code);
     /* A flush freed every page, even when the allocation then failed. */
-    if (flushed) {
-        for (unsigned i = 0; i < TLB_SIZE; i++) {
-            cpu->tlb_exec[i].tag = TLB_INVALID;
-            cpu->tlb_exec[i].page = NULL;
-        }
-    }
+    if (flushed)
+        tlb_flush_exec(cpu);
     if (!page) {
         set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
         return NULL;
@@ -104,7 +104,6 @@ struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea)
     if (new_code)
         ppc_tlb_flush_write(cpu); /* stores to this page must now be seen */
     it->tag = ea & ~0xfffull;
-    it->pa = pa & ~0xfffull;
     it->page = page;
     return it;
 }

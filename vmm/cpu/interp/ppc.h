@@ -147,10 +147,9 @@ struct tlb_entry {
 #define TLB_SIZE    (1u << TLB_BITS)
 #define TLB_INVALID (~0ull)
 
-/* The execute side also remembers the decoded page. */
+/* The execute side remembers the decoded page instead of an addend. */
 struct itlb_entry {
     uint64_t tag;
-    uint64_t pa; /* physical page address */
     struct code_page *page;
 };
 
