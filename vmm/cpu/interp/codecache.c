@@ -47,8 +47,11 @@ void code_cache_flush(struct code_cache *cc)
             struct code_page **l2 = cc->l1[le][i];
             if (!l2)
                 continue;
-            for (unsigned j = 0; j < L2_SIZE; j++)
+            for (unsigned j = 0; j < L2_SIZE; j++) {
+                if (l2[j])
+                    free(l2[j]->jit);
                 free(l2[j]);
+            }
             free(l2);
             cc->l1[le][i] = NULL;
         }
@@ -71,9 +74,14 @@ void code_page_reset(struct code_page *p, uint32_t gen)
     const void *decode = interp_op_handlers[OP_decode];
 
     p->gen = gen;
+    /* Blocks compiled from the old records are forgotten; their code stays
+     * in the area until it is next emptied (jit.h). */
+    free(p->jit);
+    p->jit = NULL;
     for (unsigned i = 0; i < CODE_PAGE_SLOTS; i++) {
         p->rec[i].handler = decode;
         p->rec[i].op = OP_decode;
+        p->rec[i].heat = 0;
     }
     p->rec[CODE_PAGE_SLOTS].handler = interp_op_handlers[OP_page_end];
     p->rec[CODE_PAGE_SLOTS].op = OP_page_end;
@@ -120,6 +128,7 @@ struct code_page *code_cache_get(struct code_cache *cc, uint64_t pa, int le, int
     p->pa = pfn << GUEST_PAGE_SHIFT;
     p->le = (uint8_t) !!le;
     p->host = cc->mem->ram + p->pa;
+    p->jit = NULL;
     /* This vCPU must drop its write-TLB entries for the page; if the page
      * is code for the first time, so must every other vCPU. */
     *new_code = 1;

@@ -11,6 +11,7 @@
 
 #include "../../memory.h"
 #include "decode.h"
+#include "jit.h"
 
 #define CODE_PAGE_SLOTS 1024
 
@@ -19,6 +20,7 @@ struct code_page {
     uint32_t gen; /* mem->page_gen[] when the records were made */
     uint8_t le;
     const uint8_t *host;                  /* the page in host memory */
+    struct jit_page *jit;                 /* compiled blocks starting here, or NULL */
     struct insn rec[CODE_PAGE_SLOTS + 1]; /* + the page_end sentinel */
 };
 

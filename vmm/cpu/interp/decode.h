@@ -87,8 +87,9 @@ enum insn_op {
 };
 
 /*
- * One pre-decoded instruction: 24 bytes.  Field meaning depends on the
- * form (forms.def says which); the executor's handler for `op` knows.
+ * One pre-decoded instruction: 32 bytes, so that a record's slot is a
+ * shift away from its address.  Field meaning depends on the form
+ * (forms.def says which); the executor's handler for `op` knows.
  */
 struct insn {
     const void *handler;
@@ -99,7 +100,10 @@ struct insn {
     uint16_t op;
     uint8_t rt, ra, rb, rc; /* register / CR-field numbers */
     uint8_t f1, f2;         /* small fields: SH, BO, BI, L, LEV, FXM... */
+    uint8_t heat;           /* times entered by a branch (exec.c: block compiler) */
+    uint8_t spare[7];
 };
+_Static_assert(sizeof(struct insn) == 32, "struct insn is a power of two");
 
 /* Decodes `word` (already in big-endian order of its bits) into *out;
  * out->handler is left NULL.  Unknown words give OP_illegal. */

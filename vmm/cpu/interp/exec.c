@@ -16,6 +16,7 @@
  * included into interp_exec's body.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <petrel/papr.h>
@@ -23,6 +24,7 @@
 #include "codecache.h"
 #include "decode.h"
 #include "exec.h"
+#include "jit.h"
 #include "ppc.h"
 
 const void *const *interp_op_handlers;
@@ -62,6 +64,14 @@ void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
 /* ---- dispatch vocabulary used by every exec_*.inc ---- */
 #define OP(name)   L_##name:
 #define DISPATCH() goto * rec->handler
+/* Enter rec from a branch or lookup: such slots are where blocks start,
+ * and one entered jit_hot times is compiled (jit.h). */
+#define ENTER()                                                                                    \
+    do {                                                                                           \
+        if (unlikely(++rec->heat == cpu->jit_hot))                                                 \
+            goto jit_try;                                                                          \
+        DISPATCH();                                                                                \
+    } while (0)
 #define NEXT()                                                                                     \
     do {                                                                                           \
         rec++;                                                                                     \
@@ -76,7 +86,7 @@ void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
         uint64_t t_ = (target);                                                                    \
         if ((((t_ ^ page_ea) & ~0xfffull) == 0) && likely(!cpu->attention)) {                      \
             rec = &page->rec[(t_ & 0xfff) >> 2];                                                   \
-            DISPATCH();                                                                            \
+            ENTER();                                                                               \
         }                                                                                          \
         cpu->nip = t_;                                                                             \
         goto lookup;                                                                               \
@@ -133,6 +143,14 @@ void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit)
     } while (0)
 
 lookup:
+    if (unlikely(cpu->jit_flush)) {
+        /* The block compiler's code area is full: start again from an
+         * empty code cache (every block and every decoded page goes). */
+        cpu->jit_flush = 0;
+        code_cache_flush(cpu->cc);
+        ppc_tlb_flush(cpu);
+        jit_reset(cpu->jit);
+    }
     if (unlikely(cpu->attention)) {
         uint32_t att = __atomic_load_n(&cpu->attention, __ATOMIC_ACQUIRE);
 
@@ -179,7 +197,7 @@ lookup:
         rec = &page->rec[(nip & 0xfff) >> 2];
         if (unlikely(cpu->msr & (MSR_SE | MSR_BE)))
             goto step;
-        DISPATCH();
+        ENTER();
     }
 
 step:
@@ -203,6 +221,7 @@ step:
         sp->le = page->le;
         sp->host = page->host;
         sp->rec[slot] = *rec;
+        sp->rec[slot].handler = labels[rec->op]; /* never a compiled block */
         sp->rec[slot + 1].handler = &&L_step_end;
         sp->rec[slot + 1].op = OP_page_end;
         cpu->step_op = rec->op;
@@ -214,6 +233,47 @@ step:
     }
 L_step_end:
     RESYNC(CIA() & cpu->ea_mask);
+
+jit_try:
+    /* rec was entered jit_hot times: compile the block that starts there. */
+    if (cpu->jit && !cpu->mode32 && rec->handler != &&L_jit_enter) {
+        unsigned slot = (unsigned)(rec - page->rec);
+        jit_block_fn fn = NULL;
+
+        if (!page->jit)
+            page->jit = calloc(1, sizeof(*page->jit));
+        if (page->jit)
+            fn = jit_compile(cpu->jit, page, slot);
+        if (fn) {
+            page->jit->entry[slot] = fn;
+            rec->handler = &&L_jit_enter;
+        } else if (jit_full(cpu->jit)) {
+            cpu->jit_flush = 1; /* emptied at the next lookup */
+        }
+    }
+    DISPATCH();
+
+L_jit_enter:
+    /*
+     * A compiled block starts here.  Blocks are 64-bit mode code; in 32-bit
+     * mode the record's own handler runs.  A block that leaves asking for
+     * the interpreter stopped at an instruction of this page that it
+     * could not complete (a soft-TLB miss): that one runs interpreted,
+     * never through a block, so there is no ping-pong.
+     */
+    {
+        jit_block_fn fn;
+
+        if (unlikely(cpu->mode32))
+            goto *labels[rec->op];
+        fn = page->jit->entry[rec - page->rec];
+        cpu->nip = CIA();
+        if (fn(cpu) == JIT_INTERPRET) {
+            rec = &page->rec[(cpu->nip & 0xfff) >> 2];
+            goto *labels[rec->op];
+        }
+        GO(cpu->nip);
+    }
 
 fault:
     /* A memory access recorded cpu->fault; the instruction has no effect. */

@@ -16,6 +16,8 @@ static void interp_reset(struct cpu *c)
     struct code_cache *cc = cpu->cc;
     struct dec_timer *dectimer = cpu->dectimer;
     struct code_page *step_page = cpu->step_page;
+    struct jit *jit = cpu->jit;
+    uint8_t jit_hot = cpu->jit_hot;
 
     /* Everything architected to its power-on value. */
     memset(cpu, 0, sizeof(*cpu));
@@ -26,6 +28,8 @@ static void interp_reset(struct cpu *c)
     cpu->cc = cc;
     cpu->dectimer = dectimer;
     cpu->step_page = step_page;
+    cpu->jit = jit;
+    cpu->jit_hot = jit_hot;
     /* LPCR is the hypervisor's: large decrementer on, external interrupts
      * to the guest (LPES0) (spec/cpu.md §2.4). */
     cpu->lpcr = LPCR_LD;
@@ -36,6 +40,8 @@ static void interp_reset(struct cpu *c)
     ppc_mtspr(cpu, SPR_DEC, (1ull << 55) - 1);
     ppc_tlb_flush(cpu);
     code_cache_flush(cpu->cc);
+    if (cpu->jit)
+        jit_reset(cpu->jit);
 }
 
 static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t pvr)
@@ -51,9 +57,13 @@ static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t
     cpu->index = index;
     cpu->pvr = pvr;
     cpu->cc = code_cache_new(mem);
-    cpu->step_page = malloc(sizeof(*cpu->step_page));
+    cpu->step_page = calloc(1, sizeof(*cpu->step_page));
+    /* No block compiler is not an error: the interpreter runs everything. */
+    cpu->jit = jit_new();
+    cpu->jit_hot = JIT_HOT_DEFAULT;
     cpu->dectimer = dec_timer_new(cpu);
     if (!cpu->cc || !cpu->step_page || !cpu->dectimer) {
+        jit_free(cpu->jit);
         code_cache_free(cpu->cc);
         free(cpu->step_page);
         dec_timer_free(cpu->dectimer);
@@ -63,6 +73,7 @@ static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t
     if (guest_mem_watch_code(mem, &cpu->attention, ATT_FLUSHW) != 0) {
         dec_timer_free(cpu->dectimer);
         code_cache_free(cpu->cc);
+        jit_free(cpu->jit);
         free(cpu->step_page);
         free(cpu);
         return NULL;
@@ -79,6 +90,7 @@ static void interp_destroy(struct cpu *c)
     guest_mem_unwatch_code(cpu->mem, &cpu->attention);
     dec_timer_free(cpu->dectimer);
     code_cache_free(cpu->cc);
+    jit_free(cpu->jit);
     free(cpu->step_page);
     free(cpu);
 }

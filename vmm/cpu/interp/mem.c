@@ -16,6 +16,7 @@
 #include "../../memory.h"
 #include "codecache.h"
 #include "exec.h"
+#include "jit.h"
 #include "ppc.h"
 
 #define REAL_ADDR_MASK 0x0fffffffffffffffull
@@ -95,8 +96,11 @@ struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea)
     }
     page = code_cache_get(cpu->cc, pa & ~0xfffull, cpu->le, &flushed, &new_code);
     /* A flush freed every page, even when the allocation then failed. */
-    if (flushed)
+    if (flushed) {
         tlb_flush_exec(cpu);
+        if (cpu->jit)
+            jit_reset(cpu->jit); /* no page holds a block any more */
+    }
     if (!page) {
         set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
         return NULL;

@@ -171,6 +171,14 @@ struct ppc_cpu {
      * within a page test it, so a tight loop still notices.
      */
     volatile uint32_t attention;
+    /*
+     * Block compiler (jit.h): a block is compiled at a slot once branches
+     * have entered it jit_hot times (1: at once; 0: never).  jit_flush asks
+     * lookup to empty the code cache because the code area is full.
+     */
+    uint8_t jit_hot;
+    uint8_t jit_flush;
+    struct jit *jit;
 
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
