@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vmm/cpu/interp/ppc.h"
+
 #include "gen.h"
 #include "isa-petrel.h"
 
@@ -67,6 +69,7 @@ struct opts {
     const char *coverage;
     unsigned max_report;
     int verbose;
+    unsigned jit_hot; /* petrel's block compiler: 0 off (default), 1 every block at once */
     char **qemu;
 };
 
@@ -74,7 +77,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: isa-check run|show --endian be|le --lists DIR [--seed S] "
                     "[--first I] [--count N] [--coverage FILE] [--max-report N] [--verbose] "
-                    "[-- QEMU...]\n"
+                    "[--jit-hot N] [-- QEMU...]\n"
                     "       isa-check directed\n");
     exit(2);
 }
@@ -124,6 +127,8 @@ static void parse(int argc, char **argv, struct opts *o)
             o->coverage = argv[++i];
         else if (!strcmp(a, "--max-report"))
             o->max_report = (unsigned)num(argv[++i]);
+        else if (!strcmp(a, "--jit-hot"))
+            o->jit_hot = (unsigned)num(argv[++i]);
         else
             usage();
     }
@@ -347,6 +352,9 @@ static int cmd_run(const struct opts *o, const struct isa_config *c)
     if (!o->qemu || !o->qemu[0])
         usage();
     pr = petrel_replay_new(c->le);
+    if (o->jit_hot > 255)
+        usage();
+    petrel_replay_cpu(pr)->jit_hot = (uint8_t)o->jit_hot;
     if (pipe(to_q) || pipe(from_q)) {
         perror("pipe");
         return 1;

@@ -27,6 +27,7 @@ def run_chunk(args, endian, first, count, tmpdir):
     cmd = [args.check, "run", "--endian", endian, "--seed", str(args.seed),
            "--first", str(first), "--count", str(count), "--lists", args.lists,
            "--coverage", cov, "--max-report", str(args.max_report),
+           "--jit-hot", "1" if args.jit else "0",
            "--", qemu, "-cpu", args.cpu, harness]
     t0 = time.monotonic()
     # Generous: a chunk normally runs at > 20,000 vectors/s.
@@ -55,6 +56,8 @@ def main():
     ap.add_argument("--harness-le", required=True)
     ap.add_argument("--cpu", default="power9", help="qemu -cpu model")
     ap.add_argument("--long", action="store_true", help="10,000,000 vectors")
+    ap.add_argument("--jit", action="store_true",
+                    help="replay through petrel's block compiler (every sequence compiled)")
     ap.add_argument("--count", type=int, help="vectors per byte order")
     ap.add_argument("--seed", type=int, help="default 1 (CI) or the time (--long)")
     ap.add_argument("--endian", choices=["be", "le", "both"], default="both")

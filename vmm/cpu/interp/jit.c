@@ -50,7 +50,7 @@ struct jit {
     uint8_t *area;
     size_t used;
     bool full;
-    uint64_t blocks;
+    uint64_t blocks, resets;
 };
 
 /* An exit stub to emit after the body: a jump to patch, the delta from the
@@ -117,6 +117,7 @@ void jit_reset(struct jit *j)
 {
     j->used = 0;
     j->full = false;
+    j->resets++;
 }
 
 bool jit_full(const struct jit *j)
@@ -127,6 +128,11 @@ bool jit_full(const struct jit *j)
 uint64_t jit_blocks_compiled(const struct jit *j)
 {
     return j->blocks;
+}
+
+uint64_t jit_resets(const struct jit *j)
+{
+    return j->resets;
 }
 
 /* ---- operands ---- */
@@ -386,20 +392,20 @@ static bool mem_op_of(unsigned op, struct mem_op *m)
 #define S(o, s, u, x)                                                                              \
     case OP_##o: *m = (struct mem_op){s, true, false, u, x}; return true;
         L(lbz, 1, 0, 0, 0)
-        L(lbzu, 1, 0, 1, 0) L(lbzx, 1, 0, 0, 1) L(lbzux, 1, 0, 1, 1) L(lhz, 2, 0, 0, 0)
-            L(lhzu, 2, 0, 1, 0) L(lhzx, 2, 0, 0, 1) L(lhzux, 2, 0, 1, 1) L(lha, 2, 1, 0, 0)
-                L(lhau, 2, 1, 1, 0) L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1) L(lwz, 4, 0, 0, 0)
-                    L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1) L(lwa, 4, 1, 0, 0)
-                        L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0)
-                            L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1)
-                                S(stb, 1, 0, 0) S(stbu, 1, 1, 0) S(stbx, 1, 0, 1) S(stbux, 1, 1, 1)
-                                    S(sth, 2, 0, 0) S(sthu, 2, 1, 0) S(sthx, 2, 0, 1)
-                                        S(sthux, 2, 1, 1) S(stw, 4, 0, 0) S(stwu, 4, 1, 0)
-                                            S(stwx, 4, 0, 1) S(stwux, 4, 1, 1) S(std, 8, 0, 0)
-                                                S(stdu, 8, 1, 0) S(stdx, 8, 0, 1) S(stdux, 8, 1, 1)
+        L(lbzu, 1, 0, 1, 0)
+        L(lbzx, 1, 0, 0, 1) L(lbzux, 1, 0, 1, 1) L(lhz, 2, 0, 0, 0) L(lhzu, 2, 0, 1, 0)
+            L(lhzx, 2, 0, 0, 1) L(lhzux, 2, 0, 1, 1) L(lha, 2, 1, 0, 0) L(lhau, 2, 1, 1, 0)
+                L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1) L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0)
+                    L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1) L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1)
+                        L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0) L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1)
+                            L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0) S(stbu, 1, 1, 0) S(stbx, 1, 0, 1)
+                                S(stbux, 1, 1, 1) S(sth, 2, 0, 0) S(sthu, 2, 1, 0) S(sthx, 2, 0, 1)
+                                    S(sthux, 2, 1, 1) S(stw, 4, 0, 0) S(stwu, 4, 1, 0)
+                                        S(stwx, 4, 0, 1) S(stwux, 4, 1, 1) S(std, 8, 0, 0)
+                                            S(stdu, 8, 1, 0) S(stdx, 8, 0, 1) S(stdux, 8, 1, 1)
 #undef L
 #undef S
-                                                    default : return false;
+                                                default : return false;
     }
 }
 
@@ -1124,6 +1130,11 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     return NULL;
 }
 uint64_t jit_blocks_compiled(const struct jit *j)
+{
+    (void)j;
+    return 0;
+}
+uint64_t jit_resets(const struct jit *j)
 {
     (void)j;
     return 0;

@@ -61,7 +61,8 @@ bool jit_full(const struct jit *j);
  */
 jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot);
 
-/* Blocks compiled so far, and guest instructions they cover (tests). */
+/* Blocks compiled, and times the area was emptied, so far (tests). */
 uint64_t jit_blocks_compiled(const struct jit *j);
+uint64_t jit_resets(const struct jit *j);
 
 #endif
