@@ -173,8 +173,35 @@ static void prog_memory(struct harness *h)
     h_code(h, bdnz(-40));
 }
 
+/* The bench's branch kernel: an LFSR picks one of two paths, plus a call
+ * and return, so the loop is several blocks jumping into each other. */
+static void prog_branchy(struct harness *h)
+{
+    h_code(h, li(5, 0x5a5));
+    h_code(h, li(6, 0));
+    h_code(h, li(8, 500));
+    h_code(h, mtctr(8));
+    h_code(h, enc_d(28, 5, 7, 1));      /* 4: andi. r7,r5,1 (loop) */
+    h_code(h, srdi(5, 5, 1));           /* 5 */
+    h_code(h, enc_bc(12, 2, 16, 0, 0)); /* 6: beq 10 */
+    h_code(h, enc_d(26, 5, 5, 0xb400)); /* 7: xori r5,r5,0xb400 */
+    h_code(h, addi(6, 6, 3));           /* 8 */
+    h_code(h, enc_b(12, 0, 0));         /* 9: b 12 */
+    h_code(h, addi(6, 6, 1));           /* 10 */
+    h_code(h, 0x60000000);              /* 11: nop */
+    h_code(h, enc_b(20, 0, 1));         /* 12: bl 17 */
+    h_code(h, enc_d(11, 0, 6, 0));      /* 13: cmpwi r6,0 */
+    h_code(h, enc_bc(12, 0, 4, 0, 0));  /* 14: blt 15 */
+    h_code(h, bdnz(-44));               /* 15: -> 4 */
+    h_code(h, enc_b(12, 0, 0));         /* 16: b 19, the end */
+    h_code(h, addi(6, 6, 1));           /* 17: leaf */
+    h_code(h, 0x4e800020);              /* 18: blr */
+}
+
 static void test_equivalence(struct harness *h)
 {
+    CHECK(run_both(h, prog_branchy, 1, "branchy") > 3);
+    CHECK(run_both(h, prog_branchy, JIT_HOT_DEFAULT, "branchy") > 3);
     /* Compiled at once (hot = 1) and after the default warm-up. */
     CHECK(run_both(h, prog_xorshift, 1, "xorshift") > 0);
     CHECK(run_both(h, prog_xorshift, JIT_HOT_DEFAULT, "xorshift") > 0);
@@ -211,6 +238,35 @@ static void test_kick_in_loop(struct harness *h)
     CHECK_EQ(exit.reason, CPU_EXIT_STOPPED);
     CHECK(h->cpu->gpr[3] > 1000); /* it did loop */
     CHECK(jit_blocks_compiled(h->cpu->jit) > 0);
+    h->cpu->jit_hot = JIT_HOT_DEFAULT;
+}
+
+/* Two blocks that jump into each other for ever: the chained jumps check
+ * for a kick too. */
+static void test_kick_in_chain(struct harness *h)
+{
+    struct cpu_exit exit;
+    pthread_t t;
+    uint64_t blocks;
+
+    h_reset(h);
+    h->cpu->jit_hot = 1;
+    blocks = jit_blocks_compiled(h->cpu->jit);
+    h_code(h, addi(3, 3, 1));    /* 0 */
+    h_code(h, enc_b(8, 0, 0));   /* 1: b 3 */
+    h_code(h, 0x60000000);       /* 2 */
+    h_code(h, addi(4, 4, 1));    /* 3 */
+    h_code(h, enc_b(-16, 0, 0)); /* 4: b 0 */
+    h_put32(h, H_END(h), SC1, 0);
+    ppc_store_msr(h->cpu, h->msr);
+    h->cpu->nip = H_CODE;
+    CHECK(pthread_create(&t, NULL, kick_later, h) == 0);
+    cpu_interp_backend.run((struct cpu *)h->cpu, &exit);
+    pthread_join(t, NULL);
+    CHECK_EQ(exit.reason, CPU_EXIT_STOPPED);
+    CHECK(h->cpu->gpr[3] > 1000);
+    CHECK(h->cpu->gpr[4] + 1 >= h->cpu->gpr[3] && h->cpu->gpr[4] <= h->cpu->gpr[3]);
+    CHECK_EQ(jit_blocks_compiled(h->cpu->jit) - blocks, 2);
     h->cpu->jit_hot = JIT_HOT_DEFAULT;
 }
 
@@ -308,6 +364,7 @@ int main(void)
     }
     test_equivalence(&h);
     test_kick_in_loop(&h);
+    test_kick_in_chain(&h);
     test_self_modifying(&h);
     test_mode32_entry(&h);
     test_area_full(&h);

@@ -49,7 +49,7 @@ void code_cache_flush(struct code_cache *cc)
                 continue;
             for (unsigned j = 0; j < L2_SIZE; j++) {
                 if (l2[j])
-                    free(l2[j]->jit);
+                    jit_page_free(l2[j]->jit);
                 free(l2[j]);
             }
             free(l2);
@@ -76,7 +76,7 @@ void code_page_reset(struct code_page *p, uint32_t gen)
     p->gen = gen;
     /* Blocks compiled from the old records are forgotten; their code stays
      * in the area until it is next emptied (jit.h). */
-    free(p->jit);
+    jit_page_free(p->jit);
     p->jit = NULL;
     for (unsigned i = 0; i < CODE_PAGE_SLOTS; i++) {
         p->rec[i].handler = decode;

@@ -54,12 +54,14 @@ struct jit {
 };
 
 /* An exit stub to emit after the body: a jump to patch, the delta from the
- * block's first instruction to the next nip, and what to return. */
+ * block's first instruction to the next nip, and what to do there. */
 struct jit_exit {
     uint8_t *field;
     int32_t delta;
-    int kind;
+    int kind; /* JIT_CONTINUE or JIT_INTERPRET, | EXIT_* */
 };
+#define EXIT_ABS   2 /* cpu->nip already holds the target */
+#define EXIT_CHAIN 4 /* the target is a slot of this page: may jump to its block */
 
 struct jit_ctx {
     struct x86_buf b;
@@ -278,6 +280,15 @@ static uint8_t *exit_jump(struct jit_ctx *c, int cc, int32_t delta, int kind)
     return field;
 }
 
+/* An exit to slot `target` of this page (possibly off its end). */
+static void exit_to_slot(struct jit_ctx *c, int cc, int64_t target)
+{
+    int kind = JIT_CONTINUE;
+    if (target >= 0 && target < CODE_PAGE_SLOTS)
+        kind |= EXIT_CHAIN;
+    exit_jump(c, cc, (int32_t)(target - (int64_t)c->first) * 4, kind);
+}
+
 /* Delta of slot s from the block's first instruction, in bytes. */
 static int32_t delta_of(const struct jit_ctx *c, unsigned s)
 {
@@ -393,16 +404,18 @@ static bool mem_op_of(unsigned op, struct mem_op *m)
     case OP_##o: *m = (struct mem_op){s, true, false, u, x}; return true;
         L(lbz, 1, 0, 0, 0)
         L(lbzu, 1, 0, 1, 0)
-        L(lbzx, 1, 0, 0, 1) L(lbzux, 1, 0, 1, 1) L(lhz, 2, 0, 0, 0) L(lhzu, 2, 0, 1, 0)
-            L(lhzx, 2, 0, 0, 1) L(lhzux, 2, 0, 1, 1) L(lha, 2, 1, 0, 0) L(lhau, 2, 1, 1, 0)
-                L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1) L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0)
-                    L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1) L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1)
-                        L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0) L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1)
-                            L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0) S(stbu, 1, 1, 0) S(stbx, 1, 0, 1)
-                                S(stbux, 1, 1, 1) S(sth, 2, 0, 0) S(sthu, 2, 1, 0) S(sthx, 2, 0, 1)
-                                    S(sthux, 2, 1, 1) S(stw, 4, 0, 0) S(stwu, 4, 1, 0)
-                                        S(stwx, 4, 0, 1) S(stwux, 4, 1, 1) S(std, 8, 0, 0)
-                                            S(stdu, 8, 1, 0) S(stdx, 8, 0, 1) S(stdux, 8, 1, 1)
+        L(lbzx, 1, 0, 0, 1)
+        L(lbzux, 1, 0, 1, 1)
+        L(lhz, 2, 0, 0, 0) L(lhzu, 2, 0, 1, 0) L(lhzx, 2, 0, 0, 1) L(lhzux, 2, 0, 1, 1)
+            L(lha, 2, 1, 0, 0) L(lhau, 2, 1, 1, 0) L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1)
+                L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1)
+                    L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0)
+                        L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0)
+                            S(stbu, 1, 1, 0) S(stbx, 1, 0, 1) S(stbux, 1, 1, 1) S(sth, 2, 0, 0)
+                                S(sthu, 2, 1, 0) S(sthx, 2, 0, 1) S(sthux, 2, 1, 1) S(stw, 4, 0, 0)
+                                    S(stwu, 4, 1, 0) S(stwx, 4, 0, 1) S(stwux, 4, 1, 1)
+                                        S(std, 8, 0, 0) S(stdu, 8, 1, 0) S(stdx, 8, 0, 1)
+                                            S(stdux, 8, 1, 1)
 #undef L
 #undef S
                                                 default : return false;
@@ -935,7 +948,7 @@ static void branch_to(struct jit_ctx *c, int cc, unsigned slot, int64_t disp)
             x86_patch(&c->b, skip, c->b.p);
         return;
     }
-    exit_jump(c, cc, (int32_t)(disp + delta_of(c, slot)), JIT_CONTINUE);
+    exit_to_slot(c, cc, target);
 }
 
 /* The block's final branch at `slot`. */
@@ -976,12 +989,12 @@ static void emit_branch(struct jit_ctx *c, const struct insn *r, unsigned slot)
         if (r->op == OP_bcctrl)
             set_lr_next(c, slot);
         emit_store(b, 8, RCX, R15, X86_NOREG, OFF(nip));
-        exit_jump(c, -1, 0, JIT_CONTINUE | 2);
+        exit_jump(c, -1, 0, JIT_CONTINUE | EXIT_ABS);
         return;
     default: c->failed = true; return;
     }
     /* Not taken: the next instruction. */
-    exit_jump(c, -1, delta_of(c, slot + 1), JIT_CONTINUE);
+    exit_to_slot(c, -1, (int64_t)slot + 1);
 }
 
 /* Picks host registers for the guest registers the block uses most. */
@@ -1002,14 +1015,74 @@ static void allocate(struct jit_ctx *c, const unsigned count[G_NUM])
     }
 }
 
+/* Stores back every cached register the block writes. */
+static void write_back(struct jit_ctx *c)
+{
+    for (unsigned g = 0; g < G_NUM; g++)
+        if (c->host[g] >= 0 && (c->written >> g & 1))
+            emit_store(&c->b, 8, c->host[g], R15, X86_NOREG, gpr_off(g));
+}
+
+/* Points a chaining jump at a block's entry past its prologue. */
+static void link_patch(uint8_t *field, const uint8_t *entry)
+{
+    uint32_t rel = (uint32_t)(entry - (field + 4));
+    memcpy(field, &rel, 4);
+}
+
+/* Records new chaining jumps: those whose target already has a block are
+ * patched now, the others wait for jit_page_resolve. */
+static bool jit_page_link(struct jit_page *jp, const struct jit_link *l, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (jp->chain[l[i].target]) {
+            link_patch(l[i].field, jp->chain[l[i].target]);
+            continue;
+        }
+        if (jp->nlinks == jp->cap) {
+            unsigned cap = jp->cap ? 2 * jp->cap : 64;
+            struct jit_link *nl = realloc(jp->links, cap * sizeof(*nl));
+            if (!nl)
+                return false;
+            jp->links = nl;
+            jp->cap = cap;
+        }
+        jp->links[jp->nlinks++] = l[i];
+    }
+    return true;
+}
+
+/* A block now starts at `slot`: patch the jumps waiting for it. */
+static void jit_page_resolve(struct jit_page *jp, unsigned slot)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < jp->nlinks; i++) {
+        if (jp->links[i].target == slot)
+            link_patch(jp->links[i].field, jp->chain[slot]);
+        else
+            jp->links[k++] = jp->links[i];
+    }
+    jp->nlinks = k;
+}
+
+void jit_page_free(struct jit_page *jp)
+{
+    if (!jp)
+        return;
+    free(jp->links);
+    free(jp);
+}
+
 jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
 {
     struct jit_ctx *c;
     unsigned count[G_NUM] = {0}, n = 0, end;
-    uint8_t *code, *common_exit;
+    uint8_t *code, *common_exit, *ret0, *chain_entry;
+    struct jit_page *jp = page->jit;
+    static __thread struct jit_link links[JIT_MAX_EXITS];
     bool ends_in_branch = false;
 
-    if (j->full)
+    if (j->full || !jp)
         return NULL;
     if (JIT_AREA_SIZE - j->used < JIT_BLOCK_ROOM) {
         j->full = true;
@@ -1052,6 +1125,7 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     for (unsigned i = 0; i < sizeof(saved); i++)
         emit_push(&c->b, saved[i]);
     emit_mov_rr(&c->b, 1, R15, RDI);
+    chain_entry = c->b.p;
     for (unsigned g = 0; g < G_NUM; g++)
         if (c->host[g] >= 0)
             emit_load(&c->b, 1, c->host[g], R15, X86_NOREG, gpr_off(g));
@@ -1067,35 +1141,63 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     /* Stopped before an instruction it cannot translate (no block starts
      * there), at the size limit or at the page end. */
     if (!ends_in_branch)
-        exit_jump(c, -1, delta_of(c, end), JIT_CONTINUE);
+        exit_to_slot(c, -1, end);
 
-    /* Exit stubs, then the common exit. */
+    /*
+     * Exit stubs, then the common exit.  A stub to a slot of this page
+     * stores the registers back itself and ends in a jump that goes to
+     * `ret0` until a block starts at that slot, then straight into that
+     * block past its prologue (chaining: struct jit_link).  It checks
+     * cpu->attention first, so a loop made of several blocks still
+     * notices a kick.
+     */
     {
-        uint8_t *to_common[JIT_MAX_EXITS];
+        uint8_t *to_common[JIT_MAX_EXITS], *to_ret0[JIT_MAX_EXITS][2];
+        unsigned nlinks = 0;
 
         for (unsigned i = 0; i < c->nexits; i++) {
             const struct jit_exit *e = &c->exits[i];
             x86_patch(&c->b, e->field, c->b.p);
-            if (!(e->kind & 2) && e->delta)
+            if (!(e->kind & EXIT_ABS) && e->delta)
                 emit_alu_mi(&c->b, 1, ALU_ADD, R15, OFF(nip), e->delta);
+            to_common[i] = to_ret0[i][0] = to_ret0[i][1] = NULL;
+            if (e->kind & EXIT_CHAIN) {
+                write_back(c);
+                emit_cmp_m32i8(&c->b, R15, OFF(attention), 0);
+                to_ret0[i][0] = emit_jcc(&c->b, CC_NE, NULL);
+                to_ret0[i][1] = emit_jmp(&c->b, NULL);
+                links[nlinks++] =
+                    (struct jit_link){to_ret0[i][1], (uint16_t)((int)c->first + e->delta / 4)};
+                continue;
+            }
             emit_mov_ri(&c->b, RAX, (uint64_t)(e->kind & 1));
             to_common[i] = emit_jmp(&c->b, NULL);
         }
+        /* The common exit: eax is set; store back, restore, return. */
         common_exit = c->b.p;
-        for (unsigned i = 0; i < c->nexits; i++)
+        write_back(c);
+        for (unsigned i = sizeof(saved); i-- > 0;)
+            emit_pop(&c->b, saved[i]);
+        emit_ret(&c->b);
+        /* ret0: registers already stored back; return JIT_CONTINUE. */
+        ret0 = c->b.p;
+        emit_mov_ri(&c->b, RAX, JIT_CONTINUE);
+        for (unsigned i = sizeof(saved); i-- > 0;)
+            emit_pop(&c->b, saved[i]);
+        emit_ret(&c->b);
+        for (unsigned i = 0; i < c->nexits; i++) {
             x86_patch(&c->b, to_common[i], common_exit);
+            x86_patch(&c->b, to_ret0[i][0], ret0);
+            x86_patch(&c->b, to_ret0[i][1], ret0);
+        }
+        if (c->failed || c->b.failed || !jit_page_link(jp, links, nlinks)) {
+            free(c);
+            return NULL;
+        }
     }
-    for (unsigned g = 0; g < G_NUM; g++)
-        if (c->host[g] >= 0 && (c->written >> g & 1))
-            emit_store(&c->b, 8, c->host[g], R15, X86_NOREG, gpr_off(g));
-    for (unsigned i = sizeof(saved); i-- > 0;)
-        emit_pop(&c->b, saved[i]);
-    emit_ret(&c->b);
-
-    if (c->failed || c->b.failed) {
-        free(c);
-        return NULL;
-    }
+    /* Exits of earlier blocks waiting for this slot now jump here. */
+    jp->chain[slot] = chain_entry;
+    jit_page_resolve(jp, slot);
     j->used += (size_t)(c->b.p - code);
     j->used = (j->used + 15) & ~(size_t)15;
     j->blocks++;
@@ -1116,6 +1218,10 @@ void jit_free(struct jit *j)
 void jit_reset(struct jit *j)
 {
     (void)j;
+}
+void jit_page_free(struct jit_page *jp)
+{
+    free(jp);
 }
 bool jit_full(const struct jit *j)
 {

@@ -34,10 +34,26 @@ struct code_page;
 typedef int (*jit_block_fn)(struct ppc_cpu *cpu);
 enum { JIT_CONTINUE = 0, JIT_INTERPRET = 1 };
 
-/* Per code page: the block starting at each slot, if any. */
+/* A chaining jump of one block that waits for a block at `target`. */
+struct jit_link {
+    uint8_t *field; /* its rel32 */
+    uint16_t target;
+};
+
+/*
+ * Per code page: the block starting at each slot, if any, where another
+ * block of the page may jump into it (past its prologue), and the jumps
+ * still waiting for a block.  Blocks chain only within their page, so
+ * dropping a page's records (a write to it) drops everything that could
+ * jump into its code.
+ */
 struct jit_page {
     jit_block_fn entry[1024];
+    uint8_t *chain[1024];
+    struct jit_link *links;
+    unsigned nlinks, cap;
 };
+void jit_page_free(struct jit_page *jp);
 
 struct jit;
 
