@@ -73,6 +73,7 @@ struct jit_ctx {
     struct jit_exit exits[JIT_MAX_EXITS];
     unsigned nexits;
     bool failed;
+    struct jit_page *jp;
 };
 
 /* Registers that may hold guest state, preferred first (no REX needed). */
@@ -266,6 +267,8 @@ static void cr0_of_reg(struct jit_ctx *c, int r)
     cr_from_flags(c, 0, true);
 }
 
+static void write_back(struct jit_ctx *c);
+
 /* ---- exits ---- */
 
 static uint8_t *exit_jump(struct jit_ctx *c, int cc, int32_t delta, int kind)
@@ -406,19 +409,19 @@ static bool mem_op_of(unsigned op, struct mem_op *m)
         L(lbzu, 1, 0, 1, 0)
         L(lbzx, 1, 0, 0, 1)
         L(lbzux, 1, 0, 1, 1)
-        L(lhz, 2, 0, 0, 0) L(lhzu, 2, 0, 1, 0) L(lhzx, 2, 0, 0, 1) L(lhzux, 2, 0, 1, 1)
-            L(lha, 2, 1, 0, 0) L(lhau, 2, 1, 1, 0) L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1)
-                L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1)
-                    L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0)
-                        L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0)
-                            S(stbu, 1, 1, 0) S(stbx, 1, 0, 1) S(stbux, 1, 1, 1) S(sth, 2, 0, 0)
-                                S(sthu, 2, 1, 0) S(sthx, 2, 0, 1) S(sthux, 2, 1, 1) S(stw, 4, 0, 0)
-                                    S(stwu, 4, 1, 0) S(stwx, 4, 0, 1) S(stwux, 4, 1, 1)
-                                        S(std, 8, 0, 0) S(stdu, 8, 1, 0) S(stdx, 8, 0, 1)
-                                            S(stdux, 8, 1, 1)
+        L(lhz, 2, 0, 0, 0)
+        L(lhzu, 2, 0, 1, 0) L(lhzx, 2, 0, 0, 1) L(lhzux, 2, 0, 1, 1) L(lha, 2, 1, 0, 0)
+            L(lhau, 2, 1, 1, 0) L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1) L(lwz, 4, 0, 0, 0)
+                L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1) L(lwa, 4, 1, 0, 0)
+                    L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0) L(ldu, 8, 0, 1, 0)
+                        L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0) S(stbu, 1, 1, 0)
+                            S(stbx, 1, 0, 1) S(stbux, 1, 1, 1) S(sth, 2, 0, 0) S(sthu, 2, 1, 0)
+                                S(sthx, 2, 0, 1) S(sthux, 2, 1, 1) S(stw, 4, 0, 0) S(stwu, 4, 1, 0)
+                                    S(stwx, 4, 0, 1) S(stwux, 4, 1, 1) S(std, 8, 0, 0)
+                                        S(stdu, 8, 1, 0) S(stdx, 8, 0, 1) S(stdux, 8, 1, 1)
 #undef L
 #undef S
-                                                default : return false;
+                                            default : return false;
     }
 }
 
@@ -951,6 +954,34 @@ static void branch_to(struct jit_ctx *c, int cc, unsigned slot, int64_t disp)
     exit_to_slot(c, cc, target);
 }
 
+/*
+ * blr/bctr to the target in rcx.  A target in this page whose slot starts
+ * a block is jumped to directly (the table jit_page.chain, read at run
+ * time: the block may be compiled after this one); anything else returns
+ * to the executor.
+ */
+static void branch_indirect(struct jit_ctx *c)
+{
+    struct x86_buf *b = &c->b;
+    static const uint8_t mov_load = 0x8b;
+
+    emit_load(b, 1, RAX, R15, X86_NOREG, OFF(nip)); /* this block's address */
+    emit_alu_rr(b, 1, ALU_XOR, RAX, RCX);
+    emit_shift_ri(b, 1, SH_SHR, RAX, 12);
+    emit_store(b, 8, RCX, R15, X86_NOREG, OFF(nip));
+    exit_jump(c, CC_NE, 0, JIT_CONTINUE | EXIT_ABS); /* another page */
+    emit_mov_rr(b, 0, RAX, RCX);
+    emit_alu_ri(b, 0, ALU_AND, RAX, 0xffc);
+    emit_mov_ri(b, RDX, (uint64_t)(uintptr_t)c->jp->chain);
+    x86_rm(b, 1, &mov_load, 1, RDX, RDX, RAX, 2, 0, 0); /* rdx = chain[slot] */
+    emit_test_rr(b, 1, RDX, RDX);
+    exit_jump(c, CC_E, 0, JIT_CONTINUE | EXIT_ABS); /* no block there (yet) */
+    write_back(c);
+    emit_cmp_m32i8(b, R15, OFF(attention), 0);
+    exit_jump(c, CC_NE, 0, JIT_CONTINUE | EXIT_ABS);
+    emit_jmp_reg(b, RDX);
+}
+
 /* The block's final branch at `slot`. */
 static void emit_branch(struct jit_ctx *c, const struct insn *r, unsigned slot)
 {
@@ -988,8 +1019,7 @@ static void emit_branch(struct jit_ctx *c, const struct insn *r, unsigned slot)
         emit_alu_ri(b, 1, ALU_AND, RCX, -4);
         if (r->op == OP_bcctrl)
             set_lr_next(c, slot);
-        emit_store(b, 8, RCX, R15, X86_NOREG, OFF(nip));
-        exit_jump(c, -1, 0, JIT_CONTINUE | EXIT_ABS);
+        branch_indirect(c);
         return;
     default: c->failed = true; return;
     }
@@ -1120,6 +1150,7 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     c->b = (struct x86_buf){code, code + JIT_BLOCK_ROOM, false};
     c->le = page->le;
     c->first = slot;
+    c->jp = jp;
     allocate(c, count);
 
     for (unsigned i = 0; i < sizeof(saved); i++)
