@@ -130,14 +130,16 @@ int32_t cif_call(struct cif *c, uint64_t args)
     if (row->variadic ? nargs < row->nargs || nret < row->nret
                       : nargs != row->nargs || nret != row->nret)
         return -1;
-    /* The whole block is client memory before anything is written; the
-     * inputs are read once. */
+    /* The whole block is client memory before anything is written; it is
+     * read once.  Results a service does not set are written back as
+     * they were (a failed call-method sets only its catch result). */
     if (!memmap_client_ok(&c->mem, args, 12 + 4 * (uint64_t)(nargs + nret)) ||
-        cif_read(c, in, args + 12, 4 * nargs))
+        cif_read(c, in, args + 12, 4 * nargs) || cif_read(c, out, args + 12 + 4 * nargs, 4 * nret))
         return -1;
     for (unsigned i = 0; i < nargs; i++)
         in[i] = fdt32_to_cpu(in[i]);
-    memset(out, 0, sizeof(out));
+    for (unsigned i = 0; i < nret; i++)
+        out[i] = fdt32_to_cpu(out[i]);
     status = row->fn(c, in, out, nargs, nret);
     for (unsigned i = 0; i < nret; i++)
         out[i] = cpu_to_fdt32(out[i]);
@@ -356,10 +358,25 @@ static int32_t svc_nextprop(struct cif *c, const uint32_t *args, uint32_t *rets,
 }
 
 /*
+ * Room for a new property of len bytes named name, counted as if both were
+ * new.  A tree opened by fdt_open_into ends with its strings block, so the
+ * free space is what follows it.  Checked before libfdt is asked, so a
+ * refusal leaves the tree byte for byte as it was (libfdt's own rollback
+ * of a half-added name is not in every version).
+ */
+static bool tree_has_room(const void *fdt, const char *name, uint32_t len)
+{
+    uint64_t used = (uint64_t)fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+    uint64_t need = 12 + (((uint64_t)len + 3) & ~3ull) + strlen(name) + 1;
+
+    return used <= fdt_totalsize(fdt) && need <= fdt_totalsize(fdt) - used;
+}
+
+/*
  * setprop(phandle, name, buf, len) -> len, or -1.  Refused: names longer
  * than the client's nextprop buffer holds, "phandle" and "linux,phandle"
  * (package handles must stay what the client was told, §3.4), values the
- * tree has no room for (libfdt then leaves the tree as it was).
+ * tree has no room for.
  */
 static int32_t svc_setprop(struct cif *c, const uint32_t *args, uint32_t *rets, unsigned nargs,
                            unsigned nret)
@@ -371,7 +388,7 @@ static int32_t svc_setprop(struct cif *c, const uint32_t *args, uint32_t *rets, 
     rets[0] = CIF_ERROR;
     if (node < 0 || cif_read_string(c, name, sizeof(name), args[1]) <= 0 ||
         !strcmp(name, "phandle") || !strcmp(name, "linux,phandle") || args[3] > CIF_SETPROP_MAX ||
-        !memmap_client_ok(&c->mem, args[2], args[3]))
+        !memmap_client_ok(&c->mem, args[2], args[3]) || !tree_has_room(c->fdt, name, args[3]))
         return 0;
     if (!fdt_setprop(c->fdt, node, name, (const void *)(c->ram + args[2]), (int)args[3]))
         rets[0] = args[3];

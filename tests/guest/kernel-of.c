@@ -567,6 +567,16 @@ static void __attribute__((noreturn)) walk_mode(const struct machine *m, uint64_
     CHECK(rtas(0x7777, 1, 1, 'x') == RTAS_HARDWARE_ERROR); /* unknown token */
     CHECK(rtas(dc, 2, 1, 'x', 0) == RTAS_PARAMETER_ERROR); /* wrong nargs */
     CHECK(rtas(dc, 1, 2, 'x') == RTAS_PARAMETER_ERROR);    /* wrong nret */
+    /* A block inside RTAS's own region (over its header, which nothing
+     * reads at run time) gets no answer: no character, no status. */
+    {
+        volatile uint32_t *blk = (volatile uint32_t *)(uintptr_t)(rtas_base + 8);
+        blk[0] = dc, blk[1] = 1, blk[2] = 1, blk[3] = '!', blk[4] = 0x5a5a5a5a;
+        rtas_enter((void *)(uintptr_t)(rtas_base + 8), rtas_entry, rtas_base);
+        CHECK(blk[4] == 0x5a5a5a5a);
+    }
+    /* Nor one outside RAM (nothing to write, nothing to fault on). */
+    rtas_enter((void *)(uintptr_t)(m->ram + 0x1000), rtas_entry, rtas_base);
 
     /* The end of prom_init (§5 steps 16-17). */
     stdin_ih = getprop32(m->chosen, "stdin");
