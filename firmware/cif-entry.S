@@ -6,8 +6,10 @@
  * SF and LE -- 32-bit, big-endian, translation as it was (off: petrel runs
  * clients in real mode) -- r3 = the argument block, r1 = its stack, LR =
  * where to return.  The client may expect only r1 back (§3.1), but r2,
- * r13-r31, CR and the MSR are restored as well, as the IEEE 1275 PowerPC
- * binding's callee-saved set, so simpler clients need not save them.  The
+ * r13-r31, CR and the MSR come back as well, the IEEE 1275 PowerPC
+ * binding's callee-saved set, so simpler clients need not save them:
+ * r14-r31 the C code keeps, as the ABI has every callee do; the rest
+ * this stub saves.  The
  * firmware runs in 64-bit mode with EE off, on its own stack (the boot
  * stack, free since the jump into the client) and its own TOC.  One save
  * area: the interface is not re-entered (one client, one CPU, EE off).
@@ -18,7 +20,7 @@
     .section .bss
     .balign 8
 cif_save:
-    .space  8 * 24          /* r1, LR, MSR, CR, r2, r13-r31 */
+    .space  8 * 6           /* r1, LR, MSR, CR, r2, r13 */
 
     .section .text
     .globl  cif_entry
@@ -34,24 +36,6 @@ cif_entry:
     std     r0, 24(r12)
     std     r2, 32(r12)
     std     r13, 40(r12)
-    std     r14, 48(r12)
-    std     r15, 56(r12)
-    std     r16, 64(r12)
-    std     r17, 72(r12)
-    std     r18, 80(r12)
-    std     r19, 88(r12)
-    std     r20, 96(r12)
-    std     r21, 104(r12)
-    std     r22, 112(r12)
-    std     r23, 120(r12)
-    std     r24, 128(r12)
-    std     r25, 136(r12)
-    std     r26, 144(r12)
-    std     r27, 152(r12)
-    std     r28, 160(r12)
-    std     r29, 168(r12)
-    std     r30, 176(r12)
-    std     r31, 184(r12)
 
     li      r10, 1
     rldicr  r10, r10, 63, 0                 /* MSR[SF] */
@@ -76,24 +60,6 @@ cif_entry:
     addi    r12, r12, cif_save@l
     ld      r2, 32(r12)
     ld      r13, 40(r12)
-    ld      r14, 48(r12)
-    ld      r15, 56(r12)
-    ld      r16, 64(r12)
-    ld      r17, 72(r12)
-    ld      r18, 80(r12)
-    ld      r19, 88(r12)
-    ld      r20, 96(r12)
-    ld      r21, 104(r12)
-    ld      r22, 112(r12)
-    ld      r23, 120(r12)
-    ld      r24, 128(r12)
-    ld      r25, 136(r12)
-    ld      r26, 144(r12)
-    ld      r27, 152(r12)
-    ld      r28, 160(r12)
-    ld      r29, 168(r12)
-    ld      r30, 176(r12)
-    ld      r31, 184(r12)
     ld      r0, 24(r12)
     mtcr    r0
     ld      r0, 8(r12)

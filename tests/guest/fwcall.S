@@ -5,8 +5,10 @@
  * of_call(args, entry) is enter_prom (spec/boot-and-cif.md §3.1): rfid to
  * the client interface with the caller's MSR minus SF and LE, r3 = the
  * argument block, LR = the return trampoline; returns r3.  It checks the
- * one register the interface must give back: r1 (low word, as Linux
- * clears the high one itself); a changed r1 sets of_call_r1_changed.
+ * one register the interface must give back, r1 (low word, as Linux
+ * clears the high one itself): a change sets of_call_r1_changed.  petrel's
+ * interface also promises r2, r13-r31 and CR (firmware/cif-entry.S): a
+ * change there sets of_call_regs_changed.
  *
  * rtas_enter(args, entry, base) is enter_rtas (spec/rtas.md §1): rfid with
  * MSR = ME | RI (32-bit, big-endian, real mode, EE off), r3 = args, r4 =
@@ -24,7 +26,12 @@
     .globl  of_call_r1_changed
 of_call_r1_changed:
     .space  8
+    .globl  of_call_regs_changed
+of_call_regs_changed:
+    .space  8
 saved_sp:
+    .space  8
+returned_cr:
     .space  8
 
     .section .text
@@ -91,6 +98,16 @@ saved_sp:
     ld      r0, 16(r1);             \
     mtlr    r0
 
+/* Sets of_call_regs_changed unless reg still holds its saved value. */
+#define KEPT(reg, off)                          \
+    ld      r0, off(r1);                        \
+    cmpd    r0, reg;                            \
+    beq     1f;                                 \
+    li      r0, 1;                              \
+    lis     r11, of_call_regs_changed@ha;       \
+    std     r0, of_call_regs_changed@l(r11);    \
+1:
+
     .globl  of_call
 of_call:
     SAVE_STATE
@@ -106,7 +123,10 @@ of_call:
     addi    r12, r12, 2f - 1b
     mtlr    r12
     rfid
-2:  /* 32-bit, big-endian: r3 = status */
+2:  /* 32-bit, big-endian: r3 = status; CR first, the checks change it */
+    mfcr    r0
+    lis     r12, returned_cr@ha
+    std     r0, returned_cr@l(r12)
     rldicl  r1, r1, 0, 32
     lis     r12, saved_sp@ha
     ld      r12, saved_sp@l(r12)
@@ -116,7 +136,35 @@ of_call:
     lis     r11, of_call_r1_changed@ha
     std     r0, of_call_r1_changed@l(r11)
     mr      r1, r12
-3:  RESTORE_STATE
+3:  KEPT(r2, 24)
+    KEPT(r13, 32)
+    KEPT(r14, 40)
+    KEPT(r15, 48)
+    KEPT(r16, 56)
+    KEPT(r17, 64)
+    KEPT(r18, 72)
+    KEPT(r19, 80)
+    KEPT(r20, 88)
+    KEPT(r21, 96)
+    KEPT(r22, 104)
+    KEPT(r23, 112)
+    KEPT(r24, 120)
+    KEPT(r25, 128)
+    KEPT(r26, 136)
+    KEPT(r27, 144)
+    KEPT(r28, 152)
+    KEPT(r29, 160)
+    KEPT(r30, 168)
+    KEPT(r31, 176)
+    lis     r12, returned_cr@ha
+    ld      r0, returned_cr@l(r12)
+    ld      r12, 184(r1)
+    cmpw    r0, r12                 /* CR is 32 bits */
+    beq     4f
+    li      r0, 1
+    lis     r11, of_call_regs_changed@ha
+    std     r0, of_call_regs_changed@l(r11)
+4:  RESTORE_STATE
     extsw   r3, r3
     blr
 

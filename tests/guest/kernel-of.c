@@ -36,7 +36,7 @@
 /* fwcall.S */
 int64_t of_call(void *args, uint64_t entry);
 void rtas_enter(void *args, uint64_t entry, uint64_t base);
-extern uint64_t of_call_r1_changed;
+extern uint64_t of_call_r1_changed, of_call_regs_changed;
 /* kernel.lds: the image, bss and stack end here. */
 extern char _start[], __stack_top[];
 
@@ -585,6 +585,7 @@ static void __attribute__((noreturn)) walk_mode(const struct machine *m, uint64_
     CHECK(ci_r3("quiesce", 0) == 0);
     cif_write(m->stdout_ih, "of: write after quiesce\n");
     CHECK(!of_call_r1_changed);
+    CHECK(!of_call_regs_changed);
     rtas_power_off(m, "of");
 }
 
