@@ -9,9 +9,9 @@
  * r13-r31, CR and the MSR come back as well, the IEEE 1275 PowerPC
  * binding's callee-saved set, so simpler clients need not save them:
  * r14-r31 the C code keeps, as the ABI has every callee do; the rest
- * this stub saves.  The
- * firmware runs in 64-bit mode with EE off, on its own stack (the boot
- * stack, free since the jump into the client) and its own TOC.  One save
+ * this stub saves.  The firmware runs in 64-bit mode with EE off, on its
+ * own stack (the boot stack, free since the jump into the client) and its
+ * own TOC.  One save
  * area: the interface is not re-entered (one client, one CPU, EE off).
  * SPRGs are not touched: the client may keep its state there.
  */
