@@ -45,17 +45,53 @@ static int console_putc(char c, FILE *f)
     return (unsigned char)c;
 }
 
-static int console_getc(FILE *f)
+/* Input the host handed over beyond what was asked for: H_GET_TERM_CHAR
+ * returns up to 16 bytes at once. */
+static char console_in[PAPR_TERM_MAX_CHARS];
+static unsigned console_in_len, console_in_at;
+
+size_t console_read_raw(void *buf, size_t len)
 {
     unsigned long out[4];
+    size_t n = 0;
+
+    console_flush();
+    if (console_in_at == console_in_len) {
+        console_in_at = console_in_len = 0;
+        if (hcall4(H_GET_TERM_CHAR, console_vterm, 0, 0, 0, out) != H_SUCCESS || !out[0])
+            return 0;
+        console_in_len = out[0] < sizeof(console_in) ? (unsigned)out[0] : sizeof(console_in);
+        for (unsigned i = 0; i < console_in_len; i++)
+            console_in[i] = (char)(out[1 + i / 8] >> (56 - 8 * (i % 8)));
+    }
+    while (n < len && console_in_at < console_in_len)
+        ((char *)buf)[n++] = console_in[console_in_at++];
+    return n;
+}
+
+void console_write_raw(const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    console_flush();
+    while (len) {
+        size_t n = len < sizeof(console_buf) ? len : sizeof(console_buf);
+        memcpy(console_buf, p, n);
+        console_len = (unsigned)n;
+        console_flush();
+        p += n, len -= n;
+    }
+}
+
+static int console_getc(FILE *f)
+{
+    char c;
 
     (void)f;
-    console_flush();
-    for (;;) {
-        /* One character at a time is enough for a firmware prompt. */
-        if (hcall4(H_GET_TERM_CHAR, console_vterm, 0, 0, 0, out) == H_SUCCESS && out[0])
-            return (int)(out[1] >> 56);
-    }
+    /* One character at a time is enough for a firmware prompt. */
+    while (!console_read_raw(&c, 1))
+        ;
+    return (unsigned char)c;
 }
 
 static int console_flush_stream(FILE *f)

@@ -5,16 +5,20 @@
  *
  * Emitted: / (§2), /chosen (§3), /cpus with one node per core (§4),
  * memory@... (§5.1), /rtas with ibm,hypertas-functions and the RTAS calls
- * the caller publishes (§6), /vdevice with the hvterm (§7.1).
+ * the caller publishes (§6), /vdevice with the hvterm (§7.1), /aliases
+ * with "hvterm" for it (the alias SLOF's tree has, which finddevice and
+ * open resolve, spec/boot-and-cif.md §4).
  *
  * Not emitted, because the machinery behind them does not exist yet and a
  * property without it would be a lie: the interrupt-controller node and
  * every interrupt specifier (§8, §9, /vdevice's interrupt-controller quirk,
  * ibm,ppc-interrupt-gserver#s), /event-sources (§11), PHBs (§10), NVRAM
- * (§7.2), rtas-size and the RTAS image's properties (§6.1), ibm,pft-size
- * (needs an HPT), the CAS result /chosen ibm,architecture-vec-5 (cas.md §4),
- * /chosen stdout (an ihandle of the client interface), NUMA and DR
- * connector tables, ibm,chip-id (no socket fact).
+ * (§7.2), ibm,pft-size (needs an HPT), the CAS result /chosen
+ * ibm,architecture-vec-5 (cas.md §4), NUMA and DR connector tables,
+ * ibm,chip-id (no socket fact).  /chosen stdout, stdin and cpu are
+ * ihandles: the client interface adds them to its own copy (cif.c).
+ * rtas-size and the RTAS tokens come from the RTAS image (rtas.c)
+ * through the caller.
  *
  * Every node gets a phandle from one counter, so handles are unique and
  * stable for a given machine, and a later node (the interrupt controller)
@@ -495,6 +499,10 @@ static void build_rtas(struct builder *b, const struct hw_facts *hw,
     begin_node(b, "rtas");
     if (hw->hypertas)
         prop(b, "ibm,hypertas-functions", hw->hypertas, hw->hypertas_len);
+    /* rtas-size is the image's whole region: prom_init claims that much
+     * for instantiate-rtas (spec/boot-and-cif.md §7). */
+    if (rtas && rtas->size)
+        prop_u32(b, "rtas-size", rtas->size);
     for (unsigned i = 0; rtas && i < rtas->ncalls; i++)
         prop_u32(b, rtas->calls[i].name, rtas->calls[i].token);
     end_node(b);
@@ -519,6 +527,19 @@ static void build_vdevice(struct builder *b, const struct hw_facts *hw)
     end_node(b);
 }
 
+/* /aliases (IEEE 1275 3.5): "hvterm" names the console as SLOF's tree
+ * does.  Last, so the other nodes keep their phandles. */
+static void build_aliases(struct builder *b, const struct hw_facts *hw)
+{
+    char path[NAME_MAX_LEN + 16];
+
+    memcpy(path, "/vdevice/", 9);
+    unit_name(path + 9, sizeof(path) - 9, "vty", hw->vterm);
+    begin_node(b, "aliases");
+    prop_string(b, "hvterm", path);
+    end_node(b);
+}
+
 int devtree_build(void *buf, size_t size, const struct hw_facts *hw,
                   const struct devtree_rtas *rtas)
 {
@@ -537,6 +558,7 @@ int devtree_build(void *buf, size_t size, const struct hw_facts *hw,
     build_memory(&b, hw);
     build_rtas(&b, hw, rtas);
     build_vdevice(&b, hw);
+    build_aliases(&b, hw);
     end_node(&b);
     if (!b.err)
         note(&b, fdt_finish(buf));

@@ -27,6 +27,7 @@ struct devtree_rtas_call {
 struct devtree_rtas {
     const struct devtree_rtas_call *calls;
     unsigned ncalls;
+    uint32_t size; /* rtas-size: the image's whole region; 0 = no image */
 };
 
 /* Why these facts cannot make a tree Linux runs on, or NULL if they can. */

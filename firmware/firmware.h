@@ -2,6 +2,7 @@
 #ifndef FW_FIRMWARE_H
 #define FW_FIRMWARE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <petrel/hwdesc.h>
@@ -9,6 +10,10 @@
 /* console.c: the hvterm console behind picolibc's stdout. */
 void console_init(uint32_t vterm);
 void console_flush(void);
+/* Bytes as they are, after anything stdio buffered (the client's write). */
+void console_write_raw(const void *buf, size_t len);
+/* Input waiting now, up to len bytes; 0 if none (never waits). */
+size_t console_read_raw(void *buf, size_t len);
 
 /* hwdesc.c: facts from the host's hardware description. */
 struct hw_cpu {
@@ -20,6 +25,14 @@ enum hw_ic_mode {
     HW_IC_DUAL, /* XICS at power-on, XIVE when the OS asks at CAS */
     HW_IC_XICS,
     HW_IC_XIVE,
+};
+
+/* How the OS is entered (spec/boot-and-cif.md §1): the -M boot-protocol
+ * option; auto lets the kernel image decide. */
+enum hw_boot_protocol {
+    HW_BOOT_AUTO,
+    HW_BOOT_OF,  /* Open Firmware: r5 = client interface */
+    HW_BOOT_FDT, /* flattened tree: r3 = tree, r5 = 0 */
 };
 
 struct hw_facts {
@@ -35,6 +48,7 @@ struct hw_facts {
     uint64_t initrd_base, initrd_size;
     const char *bootargs;
     enum hw_ic_mode ic_mode;
+    enum hw_boot_protocol boot_protocol;
     uint32_t max_compat_pvr; /* raw PVR of the newest CPU level allowed; 0: no limit */
     /* ibm,hypertas-functions groups the host serves: a NUL-terminated string
      * list inside the description, or NULL/0 if it names none. */
@@ -43,7 +57,12 @@ struct hw_facts {
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
 
+/* cache.c: makes code copied to [addr, addr + len) fetchable. */
+void sync_icache(uint64_t addr, uint64_t len);
+
 /* platform.c: host services. */
 void __attribute__((noreturn)) platform_power_off(unsigned status);
+/* The timebase (hw_facts.tb_freq ticks a second). */
+uint64_t platform_timebase(void);
 
 #endif

@@ -96,6 +96,8 @@ static int read_machine(const void *fdt, struct hw_facts *hw)
     int node = fdt_path_offset(fdt, HWDESC_NODE_MACHINE);
     const char *mode = node >= 0 ? read_string(fdt, node, HWDESC_PROP_IC_MODE, NULL) : NULL;
 
+    /* ic-mode is required, boot-protocol optional (absent: auto). */
+
     if (!mode) {
         printf("hwdesc: no machine ic-mode\n");
         return -1;
@@ -108,6 +110,19 @@ static int read_machine(const void *fdt, struct hw_facts *hw)
         hw->ic_mode = HW_IC_XIVE;
     else {
         printf("hwdesc: unknown ic-mode\n");
+        return -1;
+    }
+    mode = read_string(fdt, node, HWDESC_PROP_BOOT_PROTOCOL, NULL);
+    if (!mode && fdt_getprop(fdt, node, HWDESC_PROP_BOOT_PROTOCOL, NULL))
+        mode = "?"; /* present but not a string */
+    if (!mode || !strcmp(mode, "auto"))
+        hw->boot_protocol = HW_BOOT_AUTO;
+    else if (!strcmp(mode, "of"))
+        hw->boot_protocol = HW_BOOT_OF;
+    else if (!strcmp(mode, "fdt"))
+        hw->boot_protocol = HW_BOOT_FDT;
+    else {
+        printf("hwdesc: unknown boot-protocol\n");
         return -1;
     }
     if (fdt_getprop(fdt, node, HWDESC_PROP_MAX_COMPAT, NULL) &&

@@ -1,8 +1,9 @@
 /*
  * Firmware main: read the hardware description, greet, build the OS device
- * tree, and boot the kernel the host placed (boot/elf.c) on the flattened
- * tree path -- or power off if there is none.  The Open Firmware path
- * (r5 = client interface) comes with the client interface.
+ * tree, and boot the kernel the host placed (boot/elf.c) -- on the Open
+ * Firmware path (r5 = client interface, cif.c) or the flattened-tree path
+ * (r3 = tree, r5 = 0), as the image or -M boot-protocol says -- or power
+ * off if there is none.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,14 +13,27 @@
 #include <petrel/layout.h>
 
 #include "boot/elf.h"
+#include "cif.h"
 #include "devtree.h"
 #include "firmware.h"
+#include "rtas.h"
 
 /* The OS device tree, in firmware memory ([0, FW_REGION_SIZE)). */
 static uint8_t devtree[DEVTREE_MAX_SIZE] __attribute__((aligned(8)));
 
-/* The RTAS calls /rtas advertises: none until the RTAS image exists. */
-static const struct devtree_rtas rtas_calls = {.calls = NULL, .ncalls = 0};
+/* The client interface's live tree: the OS tree with room for what the
+ * client (setprop) and CAS add. */
+#define CIF_TREE_SIZE (DEVTREE_MAX_SIZE + 0x20000)
+static uint8_t cif_tree[CIF_TREE_SIZE] __attribute__((aligned(8)));
+
+/* Where RTAS goes on the flattened-tree path (DESIGN.md): in the
+ * firmware's region, so below the 4 MiB kernel load address and above
+ * 0x3000, which small kernels overwrite with their vectors. */
+#define RTAS_FLAT_ROOM 0x10000
+static uint8_t rtas_flat[RTAS_FLAT_ROOM] __attribute__((aligned(0x1000)));
+
+/* The client's stack and the firmware's own memory (firmware.lds). */
+extern char __client_stack_base[], __client_stack_top[];
 
 static const char *cpu_name(uint32_t pvr)
 {
@@ -41,12 +55,19 @@ void fw_exception(unsigned long vector, unsigned long srr0, unsigned long srr1, 
 static int build_devtree(const struct hw_facts *hw)
 {
     const char *why = devtree_check_facts(hw);
+    const struct rtas_image *rtas = rtas_builtin();
+    struct devtree_rtas rtas_calls;
     int size;
 
     if (why) {
         printf("firmware: cannot describe this machine to an OS: %s\n", why);
         platform_power_off(1);
     }
+    if (!rtas) {
+        printf("firmware: the built-in RTAS image is malformed\n");
+        platform_power_off(1);
+    }
+    rtas_describe(rtas, &rtas_calls);
     size = devtree_build(devtree, sizeof(devtree), hw, &rtas_calls);
     if (size < 0) {
         printf("firmware: cannot build the device tree: %s\n", fdt_strerror(size));
@@ -113,20 +134,6 @@ static int set_arch_vec5(void *fdt)
     return fdt_setprop(fdt, chosen, "ibm,architecture-vec-5", v, (int)n + 1);
 }
 
-/* Copied code must reach instruction fetch (Book II 1.8, "instruction
- * storage"): dcbst, sync, icbi, isync.  128-byte blocks on POWER8/9. */
-static void sync_icache(uint64_t addr, uint64_t len)
-{
-    uint64_t a, end = addr + len;
-
-    for (a = addr & ~127ull; a < end; a += 128)
-        __asm__ volatile("dcbst 0,%0" : : "r"(a) : "memory");
-    __asm__ volatile("sync" : : : "memory");
-    for (a = addr & ~127ull; a < end; a += 128)
-        __asm__ volatile("icbi 0,%0" : : "r"(a) : "memory");
-    __asm__ volatile("sync; isync" : : : "memory");
-}
-
 /*
  * Flattened-tree entry (spec/boot-and-cif.md §9.1): r3 = tree, r4 = where
  * the kernel image is, r5 = 0; 64-bit real mode, EE = 0, as the firmware
@@ -155,6 +162,21 @@ enter_kernel(uint64_t entry, uint64_t fdt, uint64_t kbase, bool le)
     __builtin_unreachable();
 }
 
+/*
+ * Open Firmware entry (spec/boot-and-cif.md §2): r1 = a stack in firmware
+ * memory below 4 GiB, r3/r4 = the initrd (or 0), r5 = the client
+ * interface, r6 = r7 = 0; real mode, EE = 0, 64-bit, RI set.  ME is not
+ * the firmware's to change (a partition's rfid leaves it as the host set
+ * it).  Big-endian, or little-endian for an LE image without FIXUP_ENDIAN
+ * (as on the flattened-tree path).
+ */
+void __attribute__((noreturn)) cif_start_client(uint64_t entry, uint64_t msr, uint64_t stack,
+                                                uint64_t initrd, uint64_t initrd_len);
+
+#define MSR_SF (1ull << 63)
+#define MSR_RI 0x2ull
+#define MSR_LE 0x1ull
+
 static void report_notes(const struct elf_ppc_notes *n)
 {
     if (n->has_chrp)
@@ -168,14 +190,106 @@ static void report_notes(const struct elf_ppc_notes *n)
 }
 
 /*
+ * Open Firmware or flattened tree (spec §1; both reach the same kernel
+ * code).  -M boot-protocol decides if given.  Otherwise the image does,
+ * through the PT_NOTEs Linux ppc64 images carry: the CHRP binding's
+ * "PowerPC" 0x1275 note and the PAPR "IBM,RPA-Client-Config" note
+ * (arch/powerpc/boot/addnote) mark a client program written for Open
+ * Firmware; the "PowerPC" capabilities note (arch/powerpc/kernel/note.S)
+ * marks a Linux ppc64 kernel, which carries prom_init on pseries and is
+ * booted through it, as SLOF does, so that it runs CAS.  An image with
+ * none of them is a bare payload: flattened tree.
+ */
+static bool choose_of(const struct hw_facts *hw, const struct elf_ppc_notes *n)
+{
+    const char *why;
+    bool of;
+
+    if (hw->boot_protocol != HW_BOOT_AUTO) {
+        of = hw->boot_protocol == HW_BOOT_OF;
+        why = "-M boot-protocol";
+    } else if (n->has_chrp || n->has_rpa) {
+        of = true;
+        why = "the image carries Open Firmware client notes";
+    } else if (n->has_caps) {
+        of = true;
+        why = "a Linux ppc64 kernel (PowerPC capabilities note)";
+    } else {
+        of = false;
+        why = "the image carries no Open Firmware note";
+    }
+    printf("  boot protocol: %s (%s)\n", of ? "open firmware" : "flattened tree", why);
+    return of;
+}
+
+/* Flattened-tree path: RTAS instantiated by the firmware, in the tree and
+ * the reserve map (spec §9.2, DESIGN.md). */
+static int add_rtas_flat(void *fdt, const struct hw_facts *hw)
+{
+    const struct rtas_image *img = rtas_builtin();
+    uint64_t base = (uintptr_t)rtas_flat, entry;
+    int node = fdt_path_offset(fdt, "/rtas"), err;
+
+    if (node < 0)
+        return node;
+    if (!img || img->region_size > sizeof(rtas_flat) || base < 0x3000 ||
+        base + img->region_size > FW_REGION_SIZE)
+        return -FDT_ERR_INTERNAL;
+    entry = rtas_instantiate(img, 0, hw->ram_size, base, hw->vterm);
+    if (!entry)
+        return -FDT_ERR_INTERNAL;
+    sync_icache(base, img->region_size);
+    err = fdt_setprop_u32(fdt, node, "linux,rtas-base", (uint32_t)base);
+    if (!err)
+        err = fdt_setprop_u32(fdt, node, "linux,rtas-entry", (uint32_t)entry);
+    if (!err)
+        err = fdt_add_mem_rsv(fdt, base, img->region_size);
+    return err;
+}
+
+/*
+ * Open Firmware path: the client interface over a live copy of the tree.
+ * The memory map marks the firmware (its whole region except the client's
+ * stack), the kernel and the initrd; the kernel file and the hardware
+ * description are dead by now and free to claim.
+ */
+static void __attribute__((noreturn)) boot_of(struct hw_facts *hw, const struct elf_image *img)
+{
+    const struct cif_layout lay = {
+        .fw_base = 0,
+        .fw_size = FW_REGION_SIZE,
+        .stack_base = (uintptr_t)__client_stack_base,
+        .stack_size = (uint64_t)(__client_stack_top - __client_stack_base),
+        .kernel_base = img->lo,
+        .kernel_size = img->hi - img->lo,
+        .initrd_base = hw->initrd_base,
+        .initrd_size = hw->initrd_size,
+    };
+    uint64_t msr = MSR_SF | MSR_RI | (img->little_endian && !img->fixup_endian ? MSR_LE : 0);
+    int err =
+        cif_init(&cif_firmware, 0, hw, devtree, cif_tree, sizeof(cif_tree), &lay, rtas_builtin());
+
+    /* What a kernel that skips CAS runs with, as on the flat path; CAS
+     * replaces it. */
+    if (!err)
+        err = set_arch_vec5(cif_firmware.fdt);
+    if (err)
+        boot_fail("cannot set up the client interface: ", err < -1 ? fdt_strerror(err) : NULL);
+    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, client interface at 0x%lx\n",
+           elf_describe(img), (unsigned long)img->lo, (unsigned long)img->entry,
+           (unsigned long)(uintptr_t)cif_entry);
+    console_flush();
+    /* A 16-byte aligned stack top with room for the ABI's back chain. */
+    cif_start_client(img->entry, msr, ((uintptr_t)__client_stack_top - 128) & ~15ull,
+                     hw->initrd_size ? hw->initrd_base : 0, hw->initrd_size);
+}
+
+/*
  * Loads the kernel the host placed and enters it.  Memory plan: the kernel
  * goes where its ELF says (elf.c); everything above the kernel, its file
  * and the initrd is free.  From there up: the initrd if the kernel loads
- * over it, the kernel file if the kernel loads over that, then the tree.
- *
- * Only the flattened-tree path exists: the Open Firmware path needs the
- * client interface, which does not exist yet, and an image cannot tell
- * which one it wants without it (Linux accepts both).
+ * over it, the kernel file if the kernel loads over that, then (flattened
+ * tree) the tree.
  */
 static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
 {
@@ -184,6 +298,7 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
     uint64_t kfile = hw->kernel_base, ksize = hw->kernel_size;
     uint64_t top, scratch = 0, fdt_addr, fdt_room;
     const char *why;
+    bool of;
     void *fdt;
     int size, err;
 
@@ -196,6 +311,7 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
     if (why)
         boot_fail("", why);
     report_notes(&img.notes);
+    of = choose_of(hw, &img.notes);
 
     top = img.hi;
     if (kfile + ksize > top)
@@ -220,6 +336,13 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
 
     /* /chosen linux,initrd-start/-end come from hw->initrd_base, now final. */
     size = build_devtree(hw);
+    why = elf_load(0, hw->ram_size, &img, kfile, ksize, scratch);
+    if (why)
+        boot_fail("", why);
+    sync_icache(img.lo, img.hi - img.lo);
+    if (of)
+        boot_of(hw, &img);
+
     fdt_room = (uint64_t)size + 0x1000;
     fdt_addr = top;
     if (top > hw->ram_size || fdt_room > hw->ram_size - top)
@@ -228,20 +351,17 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
     err = fdt_open_into(devtree, fdt, (int)fdt_room);
     if (!err)
         err = set_arch_vec5(fdt);
-    /* As prom_init leaves it (§5.1): the initrd in the reserve map.  The
-     * kernel reserves its image and the tree itself; no firmware memory
-     * survives the hand-off. */
+    if (!err)
+        err = add_rtas_flat(fdt, hw);
+    /* As prom_init leaves it (§5.1): the initrd and RTAS in the reserve
+     * map.  The kernel reserves its image and the tree itself; no other
+     * firmware memory survives the hand-off. */
     if (!err && hw->initrd_size)
         err = fdt_add_mem_rsv(fdt, hw->initrd_base, hw->initrd_size);
     if (!err)
         err = fdt_pack(fdt);
     if (err)
         boot_fail("cannot finish the device tree: ", fdt_strerror(err));
-
-    why = elf_load(0, hw->ram_size, &img, kfile, ksize, scratch);
-    if (why)
-        boot_fail("", why);
-    sync_icache(img.lo, img.hi - img.lo);
     printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, tree at 0x%lx\n", elf_describe(&img),
            (unsigned long)img.lo, (unsigned long)img.entry, (unsigned long)fdt_addr);
     console_flush();
@@ -252,8 +372,12 @@ void fw_main(const void *hwdesc)
 {
     /* Too big for comfort on the stack (HWDESC_MAX_CPUS entries). */
     static struct hw_facts hw;
+    /* The description is copied first: the kernel loads over where the
+     * host put it (HWDESC_ADDR), and hw's strings point into it. */
+    static uint8_t desc[HWDESC_MAX_SIZE] __attribute__((aligned(8)));
 
-    if (hwdesc_read(hwdesc, &hw) != 0) {
+    if (fdt_check_header(hwdesc) || fdt_totalsize(hwdesc) > sizeof(desc) ||
+        fdt_move(hwdesc, desc, sizeof(desc)) || hwdesc_read(desc, &hw) != 0) {
         printf("firmware: cannot use the hardware description at %p\n", hwdesc);
         platform_power_off(1);
     }

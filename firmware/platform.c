@@ -24,3 +24,11 @@ void _exit(int status)
 {
     platform_power_off((unsigned)status & 0xff);
 }
+
+uint64_t platform_timebase(void)
+{
+    uint64_t tb;
+
+    __asm__ volatile("mftb %0" : "=r"(tb));
+    return tb;
+}

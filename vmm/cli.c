@@ -220,6 +220,18 @@ static enum cli_action parse_machine(char *arg, struct machine_config *cfg, char
             else
                 return fail(err, errlen, "-machine: ic-mode must be xics, xive or dual, not '%s'",
                             val);
+        } else if (!strcmp(key, "boot-protocol")) {
+            /* A petrel option: QEMU has no such choice (SLOF always runs
+             * prom_init, -kernel without firmware always the flat tree). */
+            if (!strcmp(val, "auto"))
+                cfg->boot_protocol = BOOT_PROTOCOL_AUTO;
+            else if (!strcmp(val, "of"))
+                cfg->boot_protocol = BOOT_PROTOCOL_OF;
+            else if (!strcmp(val, "fdt"))
+                cfg->boot_protocol = BOOT_PROTOCOL_FDT;
+            else
+                return fail(err, errlen,
+                            "-machine: boot-protocol must be auto, of or fdt, not '%s'", val);
         } else if (!strcmp(key, "max-cpu-compat")) {
             const struct cpu_model *m = find_cpu(val);
             if (!m)
@@ -361,6 +373,8 @@ static void print_help(void)
         "                 ic-mode=dual|xics|xive  max-cpu-compat=power8|power9\n"
         "                 accel=tcg  cap-cfpc|cap-sbbc|cap-ibs=broken|workaround|fixed (default)\n"
         "                 cap-ccf-assist=on|off\n"
+        "                 boot-protocol=auto|of|fdt  how -kernel is entered: as its ELF notes\n"
+        "                 say (auto), Open Firmware client interface, or flattened tree\n"
         "  -m SIZE        guest RAM (default 512M; multiple of 256M; suffix K M G T)\n"
         "  -smp N[,cpus=N,maxcpus=M,sockets=S,cores=C,threads=T]\n"
         "  -cpu MODEL     power9 (default) or power8\n"

@@ -13,6 +13,10 @@
 
 enum ic_mode { IC_MODE_DUAL, IC_MODE_XICS, IC_MODE_XIVE };
 
+/* How the firmware enters the kernel (spec/boot-and-cif.md §1): as the
+ * image asks, Open Firmware (r5 = client interface), or flattened tree. */
+enum boot_protocol { BOOT_PROTOCOL_AUTO, BOOT_PROTOCOL_OF, BOOT_PROTOCOL_FDT };
+
 /* Spectre-class mitigation capabilities (QEMU's cap-cfpc/sbbc/ibs). */
 enum cap_level { CAP_BROKEN, CAP_WORKAROUND, CAP_FIXED, CAP_FIXED_IBS, CAP_FIXED_CCD };
 
@@ -23,6 +27,7 @@ struct machine_config {
     const char *cpu_name;
     uint32_t max_compat_pvr; /* 0: no limit */
     enum ic_mode ic_mode;
+    enum boot_protocol boot_protocol;
     enum cap_level cap_cfpc, cap_sbbc, cap_ibs;
     bool cap_ccf_assist;
     const char *kernel, *initrd, *append, *bios;

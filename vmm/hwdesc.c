@@ -78,6 +78,8 @@ int hwdesc_build(void *buf, size_t size, const struct hwdesc_facts *f)
 
     TRY(fdt_begin_node(fdt, "machine"));
     TRY(fdt_property_string(fdt, HWDESC_PROP_IC_MODE, f->ic_mode));
+    if (f->boot_protocol)
+        TRY(fdt_property_string(fdt, HWDESC_PROP_BOOT_PROTOCOL, f->boot_protocol));
     if (f->max_compat_pvr)
         TRY(fdt_property_u32(fdt, HWDESC_PROP_MAX_COMPAT, f->max_compat_pvr));
     if (f->hypertas_len)

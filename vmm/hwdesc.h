@@ -14,6 +14,7 @@ struct hwdesc_facts {
     uint32_t pvr;
     uint32_t max_compat_pvr;
     const char *ic_mode;
+    const char *boot_protocol; /* "auto", "of" or "fdt" */
     uint32_t vterm;
     uint64_t fw_base, fw_size;
     uint64_t kernel_base, kernel_size;

@@ -132,6 +132,15 @@ static const char *ic_mode_name(enum ic_mode mode)
     }
 }
 
+static const char *boot_protocol_name(enum boot_protocol p)
+{
+    switch (p) {
+    case BOOT_PROTOCOL_OF: return "of";
+    case BOOT_PROTOCOL_FDT: return "fdt";
+    default: return "auto";
+    }
+}
+
 /* Copies the pristine images and a fresh hardware description into RAM. */
 static int load_images(struct machine *m)
 {
@@ -143,6 +152,7 @@ static int load_images(struct machine *m)
         .pvr = m->cfg.pvr,
         .max_compat_pvr = m->cfg.max_compat_pvr,
         .ic_mode = ic_mode_name(m->cfg.ic_mode),
+        .boot_protocol = boot_protocol_name(m->cfg.boot_protocol),
         .vterm = PAPR_VTERM_UNIT,
         .fw_base = m->fw.base,
         .fw_size = m->fw.size,

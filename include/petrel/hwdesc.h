@@ -22,6 +22,7 @@
  *       };
  *       machine {
  *           ic-mode = "dual"|"xics"|"xive"; max-cpu-compat = <pvr>;
+ *           boot-protocol = "auto"|"of"|"fdt";      absent: auto
  *           hypertas-functions = "hcall-...", ...;   hcall groups the host serves
  *       };
  *   };
@@ -44,17 +45,18 @@
 #define HWDESC_NODE_BOOT     "/boot"
 #define HWDESC_NODE_MACHINE  "/machine"
 
-#define HWDESC_PROP_MAX_CPUS   "max-cpus"
-#define HWDESC_PROP_THREADS    "threads-per-core"
-#define HWDESC_PROP_PVR        "pvr"
-#define HWDESC_PROP_TB_FREQ    "timebase-frequency"
-#define HWDESC_PROP_KERNEL     "kernel"
-#define HWDESC_PROP_INITRD     "initrd"
-#define HWDESC_PROP_BOOTARGS   "bootargs"
-#define HWDESC_PROP_IC_MODE    "ic-mode"
-#define HWDESC_PROP_MAX_COMPAT "max-cpu-compat"
-#define HWDESC_PROP_HYPERTAS   "hypertas-functions"
-#define HWDESC_CONSOLE_COMPAT  "petrel,hvterm"
+#define HWDESC_PROP_MAX_CPUS      "max-cpus"
+#define HWDESC_PROP_THREADS       "threads-per-core"
+#define HWDESC_PROP_PVR           "pvr"
+#define HWDESC_PROP_TB_FREQ       "timebase-frequency"
+#define HWDESC_PROP_KERNEL        "kernel"
+#define HWDESC_PROP_INITRD        "initrd"
+#define HWDESC_PROP_BOOTARGS      "bootargs"
+#define HWDESC_PROP_IC_MODE       "ic-mode"
+#define HWDESC_PROP_MAX_COMPAT    "max-cpu-compat"
+#define HWDESC_PROP_HYPERTAS      "hypertas-functions"
+#define HWDESC_PROP_BOOT_PROTOCOL "boot-protocol"
+#define HWDESC_CONSOLE_COMPAT     "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its
  * per-CPU tables by it and refuses a description with more. */

@@ -98,6 +98,13 @@
 #define H_PLATFORM_FIRST 0xf000
 #define H_PLATFORM_LAST  0xfffc
 
+/* RTAS status codes, rets[0] of every RTAS call (LoPAPR 7.2.8; spec/rtas.md
+ * §1.2). */
+#define RTAS_SUCCESS         0
+#define RTAS_HARDWARE_ERROR  -1
+#define RTAS_BUSY            -2
+#define RTAS_PARAMETER_ERROR -3
+
 /* The console's terminal number: the unit address of /vdevice/vty@71000000
  * that Linux's hvc_vio passes in r4 (the value QEMU's pseries uses too). */
 #define PAPR_VTERM_UNIT 0x71000000u

@@ -4,8 +4,11 @@
  * kernel base, r5 = 0, big-endian real mode with EE off, /chosen bootargs
  * and the initrd where linux,initrd-start/-end say (the runner's file has
  * byte i = i * 7 + 3), the initrd in the reserve map, ibm,architecture-vec-5,
- * a zeroed .bss.  Prints what it found, then "kernel ok" and powers off 0;
- * "kernel FAIL: ..." and status 1 otherwise.  Built with -DBIG_BSS its
+ * a zeroed .bss, and RTAS already instantiated (§9.2): linux,rtas-base and
+ * -entry in /rtas, the region in the reserve map, below 4 MiB and above
+ * 0x3000 (DESIGN.md), answering display-character through the entry.
+ * Prints what it found, then "kernel ok" and powers off 0 through RTAS
+ * power-off; "kernel FAIL: ..." and status 1 otherwise.  Built with -DBIG_BSS its
  * .bss reaches past 64 MiB, over where the host put the kernel file and
  * the initrd, so the firmware must move both first.
  */
@@ -75,6 +78,71 @@ static uint64_t be64(const void *p)
 
     memcpy(&v, p, 8);
     return v; /* the kernel is big-endian, like the tree */
+}
+
+/* fwcall.S: enter_rtas as Linux does it. */
+void rtas_enter(void *args, uint64_t entry, uint64_t base);
+
+static struct {
+    uint32_t token, nargs, nret;
+    uint32_t cell[16];
+} rtas_args;
+
+static int32_t rtas_call(uint64_t base, uint64_t entry, uint32_t token, uint32_t nargs,
+                         uint32_t nret, uint32_t a0, uint32_t a1)
+{
+    rtas_args.token = token, rtas_args.nargs = nargs, rtas_args.nret = nret;
+    rtas_args.cell[0] = a0, rtas_args.cell[1] = a1;
+    rtas_args.cell[nargs] = 0x5a5a5a5a;
+    rtas_enter(&rtas_args, entry, base);
+    return (int32_t)rtas_args.cell[nargs];
+}
+
+static uint32_t rtas_u32(const void *fdt, int node, const char *name)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+    if (!p || len != 4)
+        fail("a /rtas property is missing or not one cell");
+    return fdt32_to_cpu(*p);
+}
+
+/* RTAS as the flattened-tree path leaves it; powers off through it. */
+static void __attribute__((noreturn)) check_rtas(const void *fdt)
+{
+    static const char msg[] = "[rtas]\n";
+    int node = fdt_path_offset(fdt, "/rtas");
+    uint64_t base, entry, size, addr, len;
+    bool reserved = false;
+
+    if (node < 0)
+        fail("no /rtas");
+    base = rtas_u32(fdt, node, "linux,rtas-base");
+    entry = rtas_u32(fdt, node, "linux,rtas-entry");
+    size = rtas_u32(fdt, node, "rtas-size");
+    if (base < 0x3000 || base + size > 0x400000 || entry < base || entry >= base + size)
+        fail("RTAS is not where the flat-tree path puts it");
+    for (int i = 0; i < fdt_num_mem_rsv(fdt); i++)
+        if (!fdt_get_mem_rsv(fdt, i, &addr, &len) && addr == base && len == size)
+            reserved = true;
+    if (!reserved)
+        fail("the RTAS region is not in the reserve map");
+    puts_("kernel: rtas at ");
+    put_hex(base);
+    puts_(" says ");
+    for (const char *p = msg; *p; p++)
+        if (rtas_call(base, entry, rtas_u32(fdt, node, "display-character"), 1, 1, (uint8_t)*p,
+                      0) != RTAS_SUCCESS)
+            fail("display-character");
+    if (rtas_call(base, entry, 0x7777, 1, 1, 0, 0) != RTAS_HARDWARE_ERROR)
+        fail("an unknown token is not -1");
+    if (rtas_call(base, entry, rtas_u32(fdt, node, "power-off"), 1, 1, 0, 0) !=
+        RTAS_PARAMETER_ERROR)
+        fail("power-off with one argument is not -3");
+    puts_("kernel ok\n");
+    rtas_call(base, entry, rtas_u32(fdt, node, "power-off"), 2, 1, 0xffffffff, 0xffffffff);
+    fail("RTAS power-off returned");
 }
 
 static void check_initrd(const void *fdt, int chosen)
@@ -155,6 +223,5 @@ void kernel_main(uint64_t r3, uint64_t r4, uint64_t r5, uint64_t msr)
     put_hex(len > 24 ? v5[24] : 0);
     puts_("\n");
     check_initrd(fdt, chosen);
-    puts_("kernel ok\n");
-    power_off(0);
+    check_rtas(fdt);
 }

@@ -6,6 +6,7 @@ Each case runs petrel as a user would and checks its console output and
 exit status.  Prints one line per case and exits non-zero if any failed.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,14 +21,16 @@ def run(args, stdin=b"", timeout=30):
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
-def case(name, args, status=0, expect=(), absent=(), stdin=b""):
+def case(name, args, status=0, expect=(), absent=(), stdin=b"", extra=None):
+    """Runs petrel; checks the exit status, lines that must and must not
+    appear, and extra(out) -> list of problems.  Returns the output."""
     try:
         rc, out, err = run(args, stdin)
     except subprocess.TimeoutExpired:
         failures.append(name)
         print(f"FAIL {name}: timed out")
-        return
-    problems = []
+        return ""
+    problems = list(extra(out)) if extra else []
     if rc != status:
         problems.append(f"exit status {rc}, expected {status}")
     for e in expect:
@@ -43,6 +46,7 @@ def case(name, args, status=0, expect=(), absent=(), stdin=b""):
         print("  stderr: " + err)
     else:
         print(f"ok   {name}")
+    return out
 
 
 def payload(name):
@@ -89,9 +93,9 @@ else:
 # The built-in firmware: banner and power-off.
 case("firmware banner, defaults", ["-nographic"],
      expect=["petrel firmware ", "RAM 512 MiB, 1 CPU, PVR 0x004e1202 (POWER9)",
-             "device tree ", " bytes, 8 nodes\n", "powering off"])
+             "device tree ", " bytes, 9 nodes\n", "powering off"])
 case("firmware banner, power8 2 CPUs 1G", ["-nographic", "-m", "1G", "-smp", "2", "-cpu", "power8"],
-     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 9 nodes\n"])
+     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 10 nodes\n"])
 # Machines no PAPR firmware could describe are refused on the command line
 # (the firmware's own refusal of such facts is tested in test_devtree).
 cli_error("cli: half a core", ["-smp", "3,threads=2"], "multiple of threads")
@@ -133,7 +137,8 @@ with tempfile.NamedTemporaryFile() as i:
                  "tree at 0x",
                  "kernel: bootargs [console=hvc0 root=/dev/ram0 quiet]\n",
                  "kernel: arch-vec-5 0x1b bytes, byte 23 0x0 byte 24 0x40\n",
-                 "kernel: initrd 0x11171 bytes ok\n", "kernel ok\n"],
+                 "kernel: initrd 0x11171 bytes ok\n", "kernel: rtas at 0x",
+                 " says [rtas]\n", "kernel ok\n"],
          absent=["FAIL", "nothing to boot", "initrd moved"])
     case("kernel: .bss over the kernel file and the initrd: both moved",
          ["-nographic", "-kernel", kernel("kernel-big"), "-initrd", i.name, "-append", "big"],
@@ -153,12 +158,99 @@ case("kernel: ic-mode=xive gets XIVE in arch-vec-5",
      absent=["FAIL"])
 if os.path.exists(kernel("kernel-le")):
     case("kernel: LE ET_DYN at physical 0, entered BE, FIXUP_ENDIAN",
-         ["-nographic", "-kernel", kernel("kernel-le")],
+         ["-nographic", "-M", "pseries,boot-protocol=fdt", "-kernel", kernel("kernel-le")],
          expect=["ELF note PowerPC capabilities 0x1\n",
+                 "boot protocol: flattened tree (-M boot-protocol)\n",
                  "firmware: booting ELF64 LE ET_DYN kernel at 0x400000, entry 0x400000",
                  "le kernel ok\n"])
+    # Its capabilities note marks a Linux kernel: by default it goes the
+    # Open Firmware way, where its r5 == 0 check fails with status 12.
+    case("kernel: LE with the capabilities note goes the Open Firmware way",
+         ["-nographic", "-kernel", kernel("kernel-le")], status=12,
+         expect=["boot protocol: open firmware (a Linux ppc64 kernel (PowerPC capabilities "
+                 "note))\n",
+                 "firmware: booting ELF64 LE ET_DYN kernel at 0x400000, entry 0x400000, "
+                 "client interface at 0x"],
+         absent=["le kernel ok"])
 else:
     print("skip kernel: LE (no powerpc64le-linux-gnu-gcc)")
+
+
+# The Open Firmware path: kernel-of.c behaves like prom_init (entry
+# registers, the whole tree through the client interface, claim, RTAS,
+# quiesce) and powers off through RTAS.  Its initrd is the one above, so
+# r3/r4 can be checked; its stdin "xyz" is what it reads back.
+def walk_matches_firmware(out):
+    """The client walked as many nodes as the firmware built."""
+    built = re.search(r"device tree \d+ bytes, (\d+) nodes", out)
+    walked = re.search(r"of: walked (\d+) nodes, (\d+) properties", out)
+    if not built or not walked:
+        return ["node counts not found"]
+    if built.group(1) != walked.group(1) or int(walked.group(2)) < 40:
+        return [f"built {built.group(1)} nodes, walked {walked.group(1)} nodes "
+                f"and {walked.group(2)} properties"]
+    return []
+
+
+with tempfile.NamedTemporaryFile() as i:
+    i.write(bytes((n * 7 + 3) & 0xff for n in range(70001)))
+    i.flush()
+    case("of: prom_init-like client on the Open Firmware path",
+         ["-nographic", "-kernel", kernel("kernel-of"), "-initrd", i.name],
+         stdin=b"xyz", extra=walk_matches_firmware,
+         expect=["boot protocol: open firmware (a Linux ppc64 kernel (PowerPC capabilities "
+                 "note))\n",
+                 "client interface at 0x",
+                 "of: initrd in r3/r4, 0x11171 bytes ok\n",
+                 "of: entered with r5 = client interface 0x",
+                 "of: finddevice of paths and aliases ok\n",
+                 "of: setprop then getprop ok\n",
+                 "of: hello through the client interface\n",
+                 "of: write on an opened instance\n",
+                 "of: read [xyz]\n",
+                 "of: milliseconds advanced ",
+                 "of: claim and release ok\n",
+                 "of: rtas instantiated at 0x",
+                 "of: rtas display-character: [via rtas]\n",
+                 "of: quiescing\nof: write after quiesce\n",
+                 " checks, 0 failed\n", "of: rtas power-off\n"],
+         absent=["FAIL", "tree at 0x"])
+case("of: bad arguments refused, tree unchanged",
+     ["-nographic", "-kernel", kernel("kernel-of"), "-append", "cif-bad"],
+     extra=lambda out: [] if re.search(r"of-bad: tree walked, checksum (0x[0-9a-f]+)\n"
+                                       r"(?:.*\n)*of-bad: tree unchanged, checksum \1\n", out)
+     else ["checksums differ or missing"],
+     expect=["of-bad: stdout still works\n", "of-bad: ", " checks, 0 failed\n",
+             "of-bad: rtas power-off\n"],
+     absent=["FAIL"])
+case("of: exit stops the machine with status 1",
+     ["-nographic", "-kernel", kernel("kernel-of"), "-append", "cif-exit"], status=1,
+     expect=["of: calling exit\n", "firmware: the client program called exit\n"],
+     absent=["FAIL", "exit returned"])
+case("of: RTAS system-reboot (-no-reboot exits 0)",
+     ["-nographic", "-no-reboot", "-kernel", kernel("kernel-of"), "-append", "rtas-reboot"],
+     expect=["of: rtas instantiated at 0x", "of: rtas system-reboot\n"],
+     absent=["FAIL", "returned"])
+
+# Boot-protocol selection: the ELF notes by default, -M boot-protocol over them.
+case("boot protocol: note, -M boot-protocol=fdt forces the flat tree",
+     ["-nographic", "-M", "pseries,boot-protocol=fdt", "-kernel", kernel("kernel-of")],
+     expect=["boot protocol: flattened tree (-M boot-protocol)\n", "tree at 0x",
+             "of-client: entered on the flat-tree path, r3 0x", " is a tree\n"],
+     absent=["client interface at", "FAIL"])
+case("boot protocol: no note, flat tree by default",
+     ["-nographic", "-kernel", kernel("kernel-of-nonote")],
+     expect=["boot protocol: flattened tree (the image carries no Open Firmware note)\n",
+             "of-client: entered on the flat-tree path, r3 0x", " is a tree\n"],
+     absent=["ELF note", "client interface at", "FAIL"])
+case("boot protocol: no note, -M boot-protocol=of forces the client interface",
+     ["-nographic", "-M", "pseries,boot-protocol=of", "-kernel", kernel("kernel-of-nonote"),
+      "-append", "cif-exit"], status=1,
+     expect=["boot protocol: open firmware (-M boot-protocol)\n", "client interface at 0x",
+             "of: calling exit\n", "firmware: the client program called exit\n"],
+     absent=["flat-tree path", "FAIL"])
+cli_error("cli: bad boot-protocol", ["-M", "pseries,boot-protocol=prom"],
+          "boot-protocol must be auto, of or fdt, not 'prom'")
 
 # The tests' own payloads through -bios.
 case("payload: entry state", ["-bios", payload("entry")], expect=["entry ok\n"])

@@ -51,7 +51,25 @@ static void test_defaults(void)
     CHECK_EQ(cfg.cpus, 1);
     CHECK_EQ(cfg.pvr, PVR_POWER9);
     CHECK_EQ(cfg.ic_mode, IC_MODE_DUAL);
+    CHECK_EQ(cfg.boot_protocol, BOOT_PROTOCOL_AUTO);
     CHECK(!cfg.no_reboot && !cfg.start_stopped);
+}
+
+static void test_boot_protocol(void)
+{
+    CHECK_EQ(parse("-M", "pseries,boot-protocol=of", NULL), CLI_RUN);
+    CHECK_EQ(cfg.boot_protocol, BOOT_PROTOCOL_OF);
+    CHECK_EQ(parse("-M", "pseries,boot-protocol=fdt,ic-mode=xics", NULL), CLI_RUN);
+    CHECK_EQ(cfg.boot_protocol, BOOT_PROTOCOL_FDT);
+    CHECK_EQ(cfg.ic_mode, IC_MODE_XICS);
+    CHECK_EQ(parse("-machine", "pseries,boot-protocol=fdt,boot-protocol=auto", NULL), CLI_RUN);
+    CHECK_EQ(cfg.boot_protocol, BOOT_PROTOCOL_AUTO);
+    /* Bad values: one error line naming the option and the value. */
+    CHECK_ERR("-machine: boot-protocol must be auto, of or fdt, not 'ieee1275'", "-M",
+              "pseries,boot-protocol=ieee1275");
+    CHECK_ERR("boot-protocol must be auto, of or fdt, not ''", "-M", "pseries,boot-protocol=");
+    CHECK_ERR("boot-protocol must be auto, of or fdt, not 'OF'", "-M", "pseries,boot-protocol=OF");
+    CHECK_ERR("-machine: option 'boot-protocol' needs a value", "-M", "pseries,boot-protocol");
 }
 
 static void test_good(void)
@@ -146,6 +164,7 @@ static void test_files(void)
 
 int main(void)
 {
+    test_boot_protocol();
     test_defaults();
     test_good();
     test_bad();

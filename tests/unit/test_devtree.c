@@ -351,9 +351,13 @@ static void check_rtas(const void *fdt, const struct hw_facts *hw, const struct 
                    (size_t)hw->hypertas_len));
     for (unsigned i = 0; rtas && i < rtas->ncalls; i++)
         CHECK_EQ(u32(fdt, node, rtas->calls[i].name), rtas->calls[i].token);
-    /* Nothing else until the RTAS image exists: no stub rtas-size. */
+    /* rtas-size only with an image to instantiate, never a stub. */
+    if (rtas && rtas->size)
+        CHECK_EQ(u32(fdt, node, "rtas-size"), rtas->size);
+    else
+        CHECK(!getprop(fdt, node, "rtas-size", NULL));
     fdt_for_each_property_offset(off, fdt, node) nprops++;
-    CHECK_EQ(nprops, 2 + (rtas ? rtas->ncalls : 0));
+    CHECK_EQ(nprops, 2 + (rtas ? rtas->ncalls + (rtas->size != 0) : 0));
 }
 
 static void check_vdevice(const void *fdt)
@@ -367,6 +371,9 @@ static void check_vdevice(const void *fdt)
     CHECK_EQ(u32(fdt, node, "#size-cells"), 0);
     node = fdt_path_offset(fdt, "/vdevice/vty@71000000");
     CHECK_STREQ(str(fdt, node, "device_type"), "serial");
+    /* The console's alias resolves to it (libfdt follows /aliases). */
+    CHECK_STREQ(str(fdt, fdt_path_offset(fdt, "/aliases"), "hvterm"), "/vdevice/vty@71000000");
+    CHECK_EQ(fdt_path_offset(fdt, "hvterm"), node);
 }
 
 /* No property name twice in a node (fdt_check_full does not look). */
@@ -506,7 +513,8 @@ static void test_values(void)
     CHECK(fdt_path_offset(tree, "/memory@20000000000") >= 0);
     CHECK(fdt_path_offset(tree, "/memory@30000000000") >= 0);
     CHECK(fdt_path_offset(tree, "/memory@30020000000") >= 0);
-    CHECK_EQ(devtree_node_count(tree), 12);
+    /* root, chosen, cpus + 1 core, 5 memory, rtas, vdevice + vty, aliases */
+    CHECK_EQ(devtree_node_count(tree), 13);
 
     describe(&smt, &hw);
     CHECK(devtree_build(tree, sizeof(tree), &hw, NULL) > 0);
@@ -520,9 +528,10 @@ static void test_rtas_table(void)
 {
     static const struct devtree_rtas_call calls[] = {{"get-time-of-day", 0x2001},
                                                      {"power-off", 0x2003}};
-    const struct devtree_rtas rtas = {calls, 2};
+    const struct devtree_rtas rtas = {calls, 2, 0}, sized = {calls, 2, 0x5000};
 
     build_checked(&machine_default, tree, sizeof(tree), &rtas);
+    build_checked(&machine_default, tree, sizeof(tree), &sized);
 }
 
 /* Facts no tree can be built from: -FDT_ERR_BADVALUE, buffer untouched. */
@@ -627,6 +636,7 @@ static void test_reader(void)
         .pvr = PVR_POWER9,
         .max_compat_pvr = PVR_POWER8,
         .ic_mode = "xics",
+        .boot_protocol = "fdt",
         .vterm = 0x71000005,
         .hypertas = tas,
         .hypertas_len = sizeof(tas),
@@ -646,6 +656,7 @@ static void test_reader(void)
     CHECK_EQ(hw.pvr, PVR_POWER9);
     CHECK_EQ(hw.tb_freq, PETREL_TB_FREQ);
     CHECK_EQ(hw.ic_mode, HW_IC_XICS);
+    CHECK_EQ(hw.boot_protocol, HW_BOOT_FDT);
     CHECK_EQ(hw.max_compat_pvr, PVR_POWER8);
     CHECK_EQ(hw.vterm, 0x71000005);
     CHECK(hw.hypertas && hw.hypertas_len == sizeof(tas) && !memcmp(hw.hypertas, tas, sizeof(tas)));
@@ -671,14 +682,29 @@ static void test_reader(void)
     REFUSED(fdt_setprop_u32(bad, fdt_path_offset(bad, "/cpus/cpu@2"), HWDESC_PROP_PVR, PVR_POWER8));
     REFUSED(fdt_setprop_u32(bad, fdt_path_offset(bad, "/cpus/cpu@3"), HWDESC_PROP_TB_FREQ, 1));
     REFUSED(fdt_delprop(bad, fdt_path_offset(bad, "/cpus/cpu@1"), "reg"));
+    REFUSED(fdt_setprop_string(bad, fdt_path_offset(bad, HWDESC_NODE_MACHINE),
+                               HWDESC_PROP_BOOT_PROTOCOL, "ieee1275"));
+    REFUSED(fdt_setprop(bad, fdt_path_offset(bad, HWDESC_NODE_MACHINE), HWDESC_PROP_BOOT_PROTOCOL,
+                        "of", 2));
 #undef REFUSED
+    /* Each protocol name reads back. */
+    CHECK_EQ(fdt_open_into(desc, bad, sizeof(bad)), 0);
+    node = fdt_path_offset(bad, HWDESC_NODE_MACHINE);
+    CHECK_EQ(fdt_setprop_string(bad, node, HWDESC_PROP_BOOT_PROTOCOL, "of"), 0);
+    CHECK_EQ(hwdesc_read(bad, &hw), 0);
+    CHECK_EQ(hw.boot_protocol, HW_BOOT_OF);
+    CHECK_EQ(fdt_setprop_string(bad, node, HWDESC_PROP_BOOT_PROTOCOL, "auto"), 0);
+    CHECK_EQ(hwdesc_read(bad, &hw), 0);
+    CHECK_EQ(hw.boot_protocol, HW_BOOT_AUTO);
     /* Optional: no compat limit, no hypertas groups. */
     CHECK_EQ(fdt_open_into(desc, bad, sizeof(bad)), 0);
     node = fdt_path_offset(bad, HWDESC_NODE_MACHINE);
     CHECK_EQ(fdt_delprop(bad, node, HWDESC_PROP_MAX_COMPAT), 0);
     CHECK_EQ(fdt_delprop(bad, node, HWDESC_PROP_HYPERTAS), 0);
+    CHECK_EQ(fdt_delprop(bad, node, HWDESC_PROP_BOOT_PROTOCOL), 0);
     CHECK_EQ(hwdesc_read(bad, &hw), 0);
     CHECK(hw.max_compat_pvr == 0 && hw.hypertas == NULL && hw.hypertas_len == 0);
+    CHECK_EQ(hw.boot_protocol, HW_BOOT_AUTO);
 
     /* More vCPUs than the firmware's tables hold. */
     f.cpus = f.max_cpus = HWDESC_MAX_CPUS + 2;

@@ -39,6 +39,7 @@ int main(void)
         .pvr = PVR_POWER9,
         .max_compat_pvr = PVR_POWER8,
         .ic_mode = "xive",
+        .boot_protocol = "of",
         .vterm = 0x71000000,
         .fw_base = 0,
         .fw_size = 12345,
@@ -81,6 +82,7 @@ int main(void)
     CHECK_STREQ(fdt_getprop(buf, node, HWDESC_PROP_BOOTARGS, NULL), "console=hvc0");
     node = fdt_path_offset(buf, HWDESC_NODE_MACHINE);
     CHECK_STREQ(fdt_getprop(buf, node, HWDESC_PROP_IC_MODE, NULL), "xive");
+    CHECK_STREQ(fdt_getprop(buf, node, HWDESC_PROP_BOOT_PROTOCOL, NULL), "of");
     CHECK_EQ(u32(buf, HWDESC_NODE_MACHINE, HWDESC_PROP_MAX_COMPAT), PVR_POWER8);
     CHECK(memcmp(fdt_getprop(buf, node, HWDESC_PROP_HYPERTAS, &len), "hcall-term\0hcall-splpar",
                  24) == 0);
@@ -90,7 +92,10 @@ int main(void)
     f.kernel_size = f.initrd_size = 0;
     f.bootargs = NULL;
     f.max_compat_pvr = 0;
+    f.boot_protocol = NULL;
     CHECK(hwdesc_build(buf, sizeof(buf), &f) > 0);
+    CHECK(fdt_getprop(buf, fdt_path_offset(buf, HWDESC_NODE_MACHINE), HWDESC_PROP_BOOT_PROTOCOL,
+                      NULL) == NULL);
     CHECK(fdt_path_offset(buf, HWDESC_NODE_BOOT) < 0);
     CHECK_EQ(u32(buf, HWDESC_NODE_MACHINE, HWDESC_PROP_MAX_COMPAT), 0xdeadbeef);
 
