@@ -2,6 +2,7 @@
 #ifndef FW_FIRMWARE_H
 #define FW_FIRMWARE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <petrel/hwdesc.h>
@@ -40,6 +41,8 @@ struct hw_facts {
      * list inside the description, or NULL/0 if it names none. */
     const char *hypertas;
     int hypertas_len;
+    const char *partition_name; /* -name, or NULL */
+    bool dump_tree;             /* -M dumpdtb=: hand the final tree to the host */
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
 

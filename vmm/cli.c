@@ -20,7 +20,7 @@
 
 #define RAM_DEFAULT (512ull << 20)
 #define RAM_ALIGN   (256ull << 20) /* PAPR memory blocks (LMBs) are 256 MiB */
-#define RAM_MAX     (4ull << 40)
+#define RAM_MAX     RAM_MAX_SIZE
 #define MAX_CPUS    HWDESC_MAX_CPUS
 
 struct cpu_model {

@@ -23,7 +23,9 @@
  *       machine {
  *           ic-mode = "dual"|"xics"|"xive"; max-cpu-compat = <pvr>;
  *           hypertas-functions = "hcall-...", ...;   hcall groups the host serves
- *       };
+ *           partition-name = "...";               -name, if given
+ *           dump-tree;                            -M dumpdtb=: hand the OS's tree
+ *       };                                        to PETREL_H_DUMP_TREE, not to an OS
  *   };
  *
  * Addresses and sizes are 64-bit (two cells).  The firmware must not
@@ -54,6 +56,8 @@
 #define HWDESC_PROP_IC_MODE    "ic-mode"
 #define HWDESC_PROP_MAX_COMPAT "max-cpu-compat"
 #define HWDESC_PROP_HYPERTAS   "hypertas-functions"
+#define HWDESC_PROP_PARTITION  "partition-name"
+#define HWDESC_PROP_DUMP_TREE  "dump-tree"
 #define HWDESC_CONSOLE_COMPAT  "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its

@@ -37,8 +37,8 @@
  * returns the controller to its power-on mode.
  */
 #define PETREL_H_SET_IC_MODE (PETREL_H_BASE + 0x08)
-#define PETREL_IC_XICS 0
-#define PETREL_IC_XIVE 1
+#define PETREL_IC_XICS       0
+#define PETREL_IC_XIVE       1
 
 /*
  * Set the processor compatibility level of every vCPU, present and future
