@@ -46,7 +46,15 @@ struct hw_facts {
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
 
-/* platform.c: host services. */
+/* platform.c: host services (include/petrel/service.h); each returns the
+ * host's H_* status. */
 void __attribute__((noreturn)) platform_power_off(unsigned status);
+long platform_set_ic_mode(unsigned mode);
+long platform_set_compat(uint32_t logical_pvr);
+long platform_dump_tree(const void *fdt, uint64_t size);
+
+/* platform.c: a guest real address as the firmware reaches it (real mode,
+ * RAM identity-mapped).  Callers check the range against RAM first. */
+const void *guest_real(uint64_t addr);
 
 #endif
