@@ -1,7 +1,8 @@
 /*
  * Firmware main: read the hardware description, greet, build the OS device
  * tree, and boot the kernel the host placed (boot/elf.c) on the flattened
- * tree path -- or power off if there is none.  The Open Firmware path
+ * tree path -- or power off if there is none.  With -M dumpdtb= the final
+ * tree goes to the host instead of a kernel.  The Open Firmware path
  * (r5 = client interface) comes with the client interface.
  */
 #include <stdbool.h>
@@ -12,8 +13,10 @@
 #include <petrel/layout.h>
 
 #include "boot/elf.h"
+#include "cas.h"
 #include "devtree.h"
 #include "firmware.h"
+#include "linux61_vector.h"
 
 /* The OS device tree, in firmware memory ([0, FW_REGION_SIZE)). */
 static uint8_t devtree[DEVTREE_MAX_SIZE] __attribute__((aligned(8)));
@@ -74,43 +77,40 @@ static void __attribute__((noreturn)) boot_fail(const char *what, const char *wh
     platform_power_off(1);
 }
 
-/*
- * /chosen ibm,architecture-vec-5 for a kernel that runs no CAS
- * (spec/boot-and-cif.md §9.2, cas.md §4): without it Linux uses hash.
- * Without CAS nothing may need a host switch, so: the interrupt controller
- * the machine runs now (XIVE only for ic-mode=xive, else XICS), radix with
- * the platform's GTSE where the platform offers radix (what 6.1 asks for at
- * CAS by default), hash otherwise.  Derived from the tree's own
- * ibm,arch-vec-5-platform-support so the two cannot disagree.
- */
-static int set_arch_vec5(void *fdt)
-{
-    int chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
-    const uint8_t *pairs;
-    uint8_t v[27];
-    bool gtse = false;
-    unsigned n = 1;
+/* Linux 6.1's request, where CAS reads it: firmware memory is guest RAM. */
+static uint8_t linux_request[LINUX61_VECTOR_SIZE] __attribute__((aligned(8)));
 
-    if (chosen < 0)
-        return chosen;
-    pairs = fdt_getprop(fdt, chosen, "ibm,arch-vec-5-platform-support", &len);
-    memset(v, 0, sizeof(v));
-    for (int i = 0; pairs && i + 1 < len; i += 2) {
-        if (pairs[i] == 23 && (pairs[i + 1] & 0xc0) == 0x40)
-            v[23] = 0x40;
-        else if (pairs[i] == 24 && (pairs[i + 1] & 0xc0))
-            v[24] = 0x40;
-        else if (pairs[i] == 26)
-            gtse = pairs[i + 1] & 0x40;
-    }
-    if (v[24] && gtse)
-        v[26] = 0x40;
-    /* Byte 0 = number of vector bytes - 1; trailing zeroes dropped. */
-    for (unsigned i = 1; i < sizeof(v); i++)
-        if (v[i])
-            n = i;
-    v[0] = (uint8_t)(n - 1);
-    return fdt_setprop(fdt, chosen, "ibm,architecture-vec-5", v, (int)n + 1);
+/*
+ * The tree as an OS receives it, into fdt[0, room): the built tree, then
+ * CAS with the request Linux 6.1's prom_init would make of it
+ * (linux61_vector.c) -- a kernel entered on the flattened-tree path runs
+ * no CAS and reads the result from the tree (spec/boot-and-cif.md §9.2:
+ * /chosen ibm,architecture-vec-5, one interrupt controller, the host in
+ * that mode).  Then, as prom_init leaves it (§5.1), the initrd in the
+ * reserve map; the kernel reserves its image and the tree itself, and no
+ * firmware memory survives the hand-off.  fdt may be devtree itself.
+ */
+static int finish_tree(void *fdt, int room, const struct hw_facts *hw)
+{
+    int err = fdt_open_into(devtree, fdt, room);
+
+    if (err)
+        return err;
+    linux61_vector(linux_request, fdt);
+    if (cas_call(fdt, hw, (uint64_t)(uintptr_t)linux_request) != 0)
+        return -FDT_ERR_BADVALUE;
+    if (hw->initrd_size)
+        err = fdt_add_mem_rsv(fdt, hw->initrd_base, hw->initrd_size);
+    return err ? err : fdt_pack(fdt);
+}
+
+/* -M dumpdtb=: the host writes the tree out and exits. */
+static void __attribute__((noreturn)) dump_tree(const void *fdt)
+{
+    long rc = platform_dump_tree(fdt, fdt_totalsize(fdt));
+
+    printf("firmware: the host refused the device tree dump (%ld)\n", rc);
+    platform_power_off(1);
 }
 
 /* Copied code must reach instruction fetch (Book II 1.8, "instruction
@@ -225,18 +225,11 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
     if (top > hw->ram_size || fdt_room > hw->ram_size - top)
         boot_fail("no room for the device tree above the kernel", NULL);
     fdt = (void *)(uintptr_t)fdt_addr;
-    err = fdt_open_into(devtree, fdt, (int)fdt_room);
-    if (!err)
-        err = set_arch_vec5(fdt);
-    /* As prom_init leaves it (§5.1): the initrd in the reserve map.  The
-     * kernel reserves its image and the tree itself; no firmware memory
-     * survives the hand-off. */
-    if (!err && hw->initrd_size)
-        err = fdt_add_mem_rsv(fdt, hw->initrd_base, hw->initrd_size);
-    if (!err)
-        err = fdt_pack(fdt);
+    err = finish_tree(fdt, (int)fdt_room, hw);
     if (err)
         boot_fail("cannot finish the device tree: ", fdt_strerror(err));
+    if (hw->dump_tree)
+        dump_tree(fdt);
 
     why = elf_load(0, hw->ram_size, &img, kfile, ksize, scratch);
     if (why)
@@ -272,6 +265,15 @@ void fw_main(const void *hwdesc)
     if (hw.kernel_size)
         boot_kernel(&hw);
     build_devtree(&hw);
+    if (hw.dump_tree) {
+        int err = finish_tree(devtree, sizeof(devtree), &hw);
+
+        if (err) {
+            printf("firmware: cannot finish the device tree: %s\n", fdt_strerror(err));
+            platform_power_off(1);
+        }
+        dump_tree(devtree);
+    }
     printf("firmware: nothing to boot yet, powering off\n");
     platform_power_off(0);
 }

@@ -132,7 +132,8 @@ with tempfile.NamedTemporaryFile() as i:
          expect=["firmware: booting ELF64 BE ET_EXEC kernel at 0x400000, entry 0x400000, "
                  "tree at 0x",
                  "kernel: bootargs [console=hvc0 root=/dev/ram0 quiet]\n",
-                 "kernel: arch-vec-5 0x1b bytes, byte 23 0x0 byte 24 0x40\n",
+                 "kernel: arch-vec-5 0x1b bytes, byte 23 0x40 byte 24 0x40\n",
+                 "kernel: interrupt controller XIVE, cpu-version 0xf000005\n",
                  "kernel: initrd 0x11171 bytes ok\n", "kernel ok\n"],
          absent=["FAIL", "nothing to boot", "initrd moved"])
     case("kernel: .bss over the kernel file and the initrd: both moved",
@@ -143,13 +144,28 @@ with tempfile.NamedTemporaryFile() as i:
 case("kernel: no initrd, no -append",
      ["-nographic", "-kernel", kernel("kernel-fdt")],
      expect=["kernel: bootargs []\n", "kernel: no initrd\n", "kernel ok\n"], absent=["FAIL"])
-case("kernel: POWER8 gets hash in arch-vec-5",
+# The flattened-tree kernel gets the tree after the firmware's own CAS with
+# Linux 6.1's request: one interrupt controller, the negotiated OV5 and level.
+case("kernel: POWER8 gets hash and XICS",
      ["-nographic", "-cpu", "power8", "-kernel", kernel("kernel-fdt")],
-     expect=["kernel: arch-vec-5 0x2 bytes, byte 23 0x0 byte 24 0x0\n", "kernel ok\n"],
+     expect=["kernel: arch-vec-5 0x2 bytes, byte 23 0x0 byte 24 0x0\n",
+             "kernel: interrupt controller XICS, cpu-version 0xf000004\n", "kernel ok\n"],
      absent=["FAIL"])
-case("kernel: ic-mode=xive gets XIVE in arch-vec-5",
+case("kernel: ic-mode=xive gets XIVE",
      ["-nographic", "-M", "pseries,ic-mode=xive", "-kernel", kernel("kernel-fdt")],
-     expect=["kernel: arch-vec-5 0x1b bytes, byte 23 0x40 byte 24 0x40\n", "kernel ok\n"],
+     expect=["kernel: arch-vec-5 0x1b bytes, byte 23 0x40 byte 24 0x40\n",
+             "kernel: interrupt controller XIVE, cpu-version 0xf000005\n", "kernel ok\n"],
+     absent=["FAIL"])
+case("kernel: ic-mode=xics gets XICS and radix",
+     ["-nographic", "-M", "pseries,ic-mode=xics", "-kernel", kernel("kernel-fdt")],
+     expect=["kernel: arch-vec-5 0x1b bytes, byte 23 0x0 byte 24 0x40\n",
+             "kernel: interrupt controller XICS, cpu-version 0xf000005\n", "kernel ok\n"],
+     absent=["FAIL"])
+case("kernel: max-cpu-compat=power8 gets POWER8 compat, hash, XICS",
+     ["-nographic", "-M", "pseries,max-cpu-compat=power8", "-smp", "2",
+      "-kernel", kernel("kernel-fdt")],
+     expect=["kernel: arch-vec-5 0x2 bytes, byte 23 0x0 byte 24 0x0\n",
+             "kernel: interrupt controller XICS, cpu-version 0xf000004\n", "kernel ok\n"],
      absent=["FAIL"])
 if os.path.exists(kernel("kernel-le")):
     case("kernel: LE ET_DYN at physical 0, entered BE, FIXUP_ENDIAN",
