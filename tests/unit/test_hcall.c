@@ -36,16 +36,21 @@ static struct machine *make_machine(const char *const *extra, int n_extra, int i
     char err[256];
 
     /* cli_parse edits option strings in place: give it copies.  The
-     * machine keeps no pointer into these (-M values become enums). */
-    for (int i = 0; i < n_extra; i++)
+     * configuration points into them (dumpdtb=, -name, file names), as
+     * into main's argv, so they live as long as the test. */
+    static char *kept[64];
+    static unsigned n_kept;
+
+    for (int i = 0; i < n_extra; i++) {
         argv[argc++] = strdup(extra[i]);
+        if (n_kept < sizeof(kept) / sizeof(kept[0]))
+            kept[n_kept++] = argv[argc - 1];
+    }
     if (cli_parse(argc, argv, &cfg, err, sizeof(err)) != CLI_RUN ||
         machine_create(&m, &cfg, in_fd, out_fd, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
         exit(2);
     }
-    for (int i = 3; i < argc; i++)
-        free(argv[i]);
     return m;
 }
 
