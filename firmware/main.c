@@ -21,6 +21,9 @@
 /* The OS device tree, in firmware memory ([0, FW_REGION_SIZE)). */
 static uint8_t devtree[DEVTREE_MAX_SIZE] __attribute__((aligned(8)));
 
+/* The timebase when the host entered the firmware (start.S). */
+static uint64_t entry_tb;
+
 /* The RTAS calls /rtas advertises: none until the RTAS image exists. */
 static const struct devtree_rtas rtas_calls = {.calls = NULL, .ncalls = 0};
 
@@ -182,7 +185,7 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
     static struct elf_image img;
     const struct elf_limits lim = {.min_addr = FW_REGION_SIZE, .ram_size = hw->ram_size};
     uint64_t kfile = hw->kernel_base, ksize = hw->kernel_size;
-    uint64_t top, scratch = 0, fdt_addr, fdt_room;
+    uint64_t top, scratch = 0, fdt_addr, fdt_room, now;
     const char *why;
     void *fdt;
     int size, err;
@@ -235,17 +238,23 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
     if (why)
         boot_fail("", why);
     sync_icache(img.lo, img.hi - img.lo);
-    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, tree at 0x%lx\n", elf_describe(&img),
-           (unsigned long)img.lo, (unsigned long)img.entry, (unsigned long)fdt_addr);
+    /* Boot time so far, from the timebase (one for all vCPUs; hw->tb_freq). */
+    __asm__ volatile("mftb %0" : "=r"(now));
+    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, tree at 0x%lx "
+           "(timebase 0x%lx at firmware entry, %lu us ago)\n",
+           elf_describe(&img), (unsigned long)img.lo, (unsigned long)img.entry,
+           (unsigned long)fdt_addr, (unsigned long)entry_tb,
+           (unsigned long)((now - entry_tb) / (hw->tb_freq / 1000000)));
     console_flush();
     enter_kernel(img.entry, fdt_addr, img.lo, img.little_endian && !img.fixup_endian);
 }
 
-void fw_main(const void *hwdesc)
+void fw_main(const void *hwdesc, uint64_t tb_at_entry)
 {
     /* Too big for comfort on the stack (HWDESC_MAX_CPUS entries). */
     static struct hw_facts hw;
 
+    entry_tb = tb_at_entry;
     if (hwdesc_read(hwdesc, &hw) != 0) {
         printf("firmware: cannot use the hardware description at %p\n", hwdesc);
         platform_power_off(1);
