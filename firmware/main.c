@@ -244,7 +244,7 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
            "(timebase 0x%lx at firmware entry, %lu us ago)\n",
            elf_describe(&img), (unsigned long)img.lo, (unsigned long)img.entry,
            (unsigned long)fdt_addr, (unsigned long)entry_tb,
-           (unsigned long)((now - entry_tb) / (hw->tb_freq / 1000000)));
+           (unsigned long)((now - entry_tb) * 1000000 / hw->tb_freq));
     console_flush();
     enter_kernel(img.entry, fdt_addr, img.lo, img.little_endian && !img.fixup_endian);
 }
