@@ -4,213 +4,37 @@
  * platform offers at CAS -- is decided here, in the firmware.
  *
  * Emitted: / (§2), /chosen (§3), /cpus with one node per core (§4),
- * memory@... (§5.1), /rtas with ibm,hypertas-functions and the RTAS calls
- * the caller publishes (§6), /vdevice with the hvterm (§7.1), /aliases
- * with "hvterm" for it (the alias SLOF's tree has, which finddevice and
- * open resolve, spec/boot-and-cif.md §4).
+ * memory@... (§5.1), the interrupt controllers the machine offers (§8,
+ * §9: both until CAS picks one), /rtas with ibm,hypertas-functions and the
+ * RTAS image the caller publishes (§6), /vdevice with the hvterm (§7.1),
+ * /aliases with "hvterm" for it (the alias SLOF's tree has, which
+ * finddevice and open resolve, spec/boot-and-cif.md §4).
  *
  * Not emitted, because the machinery behind them does not exist yet and a
- * property without it would be a lie: the interrupt-controller node and
- * every interrupt specifier (§8, §9, /vdevice's interrupt-controller quirk,
- * ibm,ppc-interrupt-gserver#s), /event-sources (§11), PHBs (§10), NVRAM
- * (§7.2), ibm,pft-size (needs an HPT), the CAS result /chosen
- * ibm,architecture-vec-5 (cas.md §4), NUMA and DR connector tables,
- * ibm,chip-id (no socket fact).  /chosen stdout, stdin and cpu are
- * ihandles: the client interface adds them to its own copy (cif.c).
- * rtas-size and the RTAS tokens come from the RTAS image (rtas.c)
- * through the caller.
+ * property without it would be a lie: interrupt specifiers (the vty's
+ * interrupts: Linux's hvc stops polling once it has an irq, and the host
+ * raises none yet), /event-sources (§11, needs RTAS check-exception),
+ * PHBs (§10), NVRAM (§7.2), ibm,pft-size (needs an HPT), NUMA and DR
+ * connector tables, ibm,chip-id (no socket fact), vm,uuid (no UUID
+ * option).  /chosen stdout, stdin and cpu are ihandles: the client
+ * interface adds them to its own copy (cif.c).  rtas-size and the RTAS
+ * tokens come from the RTAS image (rtas.c) through the caller.
  *
  * Every node gets a phandle from one counter, so handles are unique and
- * stable for a given machine, and a later node (the interrupt controller)
- * takes the next one rather than a magic number.
+ * stable for a given machine.
  */
 #include <stdbool.h>
 #include <string.h>
 
 #include <libfdt.h>
+#include <petrel/irq.h>
 
 #include "devtree.h"
-
-/* ---------------------------------------------------------------- CPUs -- */
-
-/*
- * An architecture level a vCPU can run at: the logical PVR that names it
- * (cas.md §2.2) and its ibm,pa-features (§4.1).  Bytes are the QEMU values
- * of §4.1 with byte 1 = 0x1f: no cache-inhibited large pages promised, and
- * TM (byte 22), DAWR1 (byte 64) off because petrel has neither.
- */
-struct arch_level {
-    uint32_t logical_pvr;
-    const uint8_t *pa_features; /* 2-byte header, then the feature bytes */
-    unsigned pa_features_len;
-};
-
-#define LOGICAL_PVR_207 0x0f000004u /* ISA 2.07: POWER8 compat */
-#define LOGICAL_PVR_300 0x0f000005u /* ISA 3.00: POWER9 compat */
-
-static const uint8_t pa_features_207[] = {
-    0x18, 0x00,                         /* 24 feature bytes, descriptor type 0 */
-    0xf6, 0x1f, 0xc7, 0xc0, 0x80, 0xf0, /* 0: MMU FPU CTRL NX; 5: true LE */
-    0x80, 0x00, 0x00, 0x00, 0x00, 0x00, /* 6 */
-    0x00, 0x00, 0x00, 0x00, 0x80, 0x00, /* 12 */
-    0x80, 0x00, 0x80, 0x00, 0x00, 0x00, /* 18; 22: TM off */
-};
-
-static const uint8_t pa_features_300[] = {
-    0x42, 0x00,                         /* 66 feature bytes, descriptor type 0 */
-    0xf6, 0x1f, 0xc7, 0xc0, 0x80, 0xf0, /* 0: MMU FPU CTRL NX; 5: true LE */
-    0x80, 0x00, 0x00, 0x00, 0x00, 0x00, /* 6 */
-    0x00, 0x00, 0x00, 0x00, 0x80, 0x00, /* 12 */
-    0x80, 0x00, 0x80, 0x00, 0x00, 0x00, /* 18; 22: TM off */
-    0x80, 0x00, 0x80, 0x00, 0x80, 0x00, /* 24 */
-    0x80, 0x00, 0x80, 0x00, 0xc0, 0x00, /* 30 */
-    0x80, 0x00, 0x80, 0x00, 0x80, 0x00, /* 36; 40: radix MMU */
-    0x80, 0x00, 0x80, 0x00, 0x80, 0x00, /* 42 */
-    0x80, 0x00, 0x80, 0x00, 0x80, 0x00, /* 48 */
-    0x80, 0x00, 0x80, 0x00, 0x80, 0x00, /* 54 */
-    0x80, 0x00, 0x80, 0x00, 0x00, 0x00, /* 60; 64: DAWR1 off */
-};
-
-/* Oldest first: a level is "at most" another by table position. */
-static const struct arch_level arch_levels[] = {
-    {LOGICAL_PVR_207, pa_features_207, sizeof(pa_features_207)},
-    {LOGICAL_PVR_300, pa_features_300, sizeof(pa_features_300)},
-};
-#define LEVEL_207 (&arch_levels[0])
-#define LEVEL_300 (&arch_levels[1])
-
-/* Radix page sizes with their AP codes (§4.3): 4K/0, 64K/5, 2M/1, 1G/2. */
-static const uint32_t radix_ap_power9[] = {0x0000000c, 0xa0000010, 0x20000015, 0x4000001e};
-
-/*
- * Hash MMU (§4.2), the same on POWER8 and POWER9: per base page size
- * (shift, SLB L||LP encoding, count) then count x (actual page shift, PTE
- * LP encoding).  4K, 64K, 16M and 16G base pages, 64K and 16M pages in 4K
- * segments and 16M pages in 64K segments (MPSS).
- */
-static const uint32_t segment_page_sizes[] = {
-    12, 0x000, 3, 12, 0x0, 16, 0x7, 24, 0x38, /* 4K segments */
-    16, 0x110, 2, 16, 0x1, 24, 0x8,           /* 64K */
-    24, 0x100, 1, 24, 0x0,                    /* 16M */
-    34, 0x120, 1, 34, 0x3,                    /* 16G */
-};
-
-/* 256 MiB and 1 TiB segments; -1 ends the list (§4). */
-static const uint32_t segment_sizes[] = {28, 40, 0xffffffff, 0xffffffff};
-
-/*
- * The interpreter has no clock of its own; clock-frequency is only
- * reported (/proc/cpuinfo), and Linux warns and assumes 1 GHz without it.
- * 1 GHz is also what QEMU's TCG reports.
- */
-#define CPU_CLOCK_HZ 1000000000u
-
-/* One row per CPU model petrel offers, keyed by PVR family (bits 0:15). */
-struct cpu_model {
-    uint16_t family;
-    const char *name;               /* node name; Linux matches device_type, not this */
-    const struct arch_level *level; /* newest level the CPU implements */
-    const uint32_t *radix_ap;       /* NULL: no radix MMU */
-    unsigned radix_ap_len;
-    uint32_t mmu_pid_bits; /* radix PID width; 0: not radix */
-    uint32_t dec_bits;     /* large decrementer width (cpu.md §1.1); 0: 32-bit only */
-    uint32_t cache_line;   /* L1 block = line size: dcbz clears this much */
-    uint32_t l1_size;      /* L1 d- and i-cache size */
-    uint32_t slb_size;     /* SLB entries (hash) */
-};
-
-static const struct cpu_model cpu_models[] = {
-    {
-        .family = 0x004e,
-        .name = "PowerPC,POWER9",
-        .level = LEVEL_300,
-        .radix_ap = radix_ap_power9,
-        .radix_ap_len = sizeof(radix_ap_power9) / sizeof(radix_ap_power9[0]),
-        .mmu_pid_bits = 20,
-        .dec_bits = 56,
-        .cache_line = 128,
-        .l1_size = 0x8000,
-        .slb_size = 32,
-    },
-    {
-        .family = 0x004d,
-        .name = "PowerPC,POWER8",
-        .level = LEVEL_207,
-        .cache_line = 128,
-        .l1_size = 0x8000,
-        .slb_size = 32,
-    },
-};
-
-static const struct cpu_model *find_model(uint32_t pvr)
-{
-    for (unsigned i = 0; i < sizeof(cpu_models) / sizeof(cpu_models[0]); i++)
-        if (cpu_models[i].family == pvr >> 16)
-            return &cpu_models[i];
-    return NULL;
-}
-
-/* max-cpu-compat names a model (its raw PVR) or a logical PVR. */
-static const struct arch_level *find_level(uint32_t pvr)
-{
-    const struct cpu_model *m = find_model(pvr);
-
-    if (m)
-        return m->level;
-    for (unsigned i = 0; i < sizeof(arch_levels) / sizeof(arch_levels[0]); i++)
-        if (arch_levels[i].logical_pvr == pvr)
-            return &arch_levels[i];
-    return NULL;
-}
-
-/*
- * The CPU as the tree presents it until CAS.  Like QEMU at machine reset
- * (cas.md §2.2 step 4), a max-cpu-compat limit puts the vCPUs in that
- * compat mode from power-on: cpu-version is its logical PVR and the
- * pa-features are that level's; the raw PVR is shown otherwise.
- */
-struct cpu_plan {
-    const struct cpu_model *model;
-    const struct arch_level *level;
-    uint32_t cpu_version;
-};
-
-static const char *plan_cpus(const struct hw_facts *hw, struct cpu_plan *p)
-{
-    const struct arch_level *limit;
-
-    p->model = find_model(hw->pvr);
-    if (!p->model)
-        return "no device-tree facts for this CPU's PVR";
-    p->level = p->model->level;
-    p->cpu_version = hw->pvr;
-    if (hw->max_compat_pvr) {
-        limit = find_level(hw->max_compat_pvr);
-        if (!limit)
-            return "unknown max-cpu-compat level";
-        if (limit < p->level)
-            p->level = limit;
-        p->cpu_version = p->level->logical_pvr;
-    }
-    return NULL;
-}
+#include "offer.h"
 
 /* --------------------------------------------------------- validation -- */
 
 #define MAX_THREADS 8
-
-static bool stringlist_has(const char *list, int len, const char *s)
-{
-    size_t n = strlen(s) + 1;
-
-    for (int at = 0; list && at < len;) {
-        size_t l = strnlen(list + at, (size_t)(len - at)) + 1;
-        if (l == n && !memcmp(list + at, s, n))
-            return true;
-        at += (int)l;
-    }
-    return false;
-}
 
 const char *devtree_check_facts(const struct hw_facts *hw)
 {
@@ -219,7 +43,7 @@ const char *devtree_check_facts(const struct hw_facts *hw)
 
     if (hw->ram_base != 0 || hw->ram_size == 0)
         return "RAM must start at 0 (memory@0 is the RMA)";
-    why = plan_cpus(hw, &plan);
+    why = cpu_plan_make(hw, &plan);
     if (why)
         return why;
     if (hw->ncpus == 0 || hw->ncpus > HWDESC_MAX_CPUS)
@@ -236,7 +60,20 @@ const char *devtree_check_facts(const struct hw_facts *hw)
     /* A pre-3.00 guest can only ask for XICS (cas.md §3). */
     if (hw->ic_mode == HW_IC_XIVE && plan.level < LEVEL_300)
         return "ic-mode=xive needs a CPU running at ISA 3.00 (POWER9)";
+    /* Interrupt servers are the vCPU ids; XIVE has one IPI per server. */
+    if (devtree_nr_servers(hw) > PETREL_IRQ_IPI_COUNT)
+        return "more interrupt servers than IPI numbers";
     return NULL;
+}
+
+uint32_t devtree_nr_servers(const struct hw_facts *hw)
+{
+    uint32_t n = hw->max_cpus;
+
+    for (unsigned i = 0; i < hw->ncpus && i < HWDESC_MAX_CPUS; i++)
+        if (hw->cpu[i].id >= n)
+            n = hw->cpu[i].id + 1;
+    return n;
 }
 
 /* ------------------------------------------------------------ builder -- */
@@ -332,8 +169,21 @@ static const char *unit_name(char *buf, size_t len, const char *base, uint64_t u
 
 #define NAME_MAX_LEN 48
 
-static void build_root(struct builder *b)
+/*
+ * The interpreter has no clock of its own; clock-frequency is only
+ * reported (/proc/cpuinfo), and Linux warns and assumes 1 GHz without it.
+ * 1 GHz is also what QEMU's TCG reports.
+ */
+#define CPU_CLOCK_HZ 1000000000u
+
+/* Without a -name the partition is called after the platform. */
+#define PARTITION_NAME_DEFAULT "petrel"
+
+static void build_root(struct builder *b, const struct hw_facts *hw, const struct cas_offer *o)
 {
+    static const uint32_t reserved_prios[] = {PETREL_XIVE_PRIO_RESERVED_BASE,
+                                              PETREL_XIVE_PRIO_RESERVED_COUNT};
+
     /* pseries detection needs device_type "chrp" (§2); compatible names
      * petrel alone: "qemu,pseries" would make lscpu and systemd-detect-virt
      * report a QEMU/KVM guest, and the kernel does not read it. */
@@ -342,36 +192,19 @@ static void build_root(struct builder *b)
     prop_string(b, "compatible", "petrel,pseries");
     prop_u32(b, "#address-cells", 2);
     prop_u32(b, "#size-cells", 2);
+    /* lparcfg and the service tools report it. */
+    prop_string(b, "ibm,partition-name",
+                hw->partition_name ? hw->partition_name : PARTITION_NAME_DEFAULT);
+    /* XIVE's init fails without it (§2, irq.md §3.5); CAS removes it when
+     * the OS picks XICS. */
+    if (o->xive)
+        prop_cells(b, DEVTREE_PLAT_RES_PRIOS, reserved_prios, 2);
 }
 
-/*
- * ibm,arch-vec-5-platform-support (cas.md §3): (OV5 byte, value) pairs
- * that steer what the OS asks for at CAS.  Byte 23 from ic-mode; byte 24
- * radix, plus hash only when the host serves the hash MMU hcalls
- * (hcall-pft); both forced to legacy (XICS, hash) below ISA 3.00; byte 26
- * allows GTSE (the guest's own tlbie).
- */
-static void build_platform_support(struct builder *b, const struct hw_facts *hw,
-                                   const struct cpu_plan *plan)
-{
-    bool isa300 = plan->level >= LEVEL_300;
-    uint8_t ic = 0x00, mmu = 0x00;
-    uint8_t v[8];
-
-    if (isa300) {
-        ic = hw->ic_mode == HW_IC_DUAL ? 0x80 : hw->ic_mode == HW_IC_XIVE ? 0x40 : 0x00;
-        mmu = stringlist_has(hw->hypertas, hw->hypertas_len, "hcall-pft") ? 0x80 : 0x40;
-    }
-    v[0] = 23, v[1] = ic;
-    v[2] = 24, v[3] = mmu;
-    v[4] = 25, v[5] = 0x00;
-    v[6] = 26, v[7] = 0x40;
-    prop(b, "ibm,arch-vec-5-platform-support", v, sizeof(v));
-}
-
-static void build_chosen(struct builder *b, const struct hw_facts *hw, const struct cpu_plan *plan)
+static void build_chosen(struct builder *b, const struct hw_facts *hw, const struct cas_offer *o)
 {
     char path[NAME_MAX_LEN + 16];
+    uint8_t pairs[OFFER_PAIRS_LEN];
 
     begin_node(b, "chosen");
     prop_string(b, "bootargs", hw->bootargs ? hw->bootargs : "");
@@ -385,7 +218,9 @@ static void build_chosen(struct builder *b, const struct hw_facts *hw, const str
     unit_name(path + 9, sizeof(path) - 9, "vty", hw->vterm);
     prop_string(b, "stdout-path", path);
     prop_string(b, "linux,stdout-path", path);
-    build_platform_support(b, hw, plan);
+    /* What the OS may ask for at CAS (cas.md §3); offer.c is the policy. */
+    offer_pairs(o, pairs);
+    prop(b, "ibm,arch-vec-5-platform-support", pairs, sizeof(pairs));
     end_node(b);
 }
 
@@ -394,15 +229,21 @@ static void build_cpu(struct builder *b, const struct hw_facts *hw, const struct
 {
     const struct cpu_model *m = plan->model;
     char name[NAME_MAX_LEN];
-    uint32_t servers[MAX_THREADS];
+    uint32_t servers[MAX_THREADS], gservers[2 * MAX_THREADS];
 
-    for (unsigned t = 0; t < hw->threads; t++)
+    for (unsigned t = 0; t < hw->threads; t++) {
         servers[t] = threads[t].id;
+        gservers[2 * t] = threads[t].id;
+        gservers[2 * t + 1] = 0;
+    }
     begin_node(b, unit_name(name, sizeof(name), m->name, threads[0].id));
     prop_string(b, "device_type", "cpu");
     prop_u32(b, "reg", threads[0].id);
     /* Hardware thread ids = interrupt servers; the length is the SMT width. */
     prop_cells(b, "ibm,ppc-interrupt-server#s", servers, hw->threads);
+    /* XICS reads the boot thread's global distribution server here (§4):
+     * server 0, as every thread's. */
+    prop_cells(b, "ibm,ppc-interrupt-gserver#s", gservers, 2 * hw->threads);
     prop_u32(b, "cpu-version", plan->cpu_version);
     prop_string(b, "status", "okay");
     prop_empty(b, "64-bit");
@@ -418,10 +259,8 @@ static void build_cpu(struct builder *b, const struct hw_facts *hw, const struct
     /* Linux reads slb-size first, then ibm,slb-size. */
     prop_u32(b, "slb-size", m->slb_size);
     prop_u32(b, "ibm,slb-size", m->slb_size);
-    prop_cells(b, "ibm,processor-segment-sizes", segment_sizes,
-               sizeof(segment_sizes) / sizeof(segment_sizes[0]));
-    prop_cells(b, "ibm,segment-page-sizes", segment_page_sizes,
-               sizeof(segment_page_sizes) / sizeof(segment_page_sizes[0]));
+    prop_cells(b, "ibm,processor-segment-sizes", segment_sizes, n_segment_sizes);
+    prop_cells(b, "ibm,segment-page-sizes", segment_page_sizes, n_segment_page_sizes);
     if (m->radix_ap) {
         /* Without it Linux assumes 4K and 64K only: no 2M/1G mappings. */
         prop_cells(b, "ibm,processor-radix-AP-encodings", m->radix_ap, m->radix_ap_len);
@@ -489,9 +328,82 @@ static void build_memory(struct builder *b, const struct hw_facts *hw)
 }
 
 /*
+ * XICS (§8): the ICP is reached through hcalls and the ICS through RTAS,
+ * so the node has no reg; the servers are the vCPU ids.
+ */
+static void build_xics(struct builder *b, const struct hw_facts *hw)
+{
+    const uint32_t servers[] = {0, devtree_nr_servers(hw)};
+
+    begin_node(b, "interrupt-controller");
+    prop_string(b, "device_type", "PowerPC-External-Interrupt-Presentation");
+    prop_string(b, "compatible", DEVTREE_XICS_COMPATIBLE);
+    prop_empty(b, "interrupt-controller");
+    prop_u32(b, "#interrupt-cells", 2);
+    prop_u32(b, "#address-cells", 0);
+    prop_cells(b, "ibm,interrupt-server-ranges", servers, 2);
+    end_node(b);
+}
+
+/*
+ * XIVE exploitation mode (§9), at the addresses of the contract
+ * (include/petrel/irq.h): reg is the user TIMA page, then the OS page
+ * Linux maps; the IPI numbers are one per server from 0.
+ */
+static void build_xive(struct builder *b, const struct hw_facts *hw)
+{
+    const uint64_t reg[] = {PETREL_XIVE_TIMA_USER_PAGE, PETREL_XIVE_TIMA_PAGE_SIZE,
+                            PETREL_XIVE_TIMA_OS_PAGE, PETREL_XIVE_TIMA_PAGE_SIZE};
+    const uint32_t lisns[] = {PETREL_IRQ_IPI_BASE, devtree_nr_servers(hw)};
+    static const uint32_t eq_sizes[] = {PETREL_XIVE_EQ_SHIFT_4K, PETREL_XIVE_EQ_SHIFT_64K};
+    char name[NAME_MAX_LEN];
+
+    begin_node(b, unit_name(name, sizeof(name), "interrupt-controller", reg[0]));
+    prop_string(b, "device_type", "power-ivpe");
+    prop_string(b, "compatible", DEVTREE_XIVE_COMPATIBLE);
+    prop_u64s(b, "reg", reg, 4);
+    prop_cells(b, "ibm,xive-eq-sizes", eq_sizes, 2);
+    prop_cells(b, "ibm,xive-lisn-ranges", lisns, 2);
+    prop_empty(b, "interrupt-controller");
+    prop_u32(b, "#interrupt-cells", 2);
+    prop_u32(b, "#address-cells", 0);
+    end_node(b);
+}
+
+/*
+ * Both carry #address-cells = 0: an interrupt-map entry holds no parent
+ * unit address (Linux reads an absent one as 0; dtc warns without it).
+ *
+ * Every controller the OS may pick at CAS, XICS first: in dual mode XICS
+ * runs from power-on, so its node holds the phandle that interrupt
+ * references use, and CAS hands that phandle to the survivor (devtree.h).
+ */
+static void build_interrupt_controllers(struct builder *b, const struct hw_facts *hw,
+                                        const struct cas_offer *o)
+{
+    if (o->xics)
+        build_xics(b, hw);
+    if (o->xive)
+        build_xive(b, hw);
+}
+
+/* Linux clamps its error-log buffers to this (§6.1). */
+#define RTAS_ERROR_LOG_MAX 2048
+
+static bool rtas_has(const struct devtree_rtas *rtas, const char *name)
+{
+    for (unsigned i = 0; i < rtas->ncalls; i++)
+        if (!strcmp(rtas->calls[i].name, name))
+            return true;
+    return false;
+}
+
+/*
  * /rtas (§6): ibm,hypertas-functions verbatim from the host, whose hcall
- * table it is, so no hcall is advertised that is not served; then one
- * token property per RTAS call the caller publishes.
+ * table it is, so no hcall is advertised that is not served.  With an
+ * RTAS image: its size and version, one token property per call it
+ * implements, and the flags that promise behaviour of particular calls --
+ * each only when that call is in the table.
  */
 static void build_rtas(struct builder *b, const struct hw_facts *hw,
                        const struct devtree_rtas *rtas)
@@ -499,17 +411,31 @@ static void build_rtas(struct builder *b, const struct hw_facts *hw,
     begin_node(b, "rtas");
     if (hw->hypertas)
         prop(b, "ibm,hypertas-functions", hw->hypertas, hw->hypertas_len);
-    /* rtas-size is the image's whole region: prom_init claims that much
-     * for instantiate-rtas (spec/boot-and-cif.md §7). */
-    if (rtas && rtas->size)
+    if (rtas && rtas->size) {
         prop_u32(b, "rtas-size", rtas->size);
-    for (unsigned i = 0; rtas && i < rtas->ncalls; i++)
-        prop_u32(b, rtas->calls[i].name, rtas->calls[i].token);
+        prop_u32(b, "rtas-version", rtas->version);
+        prop_u32(b, "rtas-error-log-max", RTAS_ERROR_LOG_MAX);
+        /* 0 or absent stops Linux's event-scan thread. */
+        if (rtas_has(rtas, "event-scan"))
+            prop_u32(b, "rtas-event-scan-rate", 1);
+        /* ibm,change-msi may be asked for MSI-X (rtas.md §6.1). */
+        if (rtas_has(rtas, "ibm,change-msi"))
+            prop_empty(b, "ibm,change-msix-capable");
+        /* Linux calls ibm,os-term only when this is present. */
+        if (rtas_has(rtas, "ibm,os-term"))
+            prop_empty(b, "ibm,extended-os-term");
+        for (unsigned i = 0; i < rtas->ncalls; i++)
+            prop_u32(b, rtas->calls[i].name, rtas->calls[i].token);
+    }
     end_node(b);
 }
 
-/* /vdevice and the hvterm (§7, §7.1): the vty name prefix and "hvterm1"
- * are what hvc_vio matches; reg is the termno of H_GET/PUT_TERM_CHAR. */
+/*
+ * /vdevice and the hvterm (§7, §7.1): the vty name prefix and "hvterm1"
+ * are what hvc_vio matches; reg is the termno of H_GET/PUT_TERM_CHAR.
+ * /vdevice is an interrupt controller in name only: Linux maps its
+ * children's interrupts through the global controller (§7).
+ */
 static void build_vdevice(struct builder *b, const struct hw_facts *hw)
 {
     char name[NAME_MAX_LEN];
@@ -519,6 +445,8 @@ static void build_vdevice(struct builder *b, const struct hw_facts *hw)
     prop_string(b, "compatible", "IBM,vdevice");
     prop_u32(b, "#address-cells", 1);
     prop_u32(b, "#size-cells", 0);
+    prop_u32(b, "#interrupt-cells", 2);
+    prop_empty(b, "interrupt-controller");
     begin_node(b, unit_name(name, sizeof(name), "vty", hw->vterm));
     prop_string(b, "device_type", "serial");
     prop_string(b, "compatible", "hvterm1");
@@ -545,17 +473,19 @@ int devtree_build(void *buf, size_t size, const struct hw_facts *hw,
 {
     struct builder b = {.fdt = buf};
     struct cpu_plan plan;
+    struct cas_offer offer;
 
-    if (devtree_check_facts(hw) || plan_cpus(hw, &plan))
+    if (devtree_check_facts(hw) || cpu_plan_make(hw, &plan) || offer_make(hw, &offer))
         return -FDT_ERR_BADVALUE;
     note(&b, fdt_create(buf, size > 0x7fffffff ? 0x7fffffff : (int)size));
     if (!b.err)
         note(&b, fdt_finish_reservemap(buf));
     begin_node(&b, "");
-    build_root(&b);
-    build_chosen(&b, hw, &plan);
+    build_root(&b, hw, &offer);
+    build_chosen(&b, hw, &offer);
     build_cpus(&b, hw, &plan);
     build_memory(&b, hw);
+    build_interrupt_controllers(&b, hw, &offer);
     build_rtas(&b, hw, rtas);
     build_vdevice(&b, hw);
     build_aliases(&b, hw);

@@ -27,11 +27,27 @@ struct devtree_rtas_call {
 struct devtree_rtas {
     const struct devtree_rtas_call *calls;
     unsigned ncalls;
-    uint32_t size; /* rtas-size: the image's whole region; 0 = no image */
+    uint32_t size;    /* rtas-size: the image's whole region; 0 = no image */
+    uint32_t version; /* rtas-version of the image */
 };
+
+/*
+ * The interrupt-controller nodes (§8, §9).  Before CAS the tree has one
+ * node per controller the machine offers (offer.h): in dual mode both, the
+ * XICS one -- the controller in force from power-on -- holding the phandle
+ * that interrupt references use.  CAS keeps the node the OS chose and gives
+ * it that phandle (cas.c), so no reference changes.  Root
+ * ibm,plat-res-int-priorities goes with the XIVE node.
+ */
+#define DEVTREE_XICS_COMPATIBLE "IBM,ppc-xicp"
+#define DEVTREE_XIVE_COMPATIBLE "ibm,power-ivpe"
+#define DEVTREE_PLAT_RES_PRIOS  "ibm,plat-res-int-priorities"
 
 /* Why these facts cannot make a tree Linux runs on, or NULL if they can. */
 const char *devtree_check_facts(const struct hw_facts *hw);
+
+/* Interrupt servers (= vCPU ids) the controllers cover: 0 .. n - 1. */
+uint32_t devtree_nr_servers(const struct hw_facts *hw);
 
 /*
  * Builds the tree into buf[0, size) with libfdt's sequential-write API.

@@ -2,6 +2,7 @@
 #ifndef FW_FIRMWARE_H
 #define FW_FIRMWARE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,15 +55,25 @@ struct hw_facts {
      * list inside the description, or NULL/0 if it names none. */
     const char *hypertas;
     int hypertas_len;
+    const char *partition_name; /* -name, or NULL */
+    bool dump_tree;             /* -M dumpdtb=: hand the final tree to the host */
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
 
 /* cache.c: makes code copied to [addr, addr + len) fetchable. */
 void sync_icache(uint64_t addr, uint64_t len);
 
-/* platform.c: host services. */
+/* platform.c: host services (include/petrel/service.h); each returns the
+ * host's H_* status. */
 void __attribute__((noreturn)) platform_power_off(unsigned status);
+long platform_set_ic_mode(unsigned mode);
+long platform_set_compat(uint32_t logical_pvr);
+long platform_dump_tree(const void *fdt, uint64_t size);
 /* The timebase (hw_facts.tb_freq ticks a second). */
 uint64_t platform_timebase(void);
+
+/* platform.c: a guest real address as the firmware reaches it (real mode,
+ * RAM identity-mapped).  Callers check the range against RAM first. */
+const void *guest_real(uint64_t addr);
 
 #endif

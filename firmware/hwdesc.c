@@ -135,6 +135,12 @@ static int read_machine(const void *fdt, struct hw_facts *hw)
         printf("hwdesc: bad hypertas-functions\n");
         return -1;
     }
+    if (fdt_getprop(fdt, node, HWDESC_PROP_PARTITION, NULL) &&
+        !(hw->partition_name = read_string(fdt, node, HWDESC_PROP_PARTITION, NULL))) {
+        printf("hwdesc: bad partition-name\n");
+        return -1;
+    }
+    hw->dump_tree = fdt_getprop(fdt, node, HWDESC_PROP_DUMP_TREE, NULL) != NULL;
     return 0;
 }
 

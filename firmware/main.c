@@ -3,7 +3,8 @@
  * tree, and boot the kernel the host placed (boot/elf.c) -- on the Open
  * Firmware path (r5 = client interface, cif.c) or the flattened-tree path
  * (r3 = tree, r5 = 0), as the image or -M boot-protocol says -- or power
- * off if there is none.
+ * off if there is none.  With -M dumpdtb= the tree a flattened-tree kernel
+ * would get goes to the host instead.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,9 +14,11 @@
 #include <petrel/layout.h>
 
 #include "boot/elf.h"
+#include "cas.h"
 #include "cif.h"
 #include "devtree.h"
 #include "firmware.h"
+#include "linux61_vector.h"
 #include "rtas.h"
 
 /* The OS device tree, in firmware memory ([0, FW_REGION_SIZE)). */
@@ -34,6 +37,9 @@ static uint8_t rtas_flat[RTAS_FLAT_ROOM] __attribute__((aligned(0x1000)));
 
 /* The client's stack and the firmware's own memory (firmware.lds). */
 extern char __client_stack_base[], __client_stack_top[];
+
+/* The timebase when the host entered the firmware (start.S). */
+static uint64_t entry_tb;
 
 static const char *cpu_name(uint32_t pvr)
 {
@@ -93,45 +99,6 @@ static void __attribute__((noreturn)) boot_fail(const char *what, const char *wh
 {
     printf("firmware: cannot boot the kernel: %s%s\n", what, why ? why : "");
     platform_power_off(1);
-}
-
-/*
- * /chosen ibm,architecture-vec-5 for a kernel that runs no CAS
- * (spec/boot-and-cif.md §9.2, cas.md §4): without it Linux uses hash.
- * Without CAS nothing may need a host switch, so: the interrupt controller
- * the machine runs now (XIVE only for ic-mode=xive, else XICS), radix with
- * the platform's GTSE where the platform offers radix (what 6.1 asks for at
- * CAS by default), hash otherwise.  Derived from the tree's own
- * ibm,arch-vec-5-platform-support so the two cannot disagree.
- */
-static int set_arch_vec5(void *fdt)
-{
-    int chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
-    const uint8_t *pairs;
-    uint8_t v[27];
-    bool gtse = false;
-    unsigned n = 1;
-
-    if (chosen < 0)
-        return chosen;
-    pairs = fdt_getprop(fdt, chosen, "ibm,arch-vec-5-platform-support", &len);
-    memset(v, 0, sizeof(v));
-    for (int i = 0; pairs && i + 1 < len; i += 2) {
-        if (pairs[i] == 23 && (pairs[i + 1] & 0xc0) == 0x40)
-            v[23] = 0x40;
-        else if (pairs[i] == 24 && (pairs[i + 1] & 0xc0))
-            v[24] = 0x40;
-        else if (pairs[i] == 26)
-            gtse = pairs[i + 1] & 0x40;
-    }
-    if (v[24] && gtse)
-        v[26] = 0x40;
-    /* Byte 0 = number of vector bytes - 1; trailing zeroes dropped. */
-    for (unsigned i = 1; i < sizeof(v); i++)
-        if (v[i])
-            n = i;
-    v[0] = (uint8_t)(n - 1);
-    return fdt_setprop(fdt, chosen, "ibm,architecture-vec-5", v, (int)n + 1);
 }
 
 /*
@@ -247,6 +214,54 @@ static int add_rtas_flat(void *fdt, const struct hw_facts *hw)
     return err;
 }
 
+/* Linux 6.1's request, where CAS reads it: firmware memory is guest RAM. */
+static uint8_t linux_request[LINUX61_VECTOR_SIZE] __attribute__((aligned(8)));
+
+/*
+ * The tree as a flattened-tree kernel receives it, into fdt[0, room): the
+ * built tree, then CAS with the request Linux 6.1's prom_init would make
+ * of it (linux61_vector.c) -- such a kernel runs no CAS and reads the
+ * result from the tree (spec/boot-and-cif.md §9.2: /chosen
+ * ibm,architecture-vec-5, one interrupt controller, the host in that
+ * mode) -- RTAS instantiated, and, as prom_init leaves it (§5.1), the
+ * initrd and RTAS in the reserve map; the kernel reserves its image and
+ * the tree itself, and no other firmware memory survives the hand-off.
+ * fdt may be devtree itself.
+ */
+static int finish_tree(void *fdt, int room, const struct hw_facts *hw)
+{
+    int err = fdt_open_into(devtree, fdt, room);
+
+    if (err)
+        return err;
+    linux61_vector(linux_request, fdt);
+    if (cas_call(fdt, hw, (uint64_t)(uintptr_t)linux_request) != 0)
+        return -FDT_ERR_BADVALUE;
+    err = add_rtas_flat(fdt, hw);
+    if (!err && hw->initrd_size)
+        err = fdt_add_mem_rsv(fdt, hw->initrd_base, hw->initrd_size);
+    return err ? err : fdt_pack(fdt);
+}
+
+/* -M dumpdtb=: the host writes the tree out and exits. */
+static void __attribute__((noreturn)) dump_tree(const void *fdt)
+{
+    long rc = platform_dump_tree(fdt, fdt_totalsize(fdt));
+
+    printf("firmware: the host refused the device tree dump (%ld)\n", rc);
+    platform_power_off(1);
+}
+
+/* Boot time so far, from the timebase (one for all vCPUs; hw->tb_freq):
+ * bench/boot-fw reads it from the "booting" line. */
+static unsigned long boot_us(const struct hw_facts *hw)
+{
+    uint64_t now;
+
+    __asm__ volatile("mftb %0" : "=r"(now));
+    return (unsigned long)((now - entry_tb) * 1000000 / hw->tb_freq);
+}
+
 /*
  * Open Firmware path: the client interface over a live copy of the tree.
  * The memory map marks the firmware (its whole region except the client's
@@ -269,15 +284,14 @@ static void __attribute__((noreturn)) boot_of(struct hw_facts *hw, const struct 
     int err =
         cif_init(&cif_firmware, 0, hw, devtree, cif_tree, sizeof(cif_tree), &lay, rtas_builtin());
 
-    /* What a kernel that skips CAS runs with, as on the flat path; CAS
-     * replaces it. */
-    if (!err)
-        err = set_arch_vec5(cif_firmware.fdt);
+    /* The client runs CAS itself (prom_init), which writes
+     * ibm,architecture-vec-5 and picks the interrupt controller. */
     if (err)
         boot_fail("cannot set up the client interface: ", err < -1 ? fdt_strerror(err) : NULL);
-    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, client interface at 0x%lx\n",
+    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, client interface at 0x%lx "
+           "(timebase 0x%lx at firmware entry, %lu us ago)\n",
            elf_describe(img), (unsigned long)img->lo, (unsigned long)img->entry,
-           (unsigned long)(uintptr_t)cif_entry);
+           (unsigned long)(uintptr_t)cif_entry, (unsigned long)entry_tb, boot_us(hw));
     console_flush();
     /* A 16-byte aligned stack top with room for the ABI's back chain. */
     cif_start_client(img->entry, msr, ((uintptr_t)__client_stack_top - 128) & ~15ull,
@@ -336,39 +350,34 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
 
     /* /chosen linux,initrd-start/-end come from hw->initrd_base, now final. */
     size = build_devtree(hw);
+    /* Room for what CAS and RTAS add (the tree is packed afterwards). */
+    fdt_room = (uint64_t)size + 0x4000;
+    fdt_addr = top;
+    if (top > hw->ram_size || fdt_room > hw->ram_size - top)
+        boot_fail("no room for the device tree above the kernel", NULL);
+    fdt = (void *)(uintptr_t)fdt_addr;
+    if (hw->dump_tree || !of) {
+        err = finish_tree(fdt, (int)fdt_room, hw);
+        if (err)
+            boot_fail("cannot finish the device tree: ", fdt_strerror(err));
+        if (hw->dump_tree)
+            dump_tree(fdt);
+    }
     why = elf_load(0, hw->ram_size, &img, kfile, ksize, scratch);
     if (why)
         boot_fail("", why);
     sync_icache(img.lo, img.hi - img.lo);
     if (of)
         boot_of(hw, &img);
-
-    fdt_room = (uint64_t)size + 0x1000;
-    fdt_addr = top;
-    if (top > hw->ram_size || fdt_room > hw->ram_size - top)
-        boot_fail("no room for the device tree above the kernel", NULL);
-    fdt = (void *)(uintptr_t)fdt_addr;
-    err = fdt_open_into(devtree, fdt, (int)fdt_room);
-    if (!err)
-        err = set_arch_vec5(fdt);
-    if (!err)
-        err = add_rtas_flat(fdt, hw);
-    /* As prom_init leaves it (§5.1): the initrd and RTAS in the reserve
-     * map.  The kernel reserves its image and the tree itself; no other
-     * firmware memory survives the hand-off. */
-    if (!err && hw->initrd_size)
-        err = fdt_add_mem_rsv(fdt, hw->initrd_base, hw->initrd_size);
-    if (!err)
-        err = fdt_pack(fdt);
-    if (err)
-        boot_fail("cannot finish the device tree: ", fdt_strerror(err));
-    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, tree at 0x%lx\n", elf_describe(&img),
-           (unsigned long)img.lo, (unsigned long)img.entry, (unsigned long)fdt_addr);
+    printf("firmware: booting %s kernel at 0x%lx, entry 0x%lx, tree at 0x%lx "
+           "(timebase 0x%lx at firmware entry, %lu us ago)\n",
+           elf_describe(&img), (unsigned long)img.lo, (unsigned long)img.entry,
+           (unsigned long)fdt_addr, (unsigned long)entry_tb, boot_us(hw));
     console_flush();
     enter_kernel(img.entry, fdt_addr, img.lo, img.little_endian && !img.fixup_endian);
 }
 
-void fw_main(const void *hwdesc)
+void fw_main(const void *hwdesc, uint64_t tb_at_entry)
 {
     /* Too big for comfort on the stack (HWDESC_MAX_CPUS entries). */
     static struct hw_facts hw;
@@ -376,6 +385,7 @@ void fw_main(const void *hwdesc)
      * host put it (HWDESC_ADDR), and hw's strings point into it. */
     static uint8_t desc[HWDESC_MAX_SIZE] __attribute__((aligned(8)));
 
+    entry_tb = tb_at_entry;
     if (fdt_check_header(hwdesc) || fdt_totalsize(hwdesc) > sizeof(desc) ||
         fdt_move(hwdesc, desc, sizeof(desc)) || hwdesc_read(desc, &hw) != 0) {
         printf("firmware: cannot use the hardware description at %p\n", hwdesc);
@@ -396,6 +406,15 @@ void fw_main(const void *hwdesc)
     if (hw.kernel_size)
         boot_kernel(&hw);
     build_devtree(&hw);
+    if (hw.dump_tree) {
+        int err = finish_tree(devtree, sizeof(devtree), &hw);
+
+        if (err) {
+            printf("firmware: cannot finish the device tree: %s\n", fdt_strerror(err));
+            platform_power_off(1);
+        }
+        dump_tree(devtree);
+    }
     printf("firmware: nothing to boot yet, powering off\n");
     platform_power_off(0);
 }

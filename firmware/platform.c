@@ -19,6 +19,28 @@ void platform_power_off(unsigned status)
         ;
 }
 
+long platform_set_ic_mode(unsigned mode)
+{
+    return hcall4(PETREL_H_SET_IC_MODE, mode, 0, 0, 0, NULL);
+}
+
+long platform_set_compat(uint32_t logical_pvr)
+{
+    return hcall4(PETREL_H_SET_COMPAT, logical_pvr, 0, 0, 0, NULL);
+}
+
+/* Returns only if the host refused. */
+long platform_dump_tree(const void *fdt, uint64_t size)
+{
+    console_flush();
+    return hcall4(PETREL_H_DUMP_TREE, (unsigned long)(uintptr_t)fdt, size, 0, 0, NULL);
+}
+
+const void *guest_real(uint64_t addr)
+{
+    return (const void *)(uintptr_t)addr;
+}
+
 /* picolibc's abort() and exit() end here. */
 void _exit(int status)
 {

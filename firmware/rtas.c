@@ -69,6 +69,7 @@ void rtas_describe(const struct rtas_image *img, struct devtree_rtas *out)
     out->calls = rtas_calls;
     out->ncalls = sizeof(rtas_calls) / sizeof(rtas_calls[0]);
     out->size = img->region_size;
+    out->version = 1; /* rtas-version: the PAPR interface level, as on every pseries */
 }
 
 uint64_t rtas_instantiate(const struct rtas_image *img, uintptr_t ram, uint64_t ram_size,

@@ -49,6 +49,7 @@ _start:
     isync
 
     mr      r31, r3                 /* hardware description */
+    mftb    r30                     /* the timebase at entry: boot time is measured from it */
     lis     r2, .TOC.@ha
     addi    r2, r2, .TOC.@l
     lis     r1, __stack_top@ha
@@ -68,6 +69,7 @@ _start:
     b       1b
 2:
     mr      r3, r31
+    mr      r4, r30
     bl      fw_main
     /* fw_main powers off; if that ever returns, spin. */
 3:  b       3b

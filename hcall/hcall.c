@@ -29,6 +29,9 @@ static const struct hcall_def hcall_table[] = {
     {H_SET_MODE, "H_SET_MODE", h_set_mode, "hcall-set-mode"},
     {PETREL_H_POWER_OFF, "PETREL_H_POWER_OFF", h_petrel_power_off, NULL},
     {PETREL_H_REBOOT, "PETREL_H_REBOOT", h_petrel_reboot, NULL},
+    {PETREL_H_SET_IC_MODE, "PETREL_H_SET_IC_MODE", h_petrel_set_ic_mode, NULL},
+    {PETREL_H_SET_COMPAT, "PETREL_H_SET_COMPAT", h_petrel_set_compat, NULL},
+    {PETREL_H_DUMP_TREE, "PETREL_H_DUMP_TREE", h_petrel_dump_tree, NULL},
 };
 
 size_t hcall_hypertas_list(char *buf, size_t len)

@@ -20,19 +20,21 @@
 
 #define RAM_DEFAULT (512ull << 20)
 #define RAM_ALIGN   (256ull << 20) /* PAPR memory blocks (LMBs) are 256 MiB */
-#define RAM_MAX     (4ull << 40)
+#define RAM_MAX     RAM_MAX_SIZE
 #define MAX_CPUS    HWDESC_MAX_CPUS
 
 struct cpu_model {
     const char *name;
     uint32_t pvr;
+    uint32_t level; /* logical PVR of the newest level it runs (spec/cas.md §2.2) */
 };
 
 /* The names QEMU 7.2 gives these models, lower case; matched case-insensitively. */
 static const struct cpu_model cpu_models[] = {
-    {"power9", PVR_POWER9},       {"power9_v2.0", PVR_POWER9}, {"power9_v2.2", PVR_POWER9},
-    {"power8", PVR_POWER8},       {"power8_v2.0", PVR_POWER8}, {"power8e", PVR_POWER8},
-    {"power8e_v2.1", PVR_POWER8},
+    {"power9", PVR_POWER9, PVR_COMPAT_POWER9},       {"power9_v2.0", PVR_POWER9, PVR_COMPAT_POWER9},
+    {"power9_v2.2", PVR_POWER9, PVR_COMPAT_POWER9},  {"power8", PVR_POWER8, PVR_COMPAT_POWER8},
+    {"power8_v2.0", PVR_POWER8, PVR_COMPAT_POWER8},  {"power8e", PVR_POWER8, PVR_COMPAT_POWER8},
+    {"power8e_v2.1", PVR_POWER8, PVR_COMPAT_POWER8},
 };
 
 int cli_format_error(char *err, size_t errlen, const char *fmt, ...)
@@ -115,6 +117,37 @@ static enum cli_action check_file(const char *opt, const char *path, uint64_t ma
     if (max && (uint64_t)st.st_size > max)
         return fail(err, errlen, "%s: '%s' is %lld bytes, more than the %llu allowed", opt, path,
                     (long long)st.st_size, (unsigned long long)max);
+    return CLI_RUN;
+}
+
+/* A file petrel will create or overwrite: refused now rather than after
+ * the guest ran. */
+static enum cli_action check_output_file(const char *opt, const char *path, char *err,
+                                         size_t errlen)
+{
+    struct stat st;
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return fail(err, errlen, "%s: '%s' is a directory", opt, path);
+        if (access(path, W_OK) != 0)
+            return fail(err, errlen, "%s: cannot write '%s': %s", opt, path, strerror(errno));
+        return CLI_RUN;
+    }
+    if (errno != ENOENT)
+        return fail(err, errlen, "%s: cannot write '%s': %s", opt, path, strerror(errno));
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    if (stat(dir, &st) != 0)
+        return fail(err, errlen, "%s: cannot write '%s': %s", opt, path, strerror(errno));
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(err, errlen, "%s: cannot write '%s': %s", opt, path, strerror(errno));
     return CLI_RUN;
 }
 
@@ -238,6 +271,11 @@ static enum cli_action parse_machine(char *arg, struct machine_config *cfg, char
                 return fail(err, errlen, "-machine: unknown max-cpu-compat '%s' (power8, power9)",
                             val);
             cfg->max_compat_pvr = m->pvr;
+            cfg->max_compat_level = m->level;
+        } else if (!strcmp(key, "dumpdtb")) {
+            if (!*val)
+                return fail(err, errlen, "-machine: dumpdtb needs a file name");
+            cfg->dumpdtb = val;
         } else if (!strcmp(key, "accel")) {
             if (strcmp(val, "tcg"))
                 return fail(err, errlen,
@@ -362,6 +400,37 @@ static enum cli_action parse_memory(char *arg, struct machine_config *cfg, char 
     return CLI_RUN;
 }
 
+/* -name NAME or -name guest=NAME (QEMU's spellings): the partition name,
+ * which the tree carries as a string. */
+static enum cli_action parse_name(char *arg, struct machine_config *cfg, char *err, size_t errlen)
+{
+    char *cursor = arg, *item;
+    bool first = true;
+
+    while ((item = next_opt(&cursor))) {
+        char *eq = strchr(item, '=');
+
+        if (first && !eq) {
+            cfg->name = item;
+        } else if (eq && !strncmp(item, "guest=", 6)) {
+            cfg->name = eq + 1;
+        } else {
+            if (eq)
+                *eq = 0;
+            return fail(err, errlen, "-name: unsupported option '%s' (only a name)", item);
+        }
+        first = false;
+    }
+    if (!cfg->name || !*cfg->name)
+        return fail(err, errlen, "-name: empty name");
+    if (strlen(cfg->name) > 255)
+        return fail(err, errlen, "-name: longer than 255 characters");
+    for (const char *c = cfg->name; *c; c++)
+        if (!isprint((unsigned char)*c))
+            return fail(err, errlen, "-name: only printable characters");
+    return CLI_RUN;
+}
+
 static void print_help(void)
 {
     printf(
@@ -375,6 +444,8 @@ static void print_help(void)
         "                 cap-ccf-assist=on|off\n"
         "                 boot-protocol=auto|of|fdt  how -kernel is entered: as its ELF notes\n"
         "                 say (auto), Open Firmware client interface, or flattened tree\n"
+        "                 dumpdtb=FILE  write the device tree the OS would get (after\n"
+        "                 CAS with Linux 6.1's request) to FILE and exit\n"
         "  -m SIZE        guest RAM (default 512M; multiple of 256M; suffix K M G T)\n"
         "  -smp N[,cpus=N,maxcpus=M,sockets=S,cores=C,threads=T]\n"
         "  -cpu MODEL     power9 (default) or power8\n"
@@ -382,6 +453,7 @@ static void print_help(void)
         "  -initrd FILE   initial ram disk (needs -kernel)\n"
         "  -append ARGS   kernel command line (needs -kernel)\n"
         "  -bios FILE     run FILE instead of the built-in firmware\n"
+        "  -name NAME     the partition name (guest=NAME also accepted)\n"
         "  -nographic     console on stdio (always the case: petrel has no display)\n"
         "  -display none  accepted for compatibility\n"
         "  -no-reboot     exit instead of rebooting when the guest reboots\n"
@@ -404,6 +476,7 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
     cfg->cpus = cfg->max_cpus = cfg->sockets = cfg->cores = cfg->threads = 1;
     cfg->pvr = PVR_POWER9;
     cfg->cpu_name = "power9";
+    cfg->cpu_level = PVR_COMPAT_POWER9;
     cfg->ic_mode = IC_MODE_DUAL;
     /* An interpreter executes nothing speculatively: safe by construction. */
     cfg->cap_cfpc = cfg->cap_sbbc = cfg->cap_ibs = CAP_FIXED;
@@ -455,6 +528,7 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
                 return fail(err, errlen, "-cpu: unknown CPU model '%s' (power9, power8)", val);
             cfg->pvr = model->pvr;
             cfg->cpu_name = model->name;
+            cfg->cpu_level = model->level;
         } else if (!strcmp(name, "kernel")) {
             TAKES_VALUE();
             cfg->kernel = val;
@@ -467,6 +541,10 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
         } else if (!strcmp(name, "bios")) {
             TAKES_VALUE();
             cfg->bios = val;
+        } else if (!strcmp(name, "name")) {
+            TAKES_VALUE();
+            if ((a = parse_name(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
         } else if (!strcmp(name, "nographic")) {
             cfg->nographic = true;
         } else if (!strcmp(name, "display")) {
@@ -498,6 +576,9 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
     if (cfg->initrd && (a = check_file("-initrd", cfg->initrd, 0, err, errlen)) != CLI_RUN)
         return a;
     if (cfg->bios && (a = check_file("-bios", cfg->bios, FW_MAX_IMAGE, err, errlen)) != CLI_RUN)
+        return a;
+    if (cfg->dumpdtb &&
+        (a = check_output_file("-machine dumpdtb", cfg->dumpdtb, err, errlen)) != CLI_RUN)
         return a;
     return CLI_RUN;
 }

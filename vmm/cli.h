@@ -25,12 +25,16 @@ struct machine_config {
     unsigned cpus, max_cpus, sockets, cores, threads;
     uint32_t pvr;
     const char *cpu_name;
-    uint32_t max_compat_pvr; /* 0: no limit */
+    uint32_t cpu_level;        /* logical PVR of the CPU model's own level */
+    uint32_t max_compat_pvr;   /* raw PVR of the max-cpu-compat model; 0: no limit */
+    uint32_t max_compat_level; /* its logical PVR; 0: no limit */
     enum ic_mode ic_mode;
     enum boot_protocol boot_protocol;
     enum cap_level cap_cfpc, cap_sbbc, cap_ibs;
     bool cap_ccf_assist;
     const char *kernel, *initrd, *append, *bios;
+    const char *name;    /* -name: the partition name; NULL if not given */
+    const char *dumpdtb; /* -M dumpdtb=FILE: write the OS's tree there, exit */
     bool nographic, no_reboot, start_stopped;
 };
 

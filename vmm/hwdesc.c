@@ -84,6 +84,10 @@ int hwdesc_build(void *buf, size_t size, const struct hwdesc_facts *f)
         TRY(fdt_property_u32(fdt, HWDESC_PROP_MAX_COMPAT, f->max_compat_pvr));
     if (f->hypertas_len)
         TRY(fdt_property(fdt, HWDESC_PROP_HYPERTAS, f->hypertas, (int)f->hypertas_len));
+    if (f->partition_name)
+        TRY(fdt_property_string(fdt, HWDESC_PROP_PARTITION, f->partition_name));
+    if (f->dump_tree)
+        TRY(fdt_property(fdt, HWDESC_PROP_DUMP_TREE, NULL, 0));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_end_node(fdt));

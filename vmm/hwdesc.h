@@ -5,6 +5,7 @@
 #ifndef PETREL_VMM_HWDESC_H
 #define PETREL_VMM_HWDESC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,8 @@ struct hwdesc_facts {
     /* ibm,hypertas-functions groups the host serves (FDT stringlist). */
     const char *hypertas;
     size_t hypertas_len;
+    const char *partition_name; /* NULL: none given */
+    bool dump_tree;
 };
 
 /* Writes the flattened tree into buf; returns its size, or -1 if it does

@@ -3,11 +3,12 @@
  *
  * Power-on and every reset follow DESIGN.md "Reset is firmware re-entry":
  * stop every vCPU at an instruction boundary (a vCPU parks only between
- * exits, so no hcall result can land after the reset began), reset the
- * vCPUs, copy the pristine firmware and boot images back, rewrite the
+ * exits, so no hcall result can land after the reset began), return the
+ * interrupt controller to its power-on mode, reset the vCPUs (compat level
+ * included), copy the pristine firmware and boot images back, rewrite the
  * hardware description, and start vCPU 0 at the firmware entry with
- * r3 = the hardware description.  Devices and interrupt controllers join
- * this sequence as they arrive.
+ * r3 = the hardware description.  Device quiescing and the controllers'
+ * own state join this sequence as those models arrive.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 
 #include <petrel/layout.h>
 #include <petrel/papr.h>
+#include <petrel/service.h>
 
 #include "../hcall/hcall.h"
 #include "console.h"
@@ -62,6 +64,10 @@ struct machine {
     unsigned n_vcpus;
 
     struct image fw, kernel, initrd;
+
+    /* Negotiated at CAS (machine.h); under lock. */
+    unsigned ic_mode;
+    uint32_t compat_pvr;
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -161,6 +167,8 @@ static int load_images(struct machine *m)
         .initrd_base = m->initrd.base,
         .initrd_size = m->initrd.size,
         .bootargs = m->cfg.append,
+        .partition_name = m->cfg.name,
+        .dump_tree = m->cfg.dumpdtb != NULL,
     };
     uint8_t buf[HWDESC_MAX_SIZE];
     char hypertas[512];
@@ -183,10 +191,23 @@ static int load_images(struct machine *m)
     return 0;
 }
 
-/* Power-on state of every vCPU; vCPU 0 enters the firmware. */
+/*
+ * The interrupt controller's power-on mode: XICS unless ic-mode=xive
+ * (spec/irq.md §4; dual starts in XICS).  No controller model holds
+ * sources yet, so there is no pending state to clear.
+ */
+static void reset_interrupt_controller(struct machine *m)
+{
+    m->ic_mode = m->cfg.ic_mode == IC_MODE_XIVE ? PETREL_IC_XIVE : PETREL_IC_XICS;
+}
+
+/* Power-on state of every vCPU; vCPU 0 enters the firmware.  The compat
+ * level is machine state, set for all vCPUs at once (spec/irq.md §7 (b)). */
 static void reset_vcpus(struct machine *m)
 {
     struct cpu_regs regs;
+
+    m->compat_pvr = m->cfg.max_compat_level;
 
     for (unsigned i = 0; i < m->n_vcpus; i++) {
         m->be->reset(m->vcpus[i].cpu);
@@ -225,10 +246,12 @@ static void stop_vcpus_locked(struct machine *m)
     } while (busy);
 }
 
-static void machine_reset(struct machine *m)
+void machine_reset(struct machine *m)
 {
     pthread_mutex_lock(&m->lock);
     stop_vcpus_locked(m);
+    /* No device models yet to quiesce before the controller (step 3). */
+    reset_interrupt_controller(m);
     reset_vcpus(m);
     if (load_images(m) != 0) {
         fprintf(stderr, "petrel: cannot rebuild the hardware description on reset\n");
@@ -392,6 +415,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
         if (!m->vcpus[i].cpu)
             return fail(err, errlen, "cannot create vCPU %u", i);
     }
+    reset_interrupt_controller(m);
     reset_vcpus(m);
     if (load_images(m) != 0)
         return fail(err, errlen, "the hardware description does not fit in %u bytes",
@@ -571,6 +595,40 @@ void machine_prod(struct machine *m, unsigned index)
     pthread_mutex_lock(&m->lock);
     m->vcpus[index].prodded = true;
     pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+unsigned machine_ic_mode(struct machine *m)
+{
+    unsigned mode;
+
+    pthread_mutex_lock(&m->lock);
+    mode = m->ic_mode;
+    pthread_mutex_unlock(&m->lock);
+    return mode;
+}
+
+void machine_set_ic_mode(struct machine *m, unsigned mode)
+{
+    pthread_mutex_lock(&m->lock);
+    m->ic_mode = mode;
+    pthread_mutex_unlock(&m->lock);
+}
+
+uint32_t machine_compat_pvr(struct machine *m)
+{
+    uint32_t pvr;
+
+    pthread_mutex_lock(&m->lock);
+    pvr = m->compat_pvr;
+    pthread_mutex_unlock(&m->lock);
+    return pvr;
+}
+
+void machine_set_compat_pvr(struct machine *m, uint32_t logical_pvr)
+{
+    pthread_mutex_lock(&m->lock);
+    m->compat_pvr = logical_pvr;
     pthread_mutex_unlock(&m->lock);
 }
 

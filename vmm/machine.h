@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cli.h"
 
@@ -42,6 +43,29 @@ struct papr_vcpu *machine_papr_vcpu(struct machine *m, unsigned index);
 void machine_cede(struct machine *m, unsigned index);
 void machine_prod(struct machine *m, unsigned index);
 void machine_set_irq(struct machine *m, unsigned index, bool level);
+/*
+ * Partition-wide state CAS negotiates (service.h), kept here until the
+ * models that act on it exist: the interrupt controller in force
+ * (PETREL_IC_XICS or PETREL_IC_XIVE; irq/ delivers through it) and the
+ * processor compatibility level of every vCPU, present and future (a
+ * logical PVR, 0 = raw; the CPU backend applies it as PCR).  Both return
+ * to their power-on values at every reset: the controller ic-mode starts
+ * in (XIVE for ic-mode=xive, else XICS), the level of max-cpu-compat.
+ * Setters do not validate: the services do (hcall/service.c).
+ */
+unsigned machine_ic_mode(struct machine *m);
+void machine_set_ic_mode(struct machine *m, unsigned mode);
+uint32_t machine_compat_pvr(struct machine *m);
+void machine_set_compat_pvr(struct machine *m, uint32_t logical_pvr);
+
+/*
+ * The one reset every path takes (DESIGN.md "Reset is firmware re-entry"):
+ * stops the vCPUs, returns the interrupt controller and the compat level
+ * to power-on, resets the vCPUs and reloads the images.  The main loop
+ * runs it for PETREL_H_REBOOT; tests and the monitor call it directly.
+ */
+void machine_reset(struct machine *m);
+
 /* For tests and the monitor: has power-off been requested, with what status. */
 bool machine_quit_requested(struct machine *m, int *status);
 bool machine_reset_requested(struct machine *m);

@@ -24,7 +24,9 @@
  *           ic-mode = "dual"|"xics"|"xive"; max-cpu-compat = <pvr>;
  *           boot-protocol = "auto"|"of"|"fdt";      absent: auto
  *           hypertas-functions = "hcall-...", ...;   hcall groups the host serves
- *       };
+ *           partition-name = "...";               -name, if given
+ *           dump-tree;                            -M dumpdtb=: hand the OS's tree
+ *       };                                        to PETREL_H_DUMP_TREE, not to an OS
  *   };
  *
  * Addresses and sizes are 64-bit (two cells).  The firmware must not
@@ -56,6 +58,8 @@
 #define HWDESC_PROP_MAX_COMPAT    "max-cpu-compat"
 #define HWDESC_PROP_HYPERTAS      "hypertas-functions"
 #define HWDESC_PROP_BOOT_PROTOCOL "boot-protocol"
+#define HWDESC_PROP_PARTITION     "partition-name"
+#define HWDESC_PROP_DUMP_TREE     "dump-tree"
 #define HWDESC_CONSOLE_COMPAT     "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its

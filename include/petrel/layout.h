@@ -24,11 +24,20 @@
 #define BOOT_BLOB_ADDR  0x4000000
 #define BOOT_BLOB_ALIGN 0x10000
 
+/* The most RAM petrel gives a guest (one block at 0); MMIO lives above it
+ * (irq.h). */
+#define RAM_MAX_SIZE (4ull << 40)
+
 /* Timebase frequency of every petrel CPU (what PAPR guests expect). */
 #define PETREL_TB_FREQ 512000000ull
 
 /* Processor version registers of the CPU models petrel offers. */
 #define PVR_POWER9 0x004e1202u
 #define PVR_POWER8 0x004d0200u
+
+/* Logical PVRs: the processor compatibility levels a vCPU can run at
+ * (spec/cas.md §2.2; service.h PETREL_H_SET_COMPAT). */
+#define PVR_COMPAT_POWER8 0x0f000004u /* ISA 2.07 */
+#define PVR_COMPAT_POWER9 0x0f000005u /* ISA 3.00 */
 
 #endif

@@ -34,25 +34,30 @@
  * value or for a mode the machine's ic-mode option does not offer; H_BUSY
  * while a source is live (the host switches only when quiescent).  CAS
  * calls it on the boot vCPU while the others are stopped.  A machine reset
- * returns the controller to its power-on mode.
+ * returns the controller to its power-on mode: XIVE with ic-mode=xive,
+ * else XICS.
  */
 #define PETREL_H_SET_IC_MODE (PETREL_H_BASE + 0x08)
-#define PETREL_IC_XICS 0
-#define PETREL_IC_XIVE 1
+#define PETREL_IC_XICS       0
+#define PETREL_IC_XIVE       1
 
 /*
  * Set the processor compatibility level of every vCPU, present and future
- * (spec/cas.md §7 item 2).  r4 = logical PVR (0x0f000004 POWER8,
- * 0x0f000005 POWER9) or 0 for the raw level.  H_PARAMETER for a level the
- * CPU model or max-cpu-compat does not allow.  Lasts until machine reset.
+ * (spec/cas.md §7 item 2).  r4 = logical PVR (layout.h PVR_COMPAT_POWER8
+ * 0x0f000004, PVR_COMPAT_POWER9 0x0f000005) no newer than the CPU model
+ * nor than max-cpu-compat, or 0 for the raw level, allowed only without
+ * max-cpu-compat (cas.md §2.2); anything else is H_PARAMETER.  Lasts until
+ * machine reset, which returns to the power-on level: max-cpu-compat's,
+ * or raw.
  */
 #define PETREL_H_SET_COMPAT (PETREL_H_BASE + 0x0c)
 
 /*
  * Hand the host the device tree as the OS would receive it, for
- * -M pseries,dumpdtb=FILE.  r4 = guest real address, r5 = size in bytes
- * (a whole flattened tree).  The host writes it to FILE and exits 0;
- * H_PARAMETER for a range outside RAM or a blob that is not a tree;
+ * -M pseries,dumpdtb=FILE.  r4 = guest real address, r5 = size in bytes:
+ * a whole flattened tree whose totalsize is r5, at most 16 MiB.  The host
+ * writes it to FILE and exits 0 (1 if FILE cannot be written);
+ * H_PARAMETER for a range outside RAM or a blob that is not a valid tree;
  * H_FUNCTION when no dumpdtb was asked for.  Does not return on success.
  */
 #define PETREL_H_DUMP_TREE (PETREL_H_BASE + 0x10)

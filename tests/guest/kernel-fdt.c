@@ -4,11 +4,12 @@
  * kernel base, r5 = 0, big-endian real mode with EE off, /chosen bootargs
  * and the initrd where linux,initrd-start/-end say (the runner's file has
  * byte i = i * 7 + 3), the initrd in the reserve map, ibm,architecture-vec-5,
- * a zeroed .bss, and RTAS already instantiated (§9.2): linux,rtas-base and
- * -entry in /rtas, the region in the reserve map, below 4 MiB and above
- * 0x3000 (DESIGN.md), answering display-character through the entry.
- * Prints what it found, then "kernel ok" and powers off 0 through RTAS
- * power-off; "kernel FAIL: ..." and status 1 otherwise.  Built with -DBIG_BSS its
+ * exactly one interrupt-controller node, a zeroed .bss, and RTAS already
+ * instantiated (§9.2): linux,rtas-base and -entry in /rtas, the region in
+ * the reserve map, below 4 MiB and above 0x3000 (DESIGN.md), answering
+ * display-character through the entry.  Prints what it found, then
+ * "kernel ok" and powers off 0 through RTAS power-off; "kernel FAIL: ..."
+ * and status 1 otherwise.  Built with -DBIG_BSS its
  * .bss reaches past 64 MiB, over where the host put the kernel file and
  * the initrd, so the firmware must move both first.
  */
@@ -174,6 +175,26 @@ static void check_initrd(const void *fdt, int chosen)
     puts_(" bytes ok\n");
 }
 
+/* Exactly the controller the host runs (§9.2), and the CPU level CAS set. */
+static void check_interrupt_controller(const void *fdt)
+{
+    int xics = fdt_node_offset_by_compatible(fdt, -1, "IBM,ppc-xicp");
+    int xive = fdt_node_offset_by_compatible(fdt, -1, "ibm,power-ivpe");
+    int cpus = fdt_path_offset(fdt, "/cpus"), cpu, len;
+    const void *version;
+
+    if ((xics >= 0) == (xive >= 0))
+        fail("not exactly one interrupt-controller node");
+    puts_(xive >= 0 ? "kernel: interrupt controller XIVE" : "kernel: interrupt controller XICS");
+    puts_(", cpu-version ");
+    cpu = cpus >= 0 ? fdt_first_subnode(fdt, cpus) : -1;
+    version = cpu >= 0 ? fdt_getprop(fdt, cpu, "cpu-version", &len) : NULL;
+    if (!version || len != 4)
+        fail("no cpu-version");
+    put_hex(fdt32_ld(version));
+    puts_("\n");
+}
+
 void kernel_main(uint64_t r3, uint64_t r4, uint64_t r5, uint64_t msr)
 {
     const void *fdt = (const void *)(uintptr_t)r3;
@@ -222,6 +243,7 @@ void kernel_main(uint64_t r3, uint64_t r4, uint64_t r5, uint64_t msr)
     puts_(" byte 24 ");
     put_hex(len > 24 ? v5[24] : 0);
     puts_("\n");
+    check_interrupt_controller(fdt);
     check_initrd(fdt, chosen);
     check_rtas(fdt);
 }

@@ -93,9 +93,9 @@ else:
 # The built-in firmware: banner and power-off.
 case("firmware banner, defaults", ["-nographic"],
      expect=["petrel firmware ", "RAM 512 MiB, 1 CPU, PVR 0x004e1202 (POWER9)",
-             "device tree ", " bytes, 9 nodes\n", "powering off"])
+             "device tree ", " bytes, 11 nodes\n", "powering off"])
 case("firmware banner, power8 2 CPUs 1G", ["-nographic", "-m", "1G", "-smp", "2", "-cpu", "power8"],
-     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 10 nodes\n"])
+     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 11 nodes\n"])
 # Machines no PAPR firmware could describe are refused on the command line
 # (the firmware's own refusal of such facts is tested in test_devtree).
 cli_error("cli: half a core", ["-smp", "3,threads=2"], "multiple of threads")
@@ -136,7 +136,8 @@ with tempfile.NamedTemporaryFile() as i:
          expect=["firmware: booting ELF64 BE ET_EXEC kernel at 0x400000, entry 0x400000, "
                  "tree at 0x",
                  "kernel: bootargs [console=hvc0 root=/dev/ram0 quiet]\n",
-                 "kernel: arch-vec-5 0x1b bytes, byte 23 0x0 byte 24 0x40\n",
+                 "kernel: arch-vec-5 0x1b bytes, byte 23 0x40 byte 24 0x40\n",
+                 "kernel: interrupt controller XIVE, cpu-version 0xf000005\n",
                  "kernel: initrd 0x11171 bytes ok\n", "kernel: rtas at 0x",
                  " says [rtas]\n", "kernel ok\n"],
          absent=["FAIL", "nothing to boot", "initrd moved"])
@@ -148,13 +149,28 @@ with tempfile.NamedTemporaryFile() as i:
 case("kernel: no initrd, no -append",
      ["-nographic", "-kernel", kernel("kernel-fdt")],
      expect=["kernel: bootargs []\n", "kernel: no initrd\n", "kernel ok\n"], absent=["FAIL"])
-case("kernel: POWER8 gets hash in arch-vec-5",
+# The flattened-tree kernel gets the tree after the firmware's own CAS with
+# Linux 6.1's request: one interrupt controller, the negotiated OV5 and level.
+case("kernel: POWER8 gets hash and XICS",
      ["-nographic", "-cpu", "power8", "-kernel", kernel("kernel-fdt")],
-     expect=["kernel: arch-vec-5 0x2 bytes, byte 23 0x0 byte 24 0x0\n", "kernel ok\n"],
+     expect=["kernel: arch-vec-5 0x2 bytes, byte 23 0x0 byte 24 0x0\n",
+             "kernel: interrupt controller XICS, cpu-version 0xf000004\n", "kernel ok\n"],
      absent=["FAIL"])
-case("kernel: ic-mode=xive gets XIVE in arch-vec-5",
+case("kernel: ic-mode=xive gets XIVE",
      ["-nographic", "-M", "pseries,ic-mode=xive", "-kernel", kernel("kernel-fdt")],
-     expect=["kernel: arch-vec-5 0x1b bytes, byte 23 0x40 byte 24 0x40\n", "kernel ok\n"],
+     expect=["kernel: arch-vec-5 0x1b bytes, byte 23 0x40 byte 24 0x40\n",
+             "kernel: interrupt controller XIVE, cpu-version 0xf000005\n", "kernel ok\n"],
+     absent=["FAIL"])
+case("kernel: ic-mode=xics gets XICS and radix",
+     ["-nographic", "-M", "pseries,ic-mode=xics", "-kernel", kernel("kernel-fdt")],
+     expect=["kernel: arch-vec-5 0x1b bytes, byte 23 0x0 byte 24 0x40\n",
+             "kernel: interrupt controller XICS, cpu-version 0xf000005\n", "kernel ok\n"],
+     absent=["FAIL"])
+case("kernel: max-cpu-compat=power8 gets POWER8 compat, hash, XICS",
+     ["-nographic", "-M", "pseries,max-cpu-compat=power8", "-smp", "2",
+      "-kernel", kernel("kernel-fdt")],
+     expect=["kernel: arch-vec-5 0x2 bytes, byte 23 0x0 byte 24 0x0\n",
+             "kernel: interrupt controller XICS, cpu-version 0xf000004\n", "kernel ok\n"],
      absent=["FAIL"])
 if os.path.exists(kernel("kernel-le")):
     case("kernel: LE ET_DYN at physical 0, entered BE, FIXUP_ENDIAN",

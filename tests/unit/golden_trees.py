@@ -5,7 +5,7 @@ usage: golden_trees.py --test TEST_DEVTREE --dtc DTC --golden DIR [--update]
 
 TEST_DEVTREE --write-dtb writes one <machine>.dtb per golden machine (built
 by firmware/devtree.c from the host's real hardware description); each is
-decompiled with dtc and compared with DIR/<machine>.dts.  A difference fails
+decompiled with dtc -- which must not warn -- and compared with DIR/<machine>.dts.  A difference fails
 with a unified diff: review it, and if the tree change is intended, rerun
 with --update (the command is printed) and commit the new .dts with the
 change.  Exits 77 (skipped) without dtc.
@@ -32,16 +32,19 @@ def main():
         print("dtc not found: golden trees not checked")
         return 77
 
+    failed = False
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([args.test, "--write-dtb", tmp], check=True, stdout=subprocess.DEVNULL)
         produced = {}
         for f in sorted(os.listdir(tmp)):
             name = f[:-len(".dtb")]
-            dts = subprocess.run([args.dtc, "-q", "-I", "dtb", "-O", "dts", os.path.join(tmp, f)],
-                                 check=True, capture_output=True, text=True).stdout
-            produced[name] = HEADER + dts
+            p = subprocess.run([args.dtc, "-I", "dtb", "-O", "dts", os.path.join(tmp, f)],
+                               check=True, capture_output=True, text=True)
+            if p.stderr:
+                print(f"FAIL {name}: dtc warns:\n{p.stderr}")
+                failed = True
+            produced[name] = HEADER + p.stdout
 
-    failed = False
     golden = {f[:-len(".dts")] for f in os.listdir(args.golden) if f.endswith(".dts")}
     for name in sorted(golden - produced.keys()):
         path = os.path.join(args.golden, name + ".dts")

@@ -22,9 +22,11 @@
 /* The files under test. */
 #include "../../firmware/cif-instance.c"
 #include "../../firmware/cif.c"
+#include "../../firmware/cpufacts.c"
 #include "../../firmware/devtree.c"
 #include "../../firmware/hwdesc.c"
 #include "../../firmware/memmap.c"
+#include "../../firmware/offer.c"
 #include "../../firmware/rtas.c"
 
 /* ------------------------------------------------ the platform, faked -- */

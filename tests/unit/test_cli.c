@@ -53,6 +53,10 @@ static void test_defaults(void)
     CHECK_EQ(cfg.ic_mode, IC_MODE_DUAL);
     CHECK_EQ(cfg.boot_protocol, BOOT_PROTOCOL_AUTO);
     CHECK(!cfg.no_reboot && !cfg.start_stopped);
+    CHECK_EQ(cfg.cpu_level, PVR_COMPAT_POWER9);
+    CHECK_EQ(cfg.max_compat_pvr, 0);
+    CHECK_EQ(cfg.max_compat_level, 0);
+    CHECK(cfg.name == NULL && cfg.dumpdtb == NULL);
 }
 
 static void test_boot_protocol(void)
@@ -82,6 +86,8 @@ static void test_good(void)
              CLI_RUN);
     CHECK_EQ(cfg.ic_mode, IC_MODE_XICS);
     CHECK_EQ(cfg.max_compat_pvr, PVR_POWER8);
+    CHECK_EQ(cfg.max_compat_level, PVR_COMPAT_POWER8);
+    CHECK_EQ(cfg.cpu_level, PVR_COMPAT_POWER8);
     CHECK_EQ(cfg.cap_cfpc, CAP_BROKEN);
     CHECK_EQ(cfg.ram_size, 1ull << 30);
     CHECK_EQ(cfg.cpus, 4);
@@ -104,6 +110,23 @@ static void test_good(void)
     CHECK_EQ(parse("-kernel", "/bin/sh", "-initrd", "/bin/sh", "-append", "console=hvc0", NULL),
              CLI_RUN);
     CHECK_STREQ(cfg.append, "console=hvc0");
+    CHECK_EQ(parse("-M", "pseries,max-cpu-compat=power9", NULL), CLI_RUN);
+    CHECK_EQ(cfg.max_compat_level, PVR_COMPAT_POWER9);
+    CHECK_EQ(cfg.cpu_level, PVR_COMPAT_POWER9);
+
+    /* -name, as QEMU spells it. */
+    CHECK_EQ(parse("-name", "db-7", NULL), CLI_RUN);
+    CHECK_STREQ(cfg.name, "db-7");
+    CHECK_EQ(parse("-name", "guest=web 1", NULL), CLI_RUN);
+    CHECK_STREQ(cfg.name, "web 1");
+
+    /* dumpdtb= to a new file in a writable directory, or over a file. */
+    CHECK_EQ(parse("-M", "pseries,dumpdtb=/tmp/petrel-cli-new.dtb", NULL), CLI_RUN);
+    CHECK_STREQ(cfg.dumpdtb, "/tmp/petrel-cli-new.dtb");
+    CHECK_EQ(parse("-machine", "pseries,ic-mode=xive,dumpdtb=/dev/null", NULL), CLI_RUN);
+    CHECK_STREQ(cfg.dumpdtb, "/dev/null");
+    CHECK_EQ(cfg.ic_mode, IC_MODE_XIVE);
+    CHECK_EQ(parse("-M", "dumpdtb=x.dtb", NULL), CLI_RUN); /* the current directory */
 }
 
 static void test_bad(void)
@@ -144,6 +167,17 @@ static void test_bad(void)
     CHECK_ERR("-kernel: cannot open '/nonexistent/vmlinux'", "-kernel", "/nonexistent/vmlinux");
     CHECK_ERR("not a regular file", "-kernel", "/tmp");
     CHECK_ERR("-bios: cannot open", "-bios", "/nonexistent.bin");
+    CHECK_ERR("-name: empty name", "-name", "");
+    CHECK_ERR("-name: empty name", "-name", "guest=");
+    CHECK_ERR("-name: unsupported option 'debug-threads'", "-name", "vm,debug-threads=on");
+    CHECK_ERR("-name: only printable", "-name", "a\nb");
+    CHECK_ERR("-name: missing value", "-name");
+    CHECK_ERR("dumpdtb needs a file name", "-M", "pseries,dumpdtb=");
+    CHECK_ERR("dumpdtb: cannot write '/nonexistent/dir/t.dtb': No such file or directory", "-M",
+              "pseries,dumpdtb=/nonexistent/dir/t.dtb");
+    CHECK_ERR("dumpdtb: '/tmp' is a directory", "-M", "pseries,dumpdtb=/tmp");
+    CHECK_ERR("dumpdtb: cannot write '/dev/null/t.dtb': Not a directory", "-M",
+              "pseries,dumpdtb=/dev/null/t.dtb");
 }
 
 static void test_files(void)
@@ -156,6 +190,12 @@ static void test_files(void)
     CHECK_ERR("is empty", "-bios", empty);
     CHECK_ERR("more than the", "-bios", big);
     CHECK_ERR("-initrd: '", "-kernel", "/bin/sh", "-initrd", empty);
+    {
+        char longname[300];
+        memset(longname, 'n', sizeof(longname) - 1);
+        longname[sizeof(longname) - 1] = 0;
+        CHECK_ERR("-name: longer than 255", "-name", longname);
+    }
     close(fd);
     close(fd2);
     unlink(empty);

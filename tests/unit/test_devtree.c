@@ -24,8 +24,10 @@
 #include "vmm/hwdesc.h"
 
 /* The files under test, built for the host (style.md: skiboot-style). */
+#include "../../firmware/cpufacts.c"
 #include "../../firmware/devtree.c"
 #include "../../firmware/hwdesc.c"
+#include "../../firmware/offer.c"
 
 /* ------------------------------------------------- the spec, verbatim -- */
 
@@ -72,6 +74,7 @@ struct machine {
     bool boot; /* kernel, initrd and bootargs given */
     const char *hypertas;
     size_t hypertas_len;
+    const char *partition; /* -name */
 };
 
 static char host_hypertas[512];
@@ -96,6 +99,7 @@ static void describe(const struct machine *m, struct hw_facts *hw)
         .fw_size = 0x10000,
         .hypertas = m->hypertas ? m->hypertas : host_hypertas,
         .hypertas_len = m->hypertas ? m->hypertas_len : host_hypertas_len,
+        .partition_name = m->partition,
     };
 
     if (m->boot) {
@@ -165,7 +169,7 @@ static bool is_isa300(const struct hw_facts *hw)
            (!hw->max_compat_pvr || (hw->max_compat_pvr >> 16) == (PVR_POWER9 >> 16));
 }
 
-static void check_root(const void *fdt)
+static void check_root(const void *fdt, const struct hw_facts *hw)
 {
     CHECK_STREQ(str(fdt, 0, "device_type"), "chrp");
     CHECK_EQ(u32(fdt, 0, "#address-cells"), 2);
@@ -174,6 +178,8 @@ static void check_root(const void *fdt)
     CHECK(str(fdt, 0, "model") && strstr(str(fdt, 0, "model"), "petrel"));
     /* §2: none of the strings that make Linux pick another platform. */
     CHECK(fdt_node_check_compatible(fdt, 0, "qemu,pseries") != 0);
+    CHECK_STREQ(str(fdt, 0, "ibm,partition-name"),
+                hw->partition_name ? hw->partition_name : "petrel");
 }
 
 static void check_chosen(const void *fdt, const struct hw_facts *hw)
@@ -256,6 +262,15 @@ static void check_cpus(const void *fdt, const struct hw_facts *hw)
                 seen[id] = true;
             if (id == fdt_boot_cpuid_phys(fdt))
                 boot_listed = true;
+        }
+        {
+            const fdt32_t *g = getprop(fdt, cpu, "ibm,ppc-interrupt-gserver#s", &len);
+            /* (server, global server 0) per thread (§4). */
+            CHECK(g && len == 8 * (int)hw->threads);
+            for (int t = 0; g && t < len / 8; t++) {
+                CHECK_EQ(fdt32_ld(&g[2 * t]), fdt32_ld(&servers[t]));
+                CHECK_EQ(fdt32_ld(&g[2 * t + 1]), 0);
+            }
         }
         CHECK_EQ(u32(fdt, cpu, "cpu-version"), version);
         CHECK_STREQ(str(fdt, cpu, "status"), "okay");
@@ -341,39 +356,118 @@ static void check_memory(const void *fdt, const struct hw_facts *hw)
     CHECK_EQ(covered, hw->ram_size);
 }
 
+static bool table_has(const struct devtree_rtas *rtas, const char *name)
+{
+    for (unsigned i = 0; rtas && i < rtas->ncalls; i++)
+        if (!strcmp(rtas->calls[i].name, name))
+            return true;
+    return false;
+}
+
 static void check_rtas(const void *fdt, const struct hw_facts *hw, const struct devtree_rtas *rtas)
 {
-    int node = fdt_path_offset(fdt, "/rtas"), off, nprops = 0;
+    int node = fdt_path_offset(fdt, "/rtas"), off, nprops = 0, want = 2;
+    bool image = rtas && rtas->size;
 
     CHECK(node >= 0);
     /* Verbatim from the host's hcall table. */
     CHECK(bytes_eq(fdt, node, "ibm,hypertas-functions", (const uint8_t *)hw->hypertas,
                    (size_t)hw->hypertas_len));
-    for (unsigned i = 0; rtas && i < rtas->ncalls; i++)
-        CHECK_EQ(u32(fdt, node, rtas->calls[i].name), rtas->calls[i].token);
-    /* rtas-size only with an image to instantiate, never a stub. */
-    if (rtas && rtas->size)
+    if (image) {
+        /* §6.1: the image's size and version, a token per call. */
         CHECK_EQ(u32(fdt, node, "rtas-size"), rtas->size);
-    else
-        CHECK(!getprop(fdt, node, "rtas-size", NULL));
+        CHECK_EQ(u32(fdt, node, "rtas-version"), rtas->version);
+        CHECK_EQ(u32(fdt, node, "rtas-error-log-max"), 2048);
+        want += 3 + rtas->ncalls;
+        for (unsigned i = 0; i < rtas->ncalls; i++)
+            CHECK_EQ(u32(fdt, node, rtas->calls[i].name), rtas->calls[i].token);
+        /* The promises about particular calls go with those calls only. */
+        CHECK_EQ(u32(fdt, node, "rtas-event-scan-rate"),
+                 table_has(rtas, "event-scan") ? 1 : 0xdeadbeef);
+        CHECK_EQ(getprop(fdt, node, "ibm,change-msix-capable", NULL) != NULL,
+                 table_has(rtas, "ibm,change-msi"));
+        CHECK_EQ(getprop(fdt, node, "ibm,extended-os-term", NULL) != NULL,
+                 table_has(rtas, "ibm,os-term"));
+        want += table_has(rtas, "event-scan") + table_has(rtas, "ibm,change-msi") +
+                table_has(rtas, "ibm,os-term");
+    }
+    /* Nothing else without an RTAS image: no stub rtas-size. */
     fdt_for_each_property_offset(off, fdt, node) nprops++;
-    CHECK_EQ(nprops, 2 + (rtas ? rtas->ncalls + (rtas->size != 0) : 0));
+    CHECK_EQ(nprops, want);
 }
 
 static void check_vdevice(const void *fdt)
 {
-    int node = fdt_path_offset(fdt, "/vdevice");
+    int node = fdt_path_offset(fdt, "/vdevice"), len = -1;
 
     CHECK(node >= 0);
     CHECK_STREQ(str(fdt, node, "device_type"), "vdevice");
     CHECK_STREQ(str(fdt, node, "compatible"), "IBM,vdevice");
     CHECK_EQ(u32(fdt, node, "#address-cells"), 1);
     CHECK_EQ(u32(fdt, node, "#size-cells"), 0);
+    CHECK_EQ(u32(fdt, node, "#interrupt-cells"), 2);
+    CHECK(getprop(fdt, node, "interrupt-controller", &len) && len == 0);
     node = fdt_path_offset(fdt, "/vdevice/vty@71000000");
     CHECK_STREQ(str(fdt, node, "device_type"), "serial");
     /* The console's alias resolves to it (libfdt follows /aliases). */
     CHECK_STREQ(str(fdt, fdt_path_offset(fdt, "/aliases"), "hvterm"), "/vdevice/vty@71000000");
     CHECK_EQ(fdt_path_offset(fdt, "hvterm"), node);
+}
+
+/*
+ * §8, §9 with the contract's numbers (include/petrel/irq.h): one node per
+ * controller the machine offers before CAS, root priorities with XIVE.
+ */
+static void check_interrupt_controllers(const void *fdt, const struct hw_facts *hw)
+{
+    static const uint32_t prios[] = {7, 0xf8}, eq_sizes[] = {12, 16};
+    const uint32_t servers[] = {0, hw->max_cpus};
+    bool isa300 = is_isa300(hw);
+    bool want_xics = !isa300 || hw->ic_mode != HW_IC_XIVE;
+    bool want_xive = isa300 && hw->ic_mode != HW_IC_XICS;
+    int xics = fdt_node_offset_by_compatible(fdt, -1, "IBM,ppc-xicp");
+    int xive = fdt_node_offset_by_compatible(fdt, -1, "ibm,power-ivpe");
+    const fdt64_t *reg;
+    int len = -1;
+
+    CHECK_EQ(xics >= 0, want_xics);
+    CHECK_EQ(xive >= 0, want_xive);
+    CHECK(fdt_node_offset_by_compatible(fdt, xics, "IBM,ppc-xicp") < 0);
+    CHECK(fdt_node_offset_by_compatible(fdt, xive, "ibm,power-ivpe") < 0);
+    if (xics >= 0) {
+        CHECK_STREQ(fdt_get_name(fdt, xics, NULL), "interrupt-controller");
+        CHECK_EQ(fdt_parent_offset(fdt, xics), 0);
+        CHECK_STREQ(str(fdt, xics, "device_type"), "PowerPC-External-Interrupt-Presentation");
+        CHECK(getprop(fdt, xics, "interrupt-controller", &len) && len == 0);
+        CHECK_EQ(u32(fdt, xics, "#interrupt-cells"), 2);
+        CHECK_EQ(u32(fdt, xics, "#address-cells"), 0);
+        CHECK(cells_eq(fdt, xics, "ibm,interrupt-server-ranges", servers, 2));
+        CHECK(!getprop(fdt, xics, "reg", NULL));
+    }
+    if (xive >= 0) {
+        CHECK_STREQ(fdt_get_name(fdt, xive, NULL), "interrupt-controller@600040030000");
+        CHECK_EQ(fdt_parent_offset(fdt, xive), 0);
+        CHECK_STREQ(str(fdt, xive, "device_type"), "power-ivpe");
+        reg = getprop(fdt, xive, "reg", &len);
+        CHECK(reg && len == 32);
+        if (reg && len == 32) {
+            /* User page, then the OS page Linux maps; 64 KiB each. */
+            CHECK_EQ(fdt64_ld(&reg[0]), 0x600040030000ull);
+            CHECK_EQ(fdt64_ld(&reg[1]), 0x10000);
+            CHECK_EQ(fdt64_ld(&reg[2]), 0x600040020000ull);
+            CHECK_EQ(fdt64_ld(&reg[3]), 0x10000);
+        }
+        CHECK(cells_eq(fdt, xive, "ibm,xive-eq-sizes", eq_sizes, 2));
+        CHECK(cells_eq(fdt, xive, "ibm,xive-lisn-ranges", servers, 2));
+        CHECK(getprop(fdt, xive, "interrupt-controller", &len) && len == 0);
+        CHECK_EQ(u32(fdt, xive, "#interrupt-cells"), 2);
+        CHECK_EQ(u32(fdt, xive, "#address-cells"), 0);
+    }
+    CHECK_EQ(cells_eq(fdt, 0, "ibm,plat-res-int-priorities", prios, 2), want_xive);
+    CHECK_EQ(getprop(fdt, 0, "ibm,plat-res-int-priorities", NULL) != NULL, want_xive);
+    /* Both: XICS, in force from power-on, holds the lower phandle. */
+    if (xics >= 0 && xive >= 0)
+        CHECK(fdt_get_phandle(fdt, xics) < fdt_get_phandle(fdt, xive));
 }
 
 /* No property name twice in a node (fdt_check_full does not look). */
@@ -411,10 +505,14 @@ static void check_all_nodes(const void *fdt)
             CHECK(handles[i] != ph);
         if (n < (int)ARRAY_LEN(handles))
             handles[n++] = ph;
+        /* No interrupt specifiers until the host delivers interrupts;
+         * controllers only where §7-§9 put them. */
         CHECK(!getprop(fdt, node, "interrupts", NULL));
-        CHECK(!getprop(fdt, node, "interrupt-controller", NULL));
-        CHECK(strncmp(name, "interrupt-controller", 20) && strncmp(name, "pci@", 4) &&
-              strcmp(name, "event-sources"));
+        CHECK(!getprop(fdt, node, "interrupt-parent", NULL));
+        CHECK(!getprop(fdt, node, "interrupt-controller", NULL) ||
+              !strncmp(name, "interrupt-controller", 20) || !strcmp(name, "vdevice"));
+        CHECK(strncmp(name, "pci@", 4) && strcmp(name, "event-sources") &&
+              strncmp(name, "nvram", 5));
     }
     CHECK_EQ(n, devtree_node_count(fdt));
 }
@@ -435,10 +533,11 @@ static int build_checked(const struct machine *m, void *buf, size_t size,
     }
     CHECK_EQ(fdt_check_full(buf, (size_t)len), 0);
     CHECK_EQ(fdt_totalsize(buf), len);
-    check_root(buf);
+    check_root(buf, &hw);
     check_chosen(buf, &hw);
     check_cpus(buf, &hw);
     check_memory(buf, &hw);
+    check_interrupt_controllers(buf, &hw);
     check_rtas(buf, &hw, rtas);
     check_vdevice(buf);
     check_all_nodes(buf);
@@ -454,6 +553,8 @@ static const struct machine machine_default = {.name = "default"};
 static const struct machine machine_power8 = {.name = "power8", .pvr = PVR_POWER8};
 static const struct machine machine_compat_power8 = {.name = "power9-compat-power8",
                                                      .max_compat = PVR_POWER8};
+static const struct machine machine_xics = {.name = "xics", .ic_mode = "xics"};
+static const struct machine machine_xive = {.name = "xive", .ic_mode = "xive"};
 
 static void test_machines(void)
 {
@@ -466,8 +567,9 @@ static void test_machines(void)
         {.name = "power8-smp2-1G", .ram = 1ull << 30, .cpus = 2, .pvr = PVR_POWER8},
         {.name = "power8-threads8", .cpus = 16, .threads = 8, .pvr = PVR_POWER8},
         {.name = "boot", .boot = true},
-        {.name = "xics", .ic_mode = "xics"},
-        {.name = "xive", .cpus = 2, .ic_mode = "xive"},
+        machine_xics,
+        machine_xive,
+        {.name = "xive-smp2", .cpus = 2, .ic_mode = "xive"},
         {.name = "compat-power8", .cpus = 4, .threads = 2, .max_compat = PVR_POWER8},
         machine_compat_power8,
         {.name = "compat-power9", .max_compat = PVR_POWER9},
@@ -476,6 +578,10 @@ static void test_machines(void)
         {.name = "ram-1T+256M", .ram = (1ull << 40) + (256ull << 20)},
         {.name = "ram-4T", .ram = 4ull << 40},
         {.name = "ram-3T+768M", .ram = (3ull << 40) + (768ull << 20)},
+        {.name = "named", .partition = "guest-7"},
+        {.name = "dual-smp4-max8", .cpus = 4, .max_cpus = 8},
+        {.name = "xive-threads2", .cpus = 4, .threads = 2, .ic_mode = "xive"},
+        {.name = "power8-xics", .pvr = PVR_POWER8, .ic_mode = "xics"},
     };
 
     for (unsigned i = 0; i < ARRAY_LEN(machines); i++) {
@@ -513,8 +619,8 @@ static void test_values(void)
     CHECK(fdt_path_offset(tree, "/memory@20000000000") >= 0);
     CHECK(fdt_path_offset(tree, "/memory@30000000000") >= 0);
     CHECK(fdt_path_offset(tree, "/memory@30020000000") >= 0);
-    /* root, chosen, cpus + 1 core, 5 memory, rtas, vdevice + vty, aliases */
-    CHECK_EQ(devtree_node_count(tree), 13);
+    /* root, chosen, cpus + 1 cpu, 5 memory, 2 controllers, rtas, vdevice + vty, aliases */
+    CHECK_EQ(devtree_node_count(tree), 15);
 
     describe(&smt, &hw);
     CHECK(devtree_build(tree, sizeof(tree), &hw, NULL) > 0);
@@ -523,15 +629,29 @@ static void test_values(void)
     CHECK(fdt_path_offset(tree, "/cpus/PowerPC,POWER9@1") < 0);
 }
 
-/* The RTAS table is published as given, one token property per call. */
+/* An RTAS image is published as given: a token per call, its size and
+ * version, and each call-specific flag only with its call. */
 static void test_rtas_table(void)
 {
     static const struct devtree_rtas_call calls[] = {{"get-time-of-day", 0x2001},
                                                      {"power-off", 0x2003}};
-    const struct devtree_rtas rtas = {calls, 2, 0}, sized = {calls, 2, 0x5000};
+    static const struct devtree_rtas_call more[] = {{"event-scan", 0x200f},
+                                                    {"ibm,change-msi", 0x2019},
+                                                    {"ibm,os-term", 0x201f},
+                                                    {"power-off", 0x2003}};
+    const struct devtree_rtas rtas = {calls, 2, 0x82c, 1};
+    const struct devtree_rtas rtas_more = {more, 4, 0x1000, 2};
+    const struct devtree_rtas no_image = {calls, 2, 0, 0};
+    int node;
 
     build_checked(&machine_default, tree, sizeof(tree), &rtas);
-    build_checked(&machine_default, tree, sizeof(tree), &sized);
+    build_checked(&machine_default, tree, sizeof(tree), &rtas_more);
+    node = fdt_path_offset(tree, "/rtas");
+    CHECK_EQ(u32(tree, node, "ibm,os-term"), 0x201f);
+    CHECK_EQ(u32(tree, node, "rtas-event-scan-rate"), 1);
+    /* Tokens without an image would be calls nobody serves. */
+    build_checked(&machine_default, tree, sizeof(tree), &no_image);
+    CHECK(!getprop(tree, fdt_path_offset(tree, "/rtas"), "power-off", NULL));
 }
 
 /* Facts no tree can be built from: -FDT_ERR_BADVALUE, buffer untouched. */
@@ -661,6 +781,7 @@ static void test_reader(void)
     CHECK_EQ(hw.vterm, 0x71000005);
     CHECK(hw.hypertas && hw.hypertas_len == sizeof(tas) && !memcmp(hw.hypertas, tas, sizeof(tas)));
     CHECK(hw.bootargs == NULL && hw.kernel_size == 0 && hw.initrd_size == 0);
+    CHECK(hw.partition_name == NULL && !hw.dump_tree);
 
     /* Each edit makes the description unusable. */
 #define REFUSED(edit)                                                                              \
@@ -686,6 +807,8 @@ static void test_reader(void)
                                HWDESC_PROP_BOOT_PROTOCOL, "ieee1275"));
     REFUSED(fdt_setprop(bad, fdt_path_offset(bad, HWDESC_NODE_MACHINE), HWDESC_PROP_BOOT_PROTOCOL,
                         "of", 2));
+    REFUSED(fdt_setprop(bad, fdt_path_offset(bad, HWDESC_NODE_MACHINE), HWDESC_PROP_PARTITION, "vm",
+                        2));
 #undef REFUSED
     /* Each protocol name reads back. */
     CHECK_EQ(fdt_open_into(desc, bad, sizeof(bad)), 0);
@@ -696,6 +819,15 @@ static void test_reader(void)
     CHECK_EQ(fdt_setprop_string(bad, node, HWDESC_PROP_BOOT_PROTOCOL, "auto"), 0);
     CHECK_EQ(hwdesc_read(bad, &hw), 0);
     CHECK_EQ(hw.boot_protocol, HW_BOOT_AUTO);
+    /* -name and dumpdtb= arrive. */
+    f.partition_name = "db-1";
+    f.dump_tree = true;
+    CHECK(hwdesc_build(desc, sizeof(desc), &f) > 0);
+    CHECK_EQ(hwdesc_read(desc, &hw), 0);
+    CHECK_STREQ(hw.partition_name, "db-1");
+    CHECK(hw.dump_tree);
+    f.partition_name = NULL;
+    f.dump_tree = false;
     /* Optional: no compat limit, no hypertas groups. */
     CHECK_EQ(fdt_open_into(desc, bad, sizeof(bad)), 0);
     node = fdt_path_offset(bad, HWDESC_NODE_MACHINE);
@@ -715,7 +847,8 @@ static void test_reader(void)
 /* Writes the golden machines' trees for tests/unit/golden_trees.py. */
 static int write_dtbs(const char *dir)
 {
-    const struct machine *golden[] = {&machine_default, &machine_power8, &machine_compat_power8};
+    const struct machine *golden[] = {&machine_default, &machine_power8, &machine_compat_power8,
+                                      &machine_xics, &machine_xive};
 
     for (unsigned i = 0; i < ARRAY_LEN(golden); i++) {
         char path[4096];

@@ -7,8 +7,12 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <libfdt.h>
+#include <petrel/layout.h>
 
 #include <petrel/papr.h>
 #include <petrel/service.h>
@@ -32,16 +36,21 @@ static struct machine *make_machine(const char *const *extra, int n_extra, int i
     char err[256];
 
     /* cli_parse edits option strings in place: give it copies.  The
-     * machine keeps no pointer into these (-M values become enums). */
-    for (int i = 0; i < n_extra; i++)
+     * configuration points into them (dumpdtb=, -name, file names), as
+     * into main's argv, so they live as long as the test. */
+    static char *kept[64];
+    static unsigned n_kept;
+
+    for (int i = 0; i < n_extra; i++) {
         argv[argc++] = strdup(extra[i]);
+        if (n_kept < sizeof(kept) / sizeof(kept[0]))
+            kept[n_kept++] = argv[argc - 1];
+    }
     if (cli_parse(argc, argv, &cfg, err, sizeof(err)) != CLI_RUN ||
         machine_create(&m, &cfg, in_fd, out_fd, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
         exit(2);
     }
-    for (int i = 3; i < argc; i++)
-        free(argv[i]);
     return m;
 }
 
@@ -432,6 +441,184 @@ static void test_services(struct hcall_env *env)
     CHECK_EQ(status, 7);
 }
 
+/* PETREL_H_SET_IC_MODE: the modes ic-mode offers; reset to power-on. */
+static void test_set_ic_mode(void)
+{
+    static const char *const xics[] = {"-M", "pseries,ic-mode=xics"};
+    static const char *const xive[] = {"-M", "pseries,ic-mode=xive"};
+    static const uint64_t bad[] = {2, 3, ~0ull, 1ull << 32, (1ull << 32) | PETREL_IC_XIVE};
+    struct hcall_env e = {0};
+    uint64_t out[9];
+
+    /* dual: XICS at power-on, either on request. */
+    e.machine = make_machine(NULL, 0, -1, -1);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XICS);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XIVE);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, out), H_SUCCESS);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, bad[i], 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XIVE);
+    /* A reset returns to power-on. */
+    machine_reset(e.machine);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XICS);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XICS, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XICS);
+    machine_destroy(e.machine);
+
+    /* ic-mode=xics: XIVE is not there. */
+    e.machine = make_machine(xics, 2, -1, -1);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XICS);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XICS, 0, 0, 0, out), H_SUCCESS);
+    machine_destroy(e.machine);
+
+    /* ic-mode=xive: XIVE from power-on, after reset too; no XICS. */
+    e.machine = make_machine(xive, 2, -1, -1);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XIVE);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XICS, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XIVE);
+    machine_reset(e.machine);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XIVE);
+    machine_destroy(e.machine);
+}
+
+/* PETREL_H_SET_COMPAT: the levels the CPU and max-cpu-compat allow. */
+static void test_set_compat(void)
+{
+    static const char *const limit8[] = {"-M", "pseries,max-cpu-compat=power8"};
+    static const char *const limit9[] = {"-M", "pseries,max-cpu-compat=power9"};
+    static const char *const cpu8[] = {"-cpu", "power8"};
+    static const uint64_t never[] = {0x0f000006, 0x0f000003, 0x0f000001,
+                                     PVR_POWER9, PVR_POWER8, (1ull << 32) | PVR_COMPAT_POWER9,
+                                     ~0ull,      1};
+    struct hcall_env e = {0};
+    uint64_t out[9];
+
+    /* POWER9, no limit: raw at power-on; either level or raw. */
+    e.machine = make_machine(NULL, 0, -1, -1);
+    CHECK_EQ(machine_compat_pvr(e.machine), 0);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER9, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(machine_compat_pvr(e.machine), PVR_COMPAT_POWER9);
+    for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+        CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, never[i], 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(machine_compat_pvr(e.machine), PVR_COMPAT_POWER9);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER8, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(machine_compat_pvr(e.machine), PVR_COMPAT_POWER8);
+    /* Cleared by a reset. */
+    machine_reset(e.machine);
+    CHECK_EQ(machine_compat_pvr(e.machine), 0);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER9, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(machine_compat_pvr(e.machine), 0);
+    machine_destroy(e.machine);
+
+    /* max-cpu-compat=power8: that level from power-on, nothing newer, no
+     * raw; back to it at reset. */
+    e.machine = make_machine(limit8, 2, -1, -1);
+    CHECK_EQ(machine_compat_pvr(e.machine), PVR_COMPAT_POWER8);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, 0, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER9, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER8, 0, 0, 0, out), H_SUCCESS);
+    machine_reset(e.machine);
+    CHECK_EQ(machine_compat_pvr(e.machine), PVR_COMPAT_POWER8);
+    machine_destroy(e.machine);
+
+    /* max-cpu-compat=power9 on a POWER9: no raw either. */
+    e.machine = make_machine(limit9, 2, -1, -1);
+    CHECK_EQ(machine_compat_pvr(e.machine), PVR_COMPAT_POWER9);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, 0, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER8, 0, 0, 0, out), H_SUCCESS);
+    machine_destroy(e.machine);
+
+    /* A POWER8 CPU cannot run at ISA 3.00. */
+    e.machine = make_machine(cpu8, 2, -1, -1);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER9, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, PVR_COMPAT_POWER8, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(&e, PETREL_H_SET_COMPAT, 0, 0, 0, 0, out), H_SUCCESS);
+    machine_destroy(e.machine);
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* PETREL_H_DUMP_TREE: only with dumpdtb=, only a whole valid tree in RAM,
+ * written exactly; power-off 0, or 1 when the file cannot be written. */
+static void test_dump_tree(void)
+{
+    char dir[] = "/tmp/petrel-test-dump-XXXXXX", path[128], arg[160];
+    const char *argv[2] = {"-M", arg};
+    static uint8_t blob[4096], got[8192];
+    struct hcall_env e = {0};
+    struct guest_mem *mem;
+    const uint64_t at = 0x200000;
+    uint64_t out[9], size;
+    int status = -1, fd, n;
+
+    /* Without dumpdtb= the service is not there. */
+    e.machine = make_machine(NULL, 0, -1, -1);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, 64, 0, 0, out), (uint64_t)H_FUNCTION);
+    machine_destroy(e.machine);
+
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/tree.dtb", dir);
+    snprintf(arg, sizeof(arg), "pseries,dumpdtb=%s", path);
+    e.machine = make_machine(argv, 2, -1, -1);
+    mem = machine_mem(e.machine);
+    CHECK_EQ(fdt_create_empty_tree(blob, sizeof(blob)), 0);
+    CHECK_EQ(fdt_setprop_string(blob, 0, "model", "dump test"), 0);
+    CHECK_EQ(fdt_pack(blob), 0);
+    size = fdt_totalsize(blob);
+    memcpy(mem->ram + at, blob, size);
+
+    /* Bad ranges and sizes. */
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, 39, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, mem->ram_size - 16, size, 0, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, mem->ram_size, size, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, ~0ull - 8, size, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, ~0ull, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, 0, (16u << 20) + 8, 0, 0, out), (uint64_t)H_PARAMETER);
+    /* Not a tree, or not the whole tree, or a broken one. */
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at + 0x10000, size, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, size + 8, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, size - 4, 0, 0, out), (uint64_t)H_PARAMETER);
+    mem->ram[at + fdt_off_dt_struct(blob) + 3] = 2; /* FDT_END_NODE before any node */
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, size, 0, 0, out), (uint64_t)H_PARAMETER);
+    memcpy(mem->ram + at, blob, size);
+    CHECK(!file_exists(path));
+    CHECK(!machine_quit_requested(e.machine, NULL));
+
+    /* The tree, byte for byte, and power-off 0. */
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, size, 0, 0, out), H_SUCCESS);
+    CHECK(machine_quit_requested(e.machine, &status));
+    CHECK_EQ(status, 0);
+    fd = open(path, O_RDONLY);
+    n = fd >= 0 ? (int)read(fd, got, sizeof(got)) : -1;
+    if (fd >= 0)
+        close(fd);
+    CHECK_EQ(n, size);
+    CHECK(n > 0 && !memcmp(got, blob, size));
+    unlink(path);
+    machine_destroy(e.machine);
+
+    /* FILE became unwritable after the command line was checked. */
+    e.machine = make_machine(argv, 2, -1, -1);
+    mem = machine_mem(e.machine);
+    memcpy(mem->ram + at, blob, size);
+    CHECK_EQ(rmdir(dir), 0);
+    CHECK_EQ(call(&e, PETREL_H_DUMP_TREE, at, size, 0, 0, out), (uint64_t)H_HARDWARE);
+    CHECK(machine_quit_requested(e.machine, &status));
+    CHECK_EQ(status, 1);
+    CHECK(!file_exists(path));
+    machine_destroy(e.machine);
+}
+
 int main(void)
 {
     int pipe_out[2], pipe_in[2];
@@ -453,5 +640,8 @@ int main(void)
     test_random(&env);
     test_services(&env);
     machine_destroy(env.machine);
+    test_set_ic_mode();
+    test_set_compat();
+    test_dump_tree();
     return check_summary("hcall");
 }

@@ -1,0 +1,41 @@
+/*
+ * The architecture vector Linux 6.1's prom_init hands to
+ * ibm,client-architecture-support (spec/cas.md §2), byte for byte.  The
+ * firmware sends it to its own CAS for -M pseries,dumpdtb= and for the
+ * flattened-tree boot, so those trees are the ones a 6.1 kernel gets on
+ * the Open Firmware path; tests/unit/test_cas.c uses the same definition.
+ */
+#ifndef FW_LINUX61_VECTOR_H
+#define FW_LINUX61_VECTOR_H
+
+#include <stdint.h>
+
+#define LINUX61_VECTOR_SIZE 445
+#define LINUX61_NR_CPUS     2048 /* Debian's CONFIG_NR_CPUS */
+
+/* Where each part starts (cas.md §2.1): the length byte of each vector. */
+#define LINUX61_VEC_COUNT_OFFSET 112
+#define LINUX61_OV1_OFFSET       113
+#define LINUX61_OV2_OFFSET       117
+#define LINUX61_OV3_OFFSET       151
+#define LINUX61_OV4_OFFSET       154
+#define LINUX61_OV5_OFFSET       157
+#define LINUX61_OV6_OFFSET       184
+#define LINUX61_OV7_OFFSET       188
+/* Offset of OV5 byte n (1-based, LoPAPR numbering). */
+#define LINUX61_OV5_BYTE(n) (LINUX61_OV5_OFFSET + (n))
+
+/* The vector before prom_init adapts it (LINUX61_VECTOR_SIZE bytes):
+ * hash, XICS, no GTSE, NR_CPUS cores. */
+extern const uint8_t *const linux61_vector_template;
+
+/*
+ * The vector as prom_init sends it to the tree fdt
+ * (prom_check_platform_support, prom_send_capabilities; cas.md §3): OV5
+ * bytes 23, 24 and 26 steered by /chosen ibm,arch-vec-5-platform-support
+ * (absent: hash and XICS), max_cpus = NR_CPUS / threads per core of the
+ * first cpu node, rounded up.
+ */
+void linux61_vector(uint8_t out[LINUX61_VECTOR_SIZE], const void *fdt);
+
+#endif
