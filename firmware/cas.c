@@ -271,9 +271,10 @@ int cas_update_tree(void *fdt, const struct cas_result *res)
 
 /* ------------------------------------------------------------- the call -- */
 
-/* The tree is edited in a copy and committed only once the host agreed. */
-#define CAS_SCRATCH_SIZE (DEVTREE_MAX_SIZE + 0x10000)
-static uint8_t scratch[CAS_SCRATCH_SIZE] __attribute__((aligned(8)));
+/* The tree is edited in a copy and committed only once the host agreed.
+ * libfdt copies a tree whole, free space included (fdt_open_into of an
+ * unpacked tree), so the copy is as large as the client interface's. */
+static uint8_t scratch[DEVTREE_LIVE_SIZE] __attribute__((aligned(8)));
 static struct cas_request request;
 
 /* The compat level the host has in force: the power-on one (the tree's

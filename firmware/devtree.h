@@ -15,6 +15,10 @@
 /* Room for the largest machine the host describes (HWDESC_MAX_CPUS cores
  * of one thread); the unit test proves it fits. */
 #define DEVTREE_MAX_SIZE 0x40000
+/* The live tree the client interface serves: the OS tree with room for
+ * what the client (setprop) and CAS add.  CAS works on a copy of that
+ * size, so it is the largest tree cas_call takes. */
+#define DEVTREE_LIVE_SIZE (DEVTREE_MAX_SIZE + 0x20000)
 
 /* One RTAS function as /rtas advertises it: property <name> = <token>
  * (spec/device-tree.md §6.1, spec/rtas.md §3).  The RTAS image owns the

@@ -26,8 +26,7 @@ static uint8_t devtree[DEVTREE_MAX_SIZE] __attribute__((aligned(8)));
 
 /* The client interface's live tree: the OS tree with room for what the
  * client (setprop) and CAS add. */
-#define CIF_TREE_SIZE (DEVTREE_MAX_SIZE + 0x20000)
-static uint8_t cif_tree[CIF_TREE_SIZE] __attribute__((aligned(8)));
+static uint8_t cif_tree[DEVTREE_LIVE_SIZE] __attribute__((aligned(8)));
 
 /* Where RTAS goes on the flattened-tree path (DESIGN.md): in the
  * firmware's region, so below the 4 MiB kernel load address and above
