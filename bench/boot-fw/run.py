@@ -4,8 +4,9 @@
 usage: run.py PETREL KERNEL_ELF PROBE_BIN [RUNS]
 
 The same small kernel (kernel.S) is booted with -kernel by petrel (its
-firmware, flattened-tree path) and by qemu-system-ppc64 -M pseries (SLOF,
-Open Firmware path).  Its first action is reading the timebase, which it
+firmware, on the flattened-tree path -- with CAS and RTAS done by the
+firmware -- and with -M boot-protocol=of on the Open Firmware path, as SLOF
+enters it) and by qemu-system-ppc64 -M pseries (SLOF, Open Firmware path).  Its first action is reading the timebase, which it
 prints as "BOOTFW tb 0x...".  Both timebases run at 512 MHz.
 
   * QEMU's timebase counts from VM start, i.e. from firmware entry: the
@@ -73,14 +74,17 @@ def main():
     qemu_probe = [boot([QEMU] + QEMU_ARGS + ["-bios", PROBE])[1] for _ in range(3)]
     qemu_entry_tb = min(qemu_probe)
 
-    fw, wall = {"petrel": [], "qemu": []}, {"petrel": [], "qemu": []}
+    petrels = {"petrel": [], "petrel-of": ["-M", "pseries,boot-protocol=of"]}
+    fw = {vmm: [] for vmm in list(petrels) + ["qemu"]}
+    wall = {vmm: [] for vmm in fw}
     for _ in range(RUNS):
-        out, tb, w = boot([PETREL, "-kernel", KERNEL])
-        m = FW_ENTRY.search(out)
-        if not m:
-            sys.exit(f"bench: petrel's firmware did not report its entry timebase: {out!r}")
-        fw["petrel"].append((tb - int(m.group(1), 16)) / TB_HZ)
-        wall["petrel"].append(w)
+        for vmm, extra in petrels.items():
+            out, tb, w = boot([PETREL] + extra + ["-kernel", KERNEL])
+            m = FW_ENTRY.search(out)
+            if not m:
+                sys.exit(f"bench: petrel's firmware did not report its entry timebase: {out!r}")
+            fw[vmm].append((tb - int(m.group(1), 16)) / TB_HZ)
+            wall[vmm].append(w)
     for _ in range(max(1, min(RUNS, 3))):
         _, tb, w = boot([QEMU] + QEMU_ARGS + ["-kernel", KERNEL])
         fw["qemu"].append((tb - qemu_entry_tb) / TB_HZ)
@@ -90,12 +94,14 @@ def main():
     print(f"  timebase at firmware entry: QEMU {qemu_entry_tb / TB_HZ * 1000:.2f} ms after VM start "
           f"(probe); petrel's is the host clock (probe read it {petrel_probe_lag * 1000:.0f} ms "
           f"after spawn), so its firmware reports its own")
-    print(f"{'vmm':<8} {'fw entry -> kernel':>20} {'spawn -> kernel':>18}")
-    for vmm in ("petrel", "qemu"):
-        print(f"{vmm:<8} {best(fw[vmm]) * 1000:17.2f} ms {best(wall[vmm]) * 1000:15.1f} ms")
+    print(f"{'vmm':<10} {'fw entry -> kernel':>20} {'spawn -> kernel':>18}")
+    for vmm in fw:
+        print(f"{vmm:<10} {best(fw[vmm]) * 1000:17.2f} ms {best(wall[vmm]) * 1000:15.1f} ms")
     print(f"qemu/petrel: {best(fw['qemu']) / best(fw['petrel']):.0f}x (firmware entry -> kernel), "
           f"{best(wall['qemu']) / best(wall['petrel']):.0f}x (spawn -> kernel): petrel faster")
-    goal = best(fw["petrel"]) < 0.020
+    print(f"qemu/petrel-of: {best(fw['qemu']) / best(fw['petrel-of']):.0f}x (firmware entry -> "
+          f"kernel, both on the Open Firmware path)")
+    goal = max(best(fw["petrel"]), best(fw["petrel-of"])) < 0.020
     print(f"goal (petrel firmware entry -> kernel entry < 20 ms): {'met' if goal else 'MISSED'}")
     return 0
 
