@@ -431,6 +431,27 @@ static enum cli_action parse_name(char *arg, struct machine_config *cfg, char *e
     return CLI_RUN;
 }
 
+/* -accel tcg[,jit=on|off]: tcg names petrel's emulator, as QEMU's
+ * spelling does; jit=off keeps its block compiler out (debugging). */
+static enum cli_action parse_accel(char *arg, struct machine_config *cfg, char *err, size_t errlen)
+{
+    char *save = NULL, *opt = strtok_r(arg, ",", &save);
+
+    if (!opt || strcmp(opt, "tcg"))
+        return fail(err, errlen,
+                    "-accel: accelerator '%s' is not available here (only tcg: petrel's "
+                    "emulator)",
+                    opt ? opt : "");
+    while ((opt = strtok_r(NULL, ",", &save))) {
+        bool on;
+
+        if (strncmp(opt, "jit=", 4) || !parse_onoff(opt + 4, &on))
+            return fail(err, errlen, "-accel: unknown option '%s' (jit=on|off)", opt);
+        cfg->no_jit = !on;
+    }
+    return CLI_RUN;
+}
+
 static void print_help(void)
 {
     printf(
@@ -446,6 +467,9 @@ static void print_help(void)
         "                 say (auto), Open Firmware client interface, or flattened tree\n"
         "                 dumpdtb=FILE  write the device tree the OS would get (after\n"
         "                 CAS with Linux 6.1's request) to FILE and exit\n"
+        "  -accel tcg[,jit=on|off]\n"
+        "                 the emulator; jit=off runs every instruction in the\n"
+        "                 interpreter (no block compiler): slower, for debugging\n"
         "  -m SIZE        guest RAM (default 512M; multiple of 256M; suffix K M G T)\n"
         "  -smp N[,cpus=N,maxcpus=M,sockets=S,cores=C,threads=T]\n"
         "  -cpu MODEL     power9 (default) or power8\n"
@@ -507,6 +531,10 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
         } else if (!strcmp(name, "M") || !strcmp(name, "machine")) {
             TAKES_VALUE();
             if ((a = parse_machine(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "accel")) {
+            TAKES_VALUE();
+            if ((a = parse_accel(val, cfg, err, errlen)) != CLI_RUN)
                 return a;
         } else if (!strcmp(name, "m")) {
             TAKES_VALUE();

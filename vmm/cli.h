@@ -36,6 +36,7 @@ struct machine_config {
     const char *name;    /* -name: the partition name; NULL if not given */
     const char *dumpdtb; /* -M dumpdtb=FILE: write the OS's tree there, exit */
     bool nographic, no_reboot, start_stopped;
+    bool no_jit; /* -accel tcg,jit=off: interpret only (no block compiler) */
 };
 
 enum cli_action {

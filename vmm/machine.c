@@ -414,6 +414,8 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
         m->vcpus[i].cpu = m->be->create(&m->mem, i, cfg->pvr);
         if (!m->vcpus[i].cpu)
             return fail(err, errlen, "cannot create vCPU %u", i);
+        if (cfg->no_jit && m->be->set_block_compiler)
+            m->be->set_block_compiler(m->vcpus[i].cpu, false);
     }
     reset_interrupt_controller(m);
     reset_vcpus(m);

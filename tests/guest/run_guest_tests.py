@@ -77,6 +77,7 @@ cli_error("cli: missing kernel", ["-kernel", "/nonexistent/vmlinux"], "cannot op
 cli_error("cli: directory as bios", ["-bios", "/"], "not a regular file")
 cli_error("cli: unknown cpu", ["-cpu", "power11"], "unknown CPU model")
 cli_error("cli: initrd without kernel", ["-initrd", "/bin/sh"], "-initrd only allowed")
+cli_error("cli: unknown accelerator", ["-accel", "kvm"], "-accel: accelerator 'kvm'")
 rc, out, err = run(["--help"])
 if rc != 0 or "usage: petrel" not in out:
     failures.append("cli: --help")
@@ -296,6 +297,9 @@ for name, what in [("sys-prog", "program interrupts, sc"),
                    ("sys-mode", "32-bit and 64-bit mode"),
                    ("sys-ail", "H_SET_MODE AIL")]:
     case(f"payload: {name} ({what})", ["-bios", payload(name)],
+         expect=[f"{name}: all checks passed\n"], absent=["FAIL", "unexpected interrupt"])
+    # The same with every instruction interpreted (no block compiler).
+    case(f"payload: {name}, -accel tcg,jit=off", ["-accel", "tcg,jit=off", "-bios", payload(name)],
          expect=[f"{name}: all checks passed\n"], absent=["FAIL", "unexpected interrupt"])
 
 # Ctrl-A x quits a guest that would wait forever.

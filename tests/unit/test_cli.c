@@ -57,6 +57,22 @@ static void test_defaults(void)
     CHECK_EQ(cfg.max_compat_pvr, 0);
     CHECK_EQ(cfg.max_compat_level, 0);
     CHECK(cfg.name == NULL && cfg.dumpdtb == NULL);
+    CHECK(!cfg.no_jit);
+}
+
+static void test_accel(void)
+{
+    CHECK_EQ(parse("-accel", "tcg", NULL), CLI_RUN);
+    CHECK(!cfg.no_jit);
+    CHECK_EQ(parse("-accel", "tcg,jit=off", NULL), CLI_RUN);
+    CHECK(cfg.no_jit);
+    CHECK_EQ(parse("-accel", "tcg,jit=off,jit=on", NULL), CLI_RUN);
+    CHECK(!cfg.no_jit);
+    CHECK_ERR("-accel: accelerator 'kvm' is not available here", "-accel", "kvm");
+    CHECK_ERR("-accel: accelerator 'jit=off' is not available here", "-accel", ",jit=off");
+    CHECK_ERR("-accel: unknown option 'jit=maybe' (jit=on|off)", "-accel", "tcg,jit=maybe");
+    CHECK_ERR("-accel: unknown option 'thread=multi'", "-accel", "tcg,thread=multi");
+    CHECK_ERR("-accel: missing value", "-accel");
 }
 
 static void test_boot_protocol(void)
@@ -205,6 +221,7 @@ static void test_files(void)
 int main(void)
 {
     test_boot_protocol();
+    test_accel();
     test_defaults();
     test_good();
     test_bad();

@@ -59,6 +59,9 @@ struct cpu_backend {
     bool (*irq_pending)(struct cpu *cpu);
     /* CLOCK_MONOTONIC ns at which the decrementer fires next, 0 if never. */
     uint64_t (*timer_deadline_ns)(struct cpu *cpu);
+    /* Emulators: compile hot code (default) or interpret everything; before
+     * the vCPU first runs.  NULL where there is nothing to choose. */
+    void (*set_block_compiler)(struct cpu *cpu, bool on);
 };
 
 /* LPCR bits the VMM sets through set_lpcr (Power ISA Book III 2.2). */

@@ -182,6 +182,12 @@ static uint64_t interp_timer_deadline(struct cpu *c)
     return dec_timer_deadline(cpu->dectimer);
 }
 
+/* jit_hot 0: no slot is ever hot enough (exec.c). */
+static void interp_set_block_compiler(struct cpu *c, bool on)
+{
+    ((struct ppc_cpu *)c)->jit_hot = on ? JIT_HOT_DEFAULT : 0;
+}
+
 const struct cpu_backend cpu_interp_backend = {
     .name = "interp",
     .create = interp_create,
@@ -196,4 +202,5 @@ const struct cpu_backend cpu_interp_backend = {
     .set_irq = interp_set_irq,
     .irq_pending = interp_irq_pending,
     .timer_deadline_ns = interp_timer_deadline,
+    .set_block_compiler = interp_set_block_compiler,
 };
