@@ -317,6 +317,7 @@ static void *vcpu_thread(void *arg)
             m->be->complete_hcall(v->cpu, ret, out);
             break;
         case CPU_EXIT_STOPPED: break;
+        case CPU_EXIT_DEBUG: break; /* only a debugger sets breakpoints or steps */
         case CPU_EXIT_HALTED:
             fprintf(stderr, "petrel: vCPU %u halted\n", v->index);
             machine_power_off(m, 1);

@@ -18,6 +18,7 @@ enum cpu_exit_reason {
     CPU_EXIT_HCALL,   /* sc 1 in supervisor state: serve it, then complete */
     CPU_EXIT_STOPPED, /* cpu_kick() was called */
     CPU_EXIT_HALTED,  /* the vCPU cannot continue (checkstop) */
+    CPU_EXIT_DEBUG,   /* a breakpoint or a debug single step: nip is where it stopped */
 };
 
 struct cpu_exit {
@@ -62,6 +63,17 @@ struct cpu_backend {
     /* Emulators: compile hot code (default) or interpret everything; before
      * the vCPU first runs.  NULL where there is nothing to choose. */
     void (*set_block_compiler)(struct cpu *cpu, bool on);
+    /*
+     * Debugging (the gdbstub), only while the vCPU is not running.  A
+     * breakpoint at an effective address stops the vCPU with
+     * CPU_EXIT_DEBUG before the instruction there runs; running again from
+     * that address executes it (the breakpoint stays).  Returns 0, or -1
+     * when the table is full (inserting) or holds no such address
+     * (removing).  With single-step on, every run executes one instruction
+     * (or takes one interrupt) and returns CPU_EXIT_DEBUG.
+     */
+    int (*set_breakpoint)(struct cpu *cpu, uint64_t ea, bool insert);
+    void (*set_single_step)(struct cpu *cpu, bool on);
 };
 
 /* LPCR bits the VMM sets through set_lpcr (Power ISA Book III 2.2). */

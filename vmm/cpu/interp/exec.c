@@ -157,8 +157,13 @@ lookup:
         if (att & ATT_STEP) {
             /* One stepped instruction has completed; trace it unless it
              * took an interrupt itself (Book III 7.5.14: MSR[SE] traces
-             * every instruction, MSR[BE] only branches). */
+             * every instruction, MSR[BE] only branches).  A debugger's
+             * step stops here instead. */
             __atomic_and_fetch(&cpu->attention, ~ATT_STEP, __ATOMIC_ACQ_REL);
+            if (cpu->debug_step) {
+                exit->reason = CPU_EXIT_DEBUG;
+                return;
+            }
             if (cpu->step_excp_count == cpu->excp_count && cpu->step_op != OP_rfid &&
                 cpu->step_op != OP_rfscv &&
                 ((cpu->msr & MSR_SE) || (cpu->step_op >= OP_b && cpu->step_op <= OP_bctarl) ||
@@ -195,7 +200,7 @@ lookup:
             ppc_tlb_flush_write(cpu); /* stores to the page must count again */
         page_ea = nip & ~0xfffull;
         rec = &page->rec[(nip & 0xfff) >> 2];
-        if (unlikely(cpu->msr & (MSR_SE | MSR_BE)))
+        if (unlikely((cpu->msr & (MSR_SE | MSR_BE)) || cpu->debug_step))
             goto step;
         ENTER();
     }
@@ -236,7 +241,7 @@ L_step_end:
 
 jit_try:
     /* rec was entered jit_hot times: compile the block that starts there. */
-    if (cpu->jit && !cpu->mode32 && rec->handler != &&L_jit_enter) {
+    if (cpu->jit && !cpu->mode32 && !cpu->nbp && rec->handler != &&L_jit_enter) {
         unsigned slot = (unsigned)(rec - page->rec);
         jit_block_fn fn = NULL;
 
@@ -288,8 +293,22 @@ fault:
         ppc_decode(word, rec);
         ppc_specialize(rec, slot);
         rec->handler = labels[rec->op];
+        if (unlikely(cpu->nbp) && ppc_is_breakpoint(cpu, CIA()))
+            rec->handler = &&L_breakpoint;
         DISPATCH();
     }
+
+L_breakpoint:
+    /* A debugger's breakpoint (cpu.h): stop before the instruction, unless
+     * the vCPU is running on from this very stop. */
+    if (cpu->bp_resume == CIA()) {
+        cpu->bp_resume = ~0ull;
+        goto *labels[rec->op];
+    }
+    cpu->nip = CIA();
+    cpu->bp_resume = cpu->nip;
+    exit->reason = CPU_EXIT_DEBUG;
+    return;
 
     OP(page_end)
     RESYNC((page_ea + 0x1000) & cpu->ea_mask);

@@ -18,6 +18,12 @@ static void interp_reset(struct cpu *c)
     struct code_page *step_page = cpu->step_page;
     struct jit *jit = cpu->jit;
     uint8_t jit_hot = cpu->jit_hot;
+    /* A debugger's breakpoints and stepping outlive a machine reset. */
+    uint8_t debug_step = cpu->debug_step;
+    unsigned nbp = cpu->nbp;
+    uint64_t bp[PPC_MAX_BREAKPOINTS];
+
+    memcpy(bp, cpu->bp, sizeof(bp));
 
     /* Everything architected to its power-on value. */
     memset(cpu, 0, sizeof(*cpu));
@@ -30,6 +36,10 @@ static void interp_reset(struct cpu *c)
     cpu->step_page = step_page;
     cpu->jit = jit;
     cpu->jit_hot = jit_hot;
+    cpu->debug_step = debug_step;
+    cpu->nbp = nbp;
+    memcpy(cpu->bp, bp, sizeof(bp));
+    cpu->bp_resume = ~0ull;
     /* LPCR is the hypervisor's: large decrementer on, external interrupts
      * to the guest (LPES0) (spec/cpu.md §2.4). */
     cpu->lpcr = LPCR_LD;
@@ -97,7 +107,13 @@ static void interp_destroy(struct cpu *c)
 
 static void interp_run(struct cpu *c, struct cpu_exit *exit)
 {
-    interp_exec((struct ppc_cpu *)c, exit);
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    /* Running on from the breakpoint it stopped at executes that
+     * instruction; from anywhere else, every breakpoint counts. */
+    if (cpu->bp_resume != cpu->nip)
+        cpu->bp_resume = ~0ull;
+    interp_exec(cpu, exit);
 }
 
 static void interp_complete_hcall(struct cpu *c, int64_t ret, const uint64_t out[9])
@@ -182,6 +198,39 @@ static uint64_t interp_timer_deadline(struct cpu *c)
     return dec_timer_deadline(cpu->dectimer);
 }
 
+/* Breakpoints are found when a slot is decoded (exec.c), so a change
+ * drops every decoded page and compiled block. */
+static int interp_set_breakpoint(struct cpu *c, uint64_t ea, bool insert)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+    unsigned i;
+
+    ea &= ~3ull;
+    for (i = 0; i < cpu->nbp && cpu->bp[i] != ea; i++) {
+    }
+    if (insert) {
+        if (i < cpu->nbp)
+            return 0;
+        if (cpu->nbp == PPC_MAX_BREAKPOINTS)
+            return -1;
+        cpu->bp[cpu->nbp++] = ea;
+    } else {
+        if (i == cpu->nbp)
+            return -1;
+        cpu->bp[i] = cpu->bp[--cpu->nbp];
+    }
+    code_cache_flush(cpu->cc);
+    ppc_tlb_flush(cpu);
+    if (cpu->jit)
+        jit_reset(cpu->jit);
+    return 0;
+}
+
+static void interp_set_single_step(struct cpu *c, bool on)
+{
+    ((struct ppc_cpu *)c)->debug_step = on;
+}
+
 /* jit_hot 0: no slot is ever hot enough (exec.c). */
 static void interp_set_block_compiler(struct cpu *c, bool on)
 {
@@ -203,4 +252,6 @@ const struct cpu_backend cpu_interp_backend = {
     .irq_pending = interp_irq_pending,
     .timer_deadline_ns = interp_timer_deadline,
     .set_block_compiler = interp_set_block_compiler,
+    .set_breakpoint = interp_set_breakpoint,
+    .set_single_step = interp_set_single_step,
 };

@@ -115,6 +115,8 @@ enum {
     SPR_PIR = 1023,
 };
 
+#define PPC_MAX_BREAKPOINTS 32
+
 #define ATT_EXIT   1u
 #define ATT_IRQ    2u
 #define ATT_STEP   4u
@@ -179,6 +181,16 @@ struct ppc_cpu {
     uint8_t jit_hot;
     uint8_t jit_flush;
     struct jit *jit;
+    /*
+     * Debugging (cpu.h set_breakpoint/set_single_step).  A slot decoded at
+     * a breakpoint address gets the breakpoint handler; nothing is
+     * compiled while any is set.  bp_resume is the breakpoint the vCPU
+     * stopped at, executed once when it runs again from there.
+     */
+    uint8_t debug_step;
+    unsigned nbp;
+    uint64_t bp[PPC_MAX_BREAKPOINTS];
+    uint64_t bp_resume;
 
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
@@ -244,6 +256,14 @@ struct ppc_cpu {
 
 /* exec.c */
 void interp_exec(struct ppc_cpu *cpu, struct cpu_exit *exit);
+
+static inline bool ppc_is_breakpoint(const struct ppc_cpu *cpu, uint64_t ea)
+{
+    for (unsigned i = 0; i < cpu->nbp; i++)
+        if (cpu->bp[i] == ea)
+            return true;
+    return false;
+}
 /* The handler address of each op, for the decoder to fill records with. */
 extern const void *const *interp_op_handlers;
 void interp_init_handlers(void);
