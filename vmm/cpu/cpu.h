@@ -26,7 +26,15 @@ struct cpu_exit {
     /* CPU_EXIT_HCALL: opcode (r3) and arguments (r4..r12). */
     uint64_t hcall_nr;
     uint64_t hcall_args[9];
+    /* CPU_EXIT_DEBUG: for a watchpoint, the kind that hit (CPU_WATCH_*)
+     * and the effective address of the access; 0 for a breakpoint or a
+     * step. */
+    unsigned debug_watch;
+    uint64_t debug_addr;
 };
+
+/* Watchpoint kinds, as gdb's Z2 (write), Z3 (read), Z4 (access). */
+enum cpu_watch_kind { CPU_WATCH_WRITE = 1, CPU_WATCH_READ = 2, CPU_WATCH_ACCESS = 3 };
 
 /* The architected register set the VMM reads and writes. */
 struct cpu_regs {
@@ -74,6 +82,16 @@ struct cpu_backend {
      */
     int (*set_breakpoint)(struct cpu *cpu, uint64_t ea, bool insert);
     void (*set_single_step)(struct cpu *cpu, bool on);
+    /*
+     * A watchpoint on the effective addresses [ea, ea + len), len 1..4096:
+     * a load (READ), a store (WRITE) or either (ACCESS) touching it stops
+     * the vCPU with CPU_EXIT_DEBUG before the access happens (nip = the
+     * instruction, debug_addr/debug_watch set; running on from there
+     * executes it), as POWER's DAWR does.  Same rules and returns as
+     * set_breakpoint (-1 also for a bad length or kind).  NULL if the
+     * backend has none.
+     */
+    int (*set_watchpoint)(struct cpu *cpu, uint64_t ea, uint64_t len, unsigned kind, bool insert);
 };
 
 /* LPCR bits the VMM sets through set_lpcr (Power ISA Book III 2.2). */
