@@ -452,6 +452,40 @@ static enum cli_action parse_accel(char *arg, struct machine_config *cfg, char *
     return CLI_RUN;
 }
 
+/*
+ * -gdb DEV, QEMU's spellings for a TCP server: tcp::PORT (every address),
+ * tcp:HOST:PORT, or none.  Port 0 lets the system choose (printed at
+ * start).  HOST is an address or name; an IPv6 address goes in brackets.
+ */
+static enum cli_action parse_gdb(char *arg, struct machine_config *cfg, char *err, size_t errlen)
+{
+    char *host, *colon;
+    unsigned port;
+
+    if (!strcmp(arg, "none")) {
+        cfg->gdb_port = -1;
+        cfg->gdb_host = NULL;
+        return CLI_RUN;
+    }
+    if (strncmp(arg, "tcp:", 4))
+        return fail(err, errlen, "-gdb: only tcp:[HOST]:PORT or none are supported, not '%s'", arg);
+    host = arg + 4;
+    colon = strrchr(host, ':');
+    if (!colon || !parse_uint(colon + 1, 65535, &port))
+        return fail(err, errlen, "-gdb: '%s' needs a port number (0..65535): tcp:[HOST]:PORT", arg);
+    *colon = 0;
+    if (host[0] == '[') {
+        size_t n = strlen(host);
+        if (n < 3 || host[n - 1] != ']')
+            return fail(err, errlen, "-gdb: bad host '%s'", host);
+        host[n - 1] = 0;
+        host++;
+    }
+    cfg->gdb_host = *host ? host : NULL;
+    cfg->gdb_port = (int)port;
+    return CLI_RUN;
+}
+
 static void print_help(void)
 {
     printf(
@@ -481,7 +515,10 @@ static void print_help(void)
         "  -nographic     console on stdio (always the case: petrel has no display)\n"
         "  -display none  accepted for compatibility\n"
         "  -no-reboot     exit instead of rebooting when the guest reboots\n"
-        "  -S             do not start the CPUs (Ctrl-A c starts them)\n"
+        "  -S             do not start the CPUs (Ctrl-A c or gdb's continue starts them)\n"
+        "  -gdb tcp:[HOST]:PORT\n"
+        "                 wait for gdb connections on PORT (every address without HOST)\n"
+        "  -s             -gdb tcp::1234\n"
         "  -h, --help     this text\n"
         "  -version       version\n"
         "\n"
@@ -502,6 +539,7 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
     cfg->cpu_name = "power9";
     cfg->cpu_level = PVR_COMPAT_POWER9;
     cfg->ic_mode = IC_MODE_DUAL;
+    cfg->gdb_port = -1;
     /* An interpreter executes nothing speculatively: safe by construction. */
     cfg->cap_cfpc = cfg->cap_sbbc = cfg->cap_ibs = CAP_FIXED;
     err[0] = 0;
@@ -583,6 +621,13 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
             cfg->no_reboot = true;
         } else if (!strcmp(name, "S")) {
             cfg->start_stopped = true;
+        } else if (!strcmp(name, "s")) {
+            cfg->gdb_host = NULL;
+            cfg->gdb_port = 1234;
+        } else if (!strcmp(name, "gdb")) {
+            TAKES_VALUE();
+            if ((a = parse_gdb(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
         } else {
             return fail(err, errlen, "unknown option '%s' (see petrel --help)", opt);
         }

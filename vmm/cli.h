@@ -37,6 +37,10 @@ struct machine_config {
     const char *dumpdtb; /* -M dumpdtb=FILE: write the OS's tree there, exit */
     bool nographic, no_reboot, start_stopped;
     bool no_jit; /* -accel tcg,jit=off: interpret only (no block compiler) */
+    /* -s / -gdb tcp:[HOST]:PORT: the gdbstub's address; gdb_port -1: none.
+     * gdb_host NULL listens on every address (as QEMU's tcp::PORT does). */
+    const char *gdb_host;
+    int gdb_port;
 };
 
 enum cli_action {

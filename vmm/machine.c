@@ -52,6 +52,12 @@ struct vcpu {
     bool runnable; /* started by the platform (vCPU 0 at boot) */
     bool busy;     /* inside run() or serving an exit */
     bool prodded;  /* H_PROD arrived: the next H_CEDE returns at once */
+    /* A debug exit not yet reported to the debugger (under lock). */
+    bool debug_pending;
+    bool debug_hold;      /* the debugger resumed the others, not this one */
+    unsigned debug_order; /* smaller: hit earlier */
+    unsigned debug_watch;
+    uint64_t debug_addr;
     struct papr_vcpu papr;
 };
 
@@ -73,6 +79,11 @@ struct machine {
     pthread_cond_t cond;
     bool stopping; /* vCPUs must park (reset in progress) */
     bool held;     /* -S: not started yet */
+    /* A debugger is attached (gdbstub): debug exits halt every vCPU. */
+    bool debug_attached, debug_halted;
+    unsigned debug_seq;
+    void (*debug_notify)(void *opaque);
+    void *debug_opaque;
     bool quit;
     bool reset_pending;
     int exit_status;
@@ -290,6 +301,115 @@ void machine_reboot(struct machine *m)
     wake_main(m);
 }
 
+/*
+ * All-stop (gdb manual, "All-Stop Mode"): the first debug event halts
+ * every vCPU; the others keep theirs pending.  Without a debugger (it
+ * detached and removed its breakpoints) the event is dropped.
+ */
+static void debug_exit(struct machine *m, struct vcpu *v, const struct cpu_exit *exit)
+{
+    void (*notify)(void *) = NULL;
+    void *opaque = NULL;
+
+    pthread_mutex_lock(&m->lock);
+    if (m->debug_attached) {
+        v->debug_pending = true;
+        v->debug_order = m->debug_seq++;
+        v->debug_watch = exit->debug_watch;
+        v->debug_addr = exit->debug_addr;
+        if (!m->debug_halted) {
+            m->debug_halted = true;
+            for (unsigned i = 0; i < m->n_vcpus; i++)
+                if (m->vcpus[i].busy && &m->vcpus[i] != v)
+                    m->be->kick(m->vcpus[i].cpu);
+            pthread_cond_broadcast(&m->cond); /* ceded vCPUs return */
+        }
+        notify = m->debug_notify;
+        opaque = m->debug_opaque;
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (notify)
+        notify(opaque);
+}
+
+void machine_debug_attach(struct machine *m, void (*notify)(void *opaque), void *opaque)
+{
+    pthread_mutex_lock(&m->lock);
+    m->debug_notify = notify;
+    m->debug_opaque = opaque;
+    m->debug_attached = true;
+    for (unsigned i = 0; i < m->n_vcpus; i++)
+        m->vcpus[i].debug_pending = false;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void machine_debug_detach(struct machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    m->debug_attached = false;
+    m->debug_notify = NULL;
+    m->debug_opaque = NULL;
+    for (unsigned i = 0; i < m->n_vcpus; i++)
+        m->vcpus[i].debug_pending = false;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void machine_debug_halt(struct machine *m)
+{
+    bool stopping;
+
+    pthread_mutex_lock(&m->lock);
+    m->debug_halted = true;
+    /* A pending reset keeps its own stop: the main loop clears it. */
+    stopping = m->stopping;
+    stop_vcpus_locked(m);
+    m->stopping = stopping;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void machine_debug_resume(struct machine *m, const bool *run)
+{
+    pthread_mutex_lock(&m->lock);
+    for (unsigned i = 0; i < m->n_vcpus; i++)
+        m->vcpus[i].debug_hold = run && !run[i];
+    m->debug_halted = false;
+    m->held = false;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+bool machine_debug_take_event(struct machine *m, struct machine_debug_event *ev)
+{
+    struct vcpu *first = NULL;
+
+    pthread_mutex_lock(&m->lock);
+    for (unsigned i = 0; i < m->n_vcpus; i++) {
+        struct vcpu *v = &m->vcpus[i];
+        if (v->debug_pending && (!first || (int)(v->debug_order - first->debug_order) < 0))
+            first = v;
+    }
+    if (first) {
+        first->debug_pending = false;
+        ev->vcpu = first->index;
+        ev->watch = first->debug_watch;
+        ev->addr = first->debug_addr;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return first != NULL;
+}
+
+bool machine_vcpu_runnable(struct machine *m, unsigned index)
+{
+    bool r;
+
+    if (index >= m->n_vcpus)
+        return false;
+    pthread_mutex_lock(&m->lock);
+    r = m->vcpus[index].runnable;
+    pthread_mutex_unlock(&m->lock);
+    return r;
+}
+
 static void *vcpu_thread(void *arg)
 {
     struct vcpu *v = arg;
@@ -301,7 +421,8 @@ static void *vcpu_thread(void *arg)
 
     for (;;) {
         pthread_mutex_lock(&m->lock);
-        while (!m->quit && (m->stopping || m->held || !v->runnable))
+        while (!m->quit &&
+               (m->stopping || m->held || m->debug_halted || v->debug_hold || !v->runnable))
             pthread_cond_wait(&m->cond, &m->lock);
         if (m->quit) {
             pthread_mutex_unlock(&m->lock);
@@ -317,7 +438,7 @@ static void *vcpu_thread(void *arg)
             m->be->complete_hcall(v->cpu, ret, out);
             break;
         case CPU_EXIT_STOPPED: break;
-        case CPU_EXIT_DEBUG: break; /* only a debugger sets breakpoints or steps */
+        case CPU_EXIT_DEBUG: debug_exit(m, v, &exit); break;
         case CPU_EXIT_HALTED:
             fprintf(stderr, "petrel: vCPU %u halted\n", v->index);
             machine_power_off(m, 1);
@@ -567,7 +688,8 @@ void machine_cede(struct machine *m, unsigned index)
     struct vcpu *v = &m->vcpus[index];
 
     pthread_mutex_lock(&m->lock);
-    while (!m->quit && !m->stopping && !v->prodded && !m->be->irq_pending(v->cpu)) {
+    while (!m->quit && !m->stopping && !m->debug_halted && !v->prodded &&
+           !m->be->irq_pending(v->cpu)) {
         uint64_t deadline = m->be->timer_deadline_ns(v->cpu);
         if (deadline) {
             struct timespec ts = {.tv_sec = (time_t)(deadline / 1000000000ull),

@@ -66,6 +66,30 @@ void machine_set_compat_pvr(struct machine *m, uint32_t logical_pvr);
  */
 void machine_reset(struct machine *m);
 
+/*
+ * The debugger's control of the vCPUs (vmm/monitor/gdbstub.c), all-stop:
+ * while a debugger is attached, a vCPU's CPU_EXIT_DEBUG (breakpoint,
+ * watchpoint, single step) halts every vCPU and calls notify(opaque) from
+ * that vCPU's thread.  debug_halt parks every vCPU between exits and
+ * returns when none runs; debug_resume lets them (and -S held ones) run
+ * again: those with run[index] set, or all when run is NULL.  The backend's debugging hooks and
+ * register accessors may be used between the two.  A vCPU's debug event stays pending until taken;
+ * the first to hit is taken first.
+ */
+struct machine_debug_event {
+    unsigned vcpu;
+    unsigned watch; /* CPU_WATCH_* for a watchpoint, 0 otherwise */
+    uint64_t addr;  /* the watched access's effective address */
+};
+void machine_debug_attach(struct machine *m, void (*notify)(void *opaque), void *opaque);
+void machine_debug_detach(struct machine *m);
+void machine_debug_halt(struct machine *m);
+void machine_debug_resume(struct machine *m, const bool *run);
+bool machine_debug_take_event(struct machine *m, struct machine_debug_event *ev);
+/* The vCPU runs when resumed (started by the platform: vCPU 0 at boot,
+ * the others by start-cpu). */
+bool machine_vcpu_runnable(struct machine *m, unsigned index);
+
 /* For tests and the monitor: has power-off been requested, with what status. */
 bool machine_quit_requested(struct machine *m, int *status);
 bool machine_reset_requested(struct machine *m);

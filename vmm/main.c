@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "machine.h"
+#include "monitor/gdbstub.h"
 
 static struct machine *running;
 
@@ -21,6 +22,7 @@ int main(int argc, char **argv)
 {
     struct machine_config cfg;
     struct sigaction sa;
+    struct gdbstub *gdb = NULL;
     char err[512];
     int status;
 
@@ -34,6 +36,14 @@ int main(int argc, char **argv)
         machine_destroy(running);
         return 1;
     }
+    if (cfg.gdb_port >= 0) {
+        gdb = gdbstub_start(running, cfg.gdb_host, (unsigned)cfg.gdb_port, err, sizeof(err));
+        if (!gdb) {
+            fprintf(stderr, "%s\n", err);
+            machine_destroy(running);
+            return 1;
+        }
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -43,6 +53,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     status = machine_run(running);
+    gdbstub_stop(gdb, status);
     machine_destroy(running);
     return status;
 }

@@ -92,6 +92,13 @@ struct cpu_backend {
      * backend has none.
      */
     int (*set_watchpoint)(struct cpu *cpu, uint64_t ea, uint64_t len, unsigned kind, bool insert);
+    /*
+     * The guest physical address a data access to effective address ea
+     * would reach now, as the vCPU translates it (MSR[DR], the MMU), for
+     * the debugger's memory accesses.  Returns 0, or -1 when ea has no
+     * translation.  Only while the vCPU is not running.
+     */
+    int (*debug_translate)(struct cpu *cpu, uint64_t ea, uint64_t *pa);
 };
 
 /* LPCR bits the VMM sets through set_lpcr (Power ISA Book III 2.2). */

@@ -231,6 +231,14 @@ static void interp_set_single_step(struct cpu *c, bool on)
     ((struct ppc_cpu *)c)->debug_step = on;
 }
 
+/* mem.c, next to the translation every access takes. */
+int ppc_debug_translate(struct ppc_cpu *cpu, uint64_t ea, uint64_t *pa);
+
+static int interp_debug_translate(struct cpu *c, uint64_t ea, uint64_t *pa)
+{
+    return ppc_debug_translate((struct ppc_cpu *)c, ea, pa);
+}
+
 /* jit_hot 0: no slot is ever hot enough (exec.c). */
 static void interp_set_block_compiler(struct cpu *c, bool on)
 {
@@ -254,4 +262,5 @@ const struct cpu_backend cpu_interp_backend = {
     .set_block_compiler = interp_set_block_compiler,
     .set_breakpoint = interp_set_breakpoint,
     .set_single_step = interp_set_single_step,
+    .debug_translate = interp_debug_translate,
 };

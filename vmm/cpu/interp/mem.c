@@ -77,6 +77,16 @@ static bool translate_data(struct ppc_cpu *cpu, uint64_t ea, bool store, uint64_
     return true;
 }
 
+/* The debugger's view (cpu.h debug_translate): the data translation
+ * translate_data() does, without a fault. */
+int ppc_debug_translate(struct ppc_cpu *cpu, uint64_t ea, uint64_t *pa)
+{
+    if (cpu->msr & MSR_DR)
+        return -1; /* no MMU yet: nothing is mapped with translation on */
+    *pa = ea & REAL_ADDR_MASK;
+    return 0;
+}
+
 struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea)
 {
     struct itlb_entry *it = &cpu->tlb_exec[(ea >> 12) & (TLB_SIZE - 1)];
