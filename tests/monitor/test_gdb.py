@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""gdb against petrel's gdbstub: gdb-multiarch runs the batch scripts in
+this folder against payloads started with -S -gdb, and the lines they
+print are checked.  Also the stub's robustness against a raw socket
+(bad checksums, malformed and oversized packets) and -gdb errors.
+
+usage: test_gdb.py PETREL BUILDDIR GDB SRCDIR   (exit 77 without GDB)
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+PETREL, BUILD, GDB, SRC = sys.argv[1:5]
+failures = []
+
+
+def check(name, cond, detail=""):
+    print(("ok   " if cond else "FAIL ") + name + ("" if cond else ": " + detail))
+    if not cond:
+        failures.append(name)
+
+
+def start(payload, *extra):
+    p = subprocess.Popen([PETREL, "-bios", os.path.join(BUILD, payload + ".bin"), "-S",
+                          "-gdb", "tcp:127.0.0.1:0", *extra],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    line = p.stderr.readline().decode()
+    m = re.search(r"gdbstub listening on tcp:127\.0\.0\.1:(\d+)", line)
+    if not m:
+        p.kill()
+        raise SystemExit("petrel did not start its gdbstub: " + line)
+    return p, int(m.group(1))
+
+
+def run_gdb(payload, script, port, timeout=60):
+    cmd = [GDB, "-nx", "-q", "-batch",
+           "-ex", "set architecture powerpc:common64",
+           "-ex", "file " + os.path.join(BUILD, payload + ".elf"),
+           "-ex", "target remote 127.0.0.1:%d" % port,
+           "-x", os.path.join(SRC, script)]
+    r = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
+    return r.stdout + r.stderr
+
+
+def finish(p, timeout=20):
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        return None, out.decode(), err.decode()
+    return p.returncode, out.decode(), err.decode()
+
+
+def has(out, text):
+    return text in out
+
+
+def sym(payload, name):
+    nm = subprocess.run(["powerpc64-linux-gnu-nm", os.path.join(BUILD, payload + ".elf")],
+                        capture_output=True, text=True, check=True).stdout
+    for line in nm.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[2] == name:
+            return int(f[0], 16)
+    raise SystemExit("no symbol " + name)
+
+
+def test_be():
+    p, port = start("gdb-be", "-smp", "2")
+    out = run_gdb("gdb-be", "gdb-be.gdb", port)
+    status, pout, perr = finish(p)
+    loop, done = sym("gdb-be", "loop"), sym("gdb-be", "done")
+    check("be: two vCPUs as threads", re.search(r"\* 1\s+Thread 1 \(vCPU 0\)", out) and
+          re.search(r"\n\s+2\s+Thread 2 \(vCPU 1 \(not started\)\)", out), out)
+    check("be: breakpoint hit", has(out, "PC=%x LOOP=%x" % (loop, loop)), out)
+    check("be: r3", has(out, "R3=1234abcd"), out)
+    check("be: stepi", has(out, "STEP_PC=%x R4=1" % (loop + 4)), out)
+    check("be: msr (BE, real mode)", has(out, "MSR=0\n"), out)
+    check("be: memory read", has(out, "PATTERN=cafef00d"), out)
+    check("be: memory write", has(out, "PATTERN2=badf00d"), out)
+    check("be: memory bytes in order", re.search(r":\s+0x0b\s+0xad\s+0xf0\s+0x0d", out), out)
+    check("be: register write", has(out, "R20=feedface12345678"), out)
+    check("be: ctr write", has(out, "CTR=3"), out)
+    check("be: fpr unavailable", has(out, "<unavailable>"), out)
+    check("be: thread 2", has(out, "T2PC=0"), out)
+    # ctr was set to 3 at the second iteration: 2 more stores (r4 = 3).
+    check("be: continue to done", has(out, "DONE_PC=%x R4=3 COUNTER=3" % done), out)
+    check("be: detach resumes to power-off", status == 0, "status %s %s" % (status, perr))
+
+
+def test_le():
+    p, port = start("gdb-le")
+    out = run_gdb("gdb-le", "gdb-le.gdb", port)
+    status, pout, perr = finish(p)
+    loop = sym("gdb-le", "le_loop")
+    check("le: breakpoint hit", has(out, "PC=%x LOOP=%x" % (loop, loop)), out)
+    check("le: r3", has(out, "R3=1234abcd"), out)
+    check("le: msr (SF, LE)", has(out, "MSR=8000000000000001"), out)
+    check("le: stepi", has(out, "STEP_PC=%x R4=1" % (loop + 4)), out)
+    check("le: memory read (LE)", has(out, "COUNTER=1\n"), out)
+    check("le: memory bytes in order", re.search(r":\s+0x44\s+0x33\s+0x22\s+0x11", out), out)
+    # r4 = 0x41 at the branch: b, addi, stw -> r4 and counter 0x42.
+    check("le: register write then steps", has(out, "R4=42 COUNTER=42"), out)
+    check("le: kill ends petrel", status == 0, "status %s %s" % (status, perr))
+
+
+def test_watch():
+    p, port = start("gdb-be")
+    out = run_gdb("gdb-be", "gdb-watch.gdb", port)
+    status, pout, perr = finish(p)
+    store = sym("gdb-be", "store")
+    check("watch: hardware watchpoint", has(out, "Hardware watchpoint"), out)
+    # gdb reports a write watchpoint after the store (it steps over it).
+    check("watch: first hit", has(out, "WATCH1 PC=%x COUNTER=1" % (store + 4)), out)
+    check("watch: second hit", has(out, "WATCH2 PC=%x COUNTER=2" % (store + 4)), out)
+    check("watch: detach", status == 0, "status %s %s" % (status, perr))
+
+
+def packet(data):
+    return b"$" + data + b"#%02x" % (sum(data) & 0xff)
+
+
+def recv_until(s, pred, timeout=5):
+    s.settimeout(timeout)
+    buf = b""
+    while not pred(buf):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+def reply_of(s, data):
+    s.sendall(packet(data))
+    buf = recv_until(s, lambda b: re.search(rb"\$[^#]*#[0-9a-f]{2}", b))
+    m = re.search(rb"\$([^#]*)#", buf)
+    return buf, m.group(1) if m else None
+
+
+def test_raw():
+    p, port = start("gdb-be")
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"$g#00")
+    check("raw: bad checksum gets -", recv_until(s, lambda b: len(b) >= 1) == b"-")
+    ack, r = reply_of(s, b"m100,4")
+    check("raw: memory read", ack.startswith(b"+") and r == b"3c601234", repr(ack))
+    _, r = reply_of(s, b"mzz,4")
+    check("raw: malformed m", r == b"E01", repr(r))
+    _, r = reply_of(s, b"m7fffffff00000000,4")
+    check("raw: no memory there", r == b"E14", repr(r))
+    _, r = reply_of(s, b"p1000")
+    check("raw: no such register", r == b"E01", repr(r))
+    _, r = reply_of(s, b"Hg99")
+    check("raw: no such thread", r == b"E02", repr(r))
+    _, r = reply_of(s, b"M100,2:zz00")
+    check("raw: malformed M", r == b"E01", repr(r))
+    _, r = reply_of(s, b"X3000,2:" + b"}\x03}\x04")
+    _, r2 = reply_of(s, b"m3000,2")
+    check("raw: X with escapes", r == b"OK" and r2 == b"2324", repr((r, r2)))
+    _, r = reply_of(s, b"Z0,zz,4")
+    check("raw: malformed Z", r == b"E01", repr(r))
+    _, r = reply_of(s, b"qUnknownThing")
+    check("raw: unknown packet gets empty reply", r == b"", repr(r))
+    big = b"M3000,1:" + b"0" * 40000
+    _, r = reply_of(s, big)
+    check("raw: oversized packet refused", r == b"E22", repr(r))
+    _, r = reply_of(s, b"vCont;x")
+    check("raw: malformed vCont", r == b"E01", repr(r))
+    s.sendall(b"\x00\xff$$$###garbage}}}")
+    _, r = reply_of(s, b"qC")
+    check("raw: survives garbage", r == b"QC1", repr(r))
+    # Continue, then interrupt with ^C.
+    _, r = reply_of(s, b"Z0,%x,4" % sym("gdb-be", "done"))
+    s.sendall(packet(b"vCont;c"))
+    buf = recv_until(s, lambda b: b"T05" in b)
+    check("raw: continue hits breakpoint", b"T05thread:1;" in buf, repr(buf))
+    s.close()  # a disconnect resumes the guest, without the breakpoint
+    status, pout, perr = finish(p)
+    check("raw: disconnect resumes to power-off", status == 0, "status %s %s" % (status, perr))
+
+
+def test_interrupt():
+    p, port = start("gdb-le")
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(packet(b"c"))
+    recv_until(s, lambda b: b"+" in b)
+    time.sleep(0.3)
+    s.sendall(b"\x03")
+    buf = recv_until(s, lambda b: b"T02" in b)
+    check("interrupt: ^C stops with T02", b"T02thread:1;" in buf, repr(buf))
+    _, r = reply_of(s, b"p40")  # pc, little-endian: inside the LE loop
+    pc = int.from_bytes(bytes.fromhex(r.decode()), "little") if r else 0
+    check("interrupt: stopped in the loop", 0x200 <= pc < 0x300, repr(r))
+    s.sendall(packet(b"k"))
+    s.close()
+    status, _, perr = finish(p)
+    check("interrupt: k ends petrel", status == 0, "status %s %s" % (status, perr))
+
+
+def test_cli_errors():
+    for args, msg in ((["-gdb", "udp::1"], "-gdb: only tcp"),
+                      (["-gdb", "tcp::99999"], "needs a port number"),
+                      (["-gdb", "tcp:nonexistent.invalid:1"], "-gdb: cannot resolve")):
+        r = subprocess.run([PETREL, "-bios", os.path.join(BUILD, "gdb-be.bin")] + args,
+                           capture_output=True, text=True, timeout=10)
+        check("cli: " + " ".join(args), r.returncode == 1 and msg in r.stderr and
+              len(r.stderr.strip().splitlines()) == 1, r.stderr)
+
+
+if not GDB:
+    print("SKIP: gdb-multiarch not found")
+    sys.exit(77)
+for t in (test_be, test_le, test_watch, test_raw, test_interrupt, test_cli_errors):
+    try:
+        t()
+    except Exception as e:  # a hang or crash is a failure of that case
+        check(t.__name__, False, repr(e))
+print("%d failure(s)" % len(failures))
+sys.exit(1 if failures else 0)
