@@ -13,7 +13,9 @@
  * missing OV5, no PVR terminator, both-MMU and both-controller bits,
  * modes the machine does not offer, vectors outside RAM, a tree without
  * room, the host refusing either switch -- each leaving the tree and the
- * host as they were.
+ * host as they were; trees with more free space than CAS's scratch buffer
+ * (the client interface's live tree) accepted unless their contents do
+ * not fit.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -781,6 +783,39 @@ static void test_host_refusal(void)
     CHECK_EQ(host.ic_calls + host.compat_calls, 0);
 }
 
+/*
+ * Trees with more free space than CAS's scratch buffer, as the client
+ * interface's live tree (main.c): only the used bytes count.  One whose
+ * contents do not fit is refused, unchanged.
+ */
+static void test_roomy_trees(void)
+{
+    static uint8_t big[CAS_SCRATCH_SIZE + 0x20000], big_before[sizeof(big)];
+    static uint8_t filler[CAS_SCRATCH_SIZE];
+    int len;
+
+    boot(&dual);
+    linux_vec();
+    memcpy(ram + VEC_ADDR, vec, LINUX61_VECTOR_SIZE);
+    CHECK_EQ(fdt_open_into(tree, big, sizeof(big)), 0);
+    CHECK_EQ(cas_call(big, &hw, VEC_ADDR), 0);
+    CHECK_EQ(fdt_totalsize(big), sizeof(big));
+    CHECK(fdt_getprop(big, fdt_path_offset(big, "/chosen"), "ibm,architecture-vec-5", &len));
+    CHECK_EQ(len, 27);
+    CHECK(fdt_node_offset_by_compatible(big, -1, "IBM,ppc-xicp") < 0);
+    CHECK(fdt_node_offset_by_compatible(big, -1, "ibm,power-ivpe") >= 0);
+    CHECK_EQ(host.ic, PETREL_IC_XIVE);
+
+    boot(&dual);
+    CHECK_EQ(fdt_open_into(tree, big, sizeof(big)), 0);
+    CHECK_EQ(fdt_setprop(big, fdt_path_offset(big, "/chosen"), "filler", filler, sizeof(filler)),
+             0);
+    memcpy(big_before, big, sizeof(big));
+    CHECK(cas_call(big, &hw, VEC_ADDR) != 0);
+    CHECK(!memcmp(big, big_before, sizeof(big)));
+    CHECK_EQ(host.ic_calls + host.compat_calls, 0);
+}
+
 /* The pure steps on their own: decide without a tree, update a tree. */
 static void test_pure_steps(void)
 {
@@ -818,6 +853,7 @@ int main(void)
     test_bad_lengths();
     test_bad_requests();
     test_host_refusal();
+    test_roomy_trees();
     test_pure_steps();
     return check_summary("cas");
 }
