@@ -37,6 +37,7 @@
 #include "../../firmware/cpufacts.c"
 #include "../../firmware/devtree.c"
 #include "../../firmware/hwdesc.c"
+#include "../../firmware/linux61_tree.c"
 #include "../../firmware/linux61_vector.c"
 #include "../../firmware/offer.c"
 
@@ -395,6 +396,33 @@ static void test_linux_vector_steering(void)
     CHECK_EQ(vec[157 + 23], 0x00);
     CHECK_EQ(vec[157 + 24], 0x00);
     CHECK_EQ(vec[157 + 26], 0x00);
+}
+
+/* The steering without a tree, as the Open Firmware test client uses it. */
+static void test_linux_vector_build(void)
+{
+    /* A fifth pair is beyond what prom_init reads. */
+    static const uint8_t support[] = {23, 0x40, 25, 0x00, 24, 0x00, 21, 0x00, 24, 0x40};
+    static const uint8_t radix_no_gtse[] = {24, 0x80, 26, 0x00};
+
+    linux61_vector_build(vec, support, sizeof(support), 2);
+    CHECK_EQ(vec[157 + 23], 0x40);
+    CHECK_EQ(vec[157 + 24], 0x00);
+    CHECK_EQ(be32_at(vec + 157 + 9), 1024);
+    linux61_vector_build(vec, radix_no_gtse, sizeof(radix_no_gtse), 3);
+    CHECK_EQ(vec[157 + 24], 0x40);
+    CHECK_EQ(vec[157 + 26], 0x00);
+    CHECK_EQ(be32_at(vec + 157 + 9), 683); /* 2048 / 3, rounded up */
+    /* Odd length: the last half pair is not read. */
+    linux61_vector_build(vec, support, 1, 1);
+    CHECK_EQ(vec[157 + 23], 0x00);
+    /* Absent; thread counts prom_init does not believe count as 1. */
+    linux61_vector_build(vec, NULL, 8, 0);
+    CHECK(!memcmp(vec, linux61_vector_template, LINUX61_VECTOR_SIZE));
+    linux61_vector_build(vec, support, -1, 65);
+    CHECK(!memcmp(vec, linux61_vector_template, LINUX61_VECTOR_SIZE));
+    linux61_vector_build(vec, support, sizeof(support), 64);
+    CHECK_EQ(be32_at(vec + 157 + 9), 32);
 }
 
 /* Linux 6.1 on each machine: what it gets. */
@@ -847,6 +875,7 @@ int main(void)
     CHECK(host_hypertas_len > 0);
     test_linux_vector_layout();
     test_linux_vector_steering();
+    test_linux_vector_build();
     test_linux_on_machines();
     test_pvr_negotiation();
     test_truncated();
