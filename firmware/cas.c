@@ -291,6 +291,32 @@ static uint32_t power_on_compat(const struct hw_facts *hw)
     return hw->max_compat_pvr && !cpu_plan_make(hw, &plan) ? plan.level->logical_pvr : 0;
 }
 
+/*
+ * fdt into buf[0, bufsize) with the rest free, as fdt_open_into -- which
+ * refuses a tree whose totalsize, free space included, exceeds bufsize.
+ * The client interface's live tree has far more room than CAS's scratch
+ * (main.c), so only its used bytes are copied when they are in libfdt's
+ * order (header, reserve map, structure, strings), which every tree
+ * libfdt has opened or edited is in.
+ */
+static int copy_tree(const void *fdt, void *buf, int bufsize)
+{
+    uint32_t strings = fdt_off_dt_strings(fdt), used = strings + fdt_size_dt_strings(fdt);
+    int err = fdt_check_header(fdt);
+
+    if (err)
+        return err;
+    if (used < strings || used > fdt_totalsize(fdt) ||
+        fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt) > strings ||
+        fdt_off_mem_rsvmap(fdt) > fdt_off_dt_struct(fdt))
+        return fdt_open_into(fdt, buf, bufsize);
+    if (used > (uint32_t)bufsize)
+        return -FDT_ERR_NOSPACE;
+    memcpy(buf, fdt, used);
+    fdt_set_totalsize(buf, used);
+    return fdt_open_into(buf, buf, bufsize);
+}
+
 static int refuse(const char *why, const char *detail)
 {
     printf("firmware: CAS refused: %s%s\n", why, detail ? detail : "");
@@ -321,7 +347,7 @@ int cas_call(void *fdt, const struct hw_facts *hw, uint64_t vec_addr)
     if (why)
         return refuse(why, NULL);
 
-    err = fdt_open_into(fdt, scratch, sizeof(scratch));
+    err = copy_tree(fdt, scratch, sizeof(scratch));
     if (!err)
         err = cas_update_tree(scratch, &res);
     if (!err)
