@@ -271,10 +271,10 @@ int cas_update_tree(void *fdt, const struct cas_result *res)
 
 /* ------------------------------------------------------------- the call -- */
 
-/* The tree is edited in a copy and committed only once the host agreed.
- * libfdt copies a tree whole, free space included (fdt_open_into of an
- * unpacked tree), so the copy is as large as the client interface's. */
-static uint8_t scratch[DEVTREE_LIVE_SIZE] __attribute__((aligned(8)));
+/* The tree is edited in a copy and committed only once the host agreed;
+ * the copy has room for anything the client interface's tree can hold. */
+#define CAS_SCRATCH_SIZE DEVTREE_LIVE_SIZE
+static uint8_t scratch[CAS_SCRATCH_SIZE] __attribute__((aligned(8)));
 static struct cas_request request;
 
 /* The compat level the host has in force: the power-on one (the tree's
@@ -294,10 +294,10 @@ static uint32_t power_on_compat(const struct hw_facts *hw)
 /*
  * fdt into buf[0, bufsize) with the rest free, as fdt_open_into -- which
  * refuses a tree whose totalsize, free space included, exceeds bufsize.
- * The client interface's live tree has far more room than CAS's scratch
- * (main.c), so only its used bytes are copied when they are in libfdt's
- * order (header, reserve map, structure, strings), which every tree
- * libfdt has opened or edited is in.
+ * A caller's tree may have more free room than the scratch, so only its
+ * used bytes are copied when they are in libfdt's order (header, reserve
+ * map, structure, strings), which every tree libfdt has opened or edited
+ * is in.
  */
 static int copy_tree(const void *fdt, void *buf, int bufsize)
 {
