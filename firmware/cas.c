@@ -271,10 +271,10 @@ int cas_update_tree(void *fdt, const struct cas_result *res)
 
 /* ------------------------------------------------------------- the call -- */
 
-/* The tree is edited in a copy and committed only once the host agreed.
- * libfdt copies a tree whole, free space included (fdt_open_into of an
- * unpacked tree), so the copy is as large as the client interface's. */
-static uint8_t scratch[DEVTREE_LIVE_SIZE] __attribute__((aligned(8)));
+/* The tree is edited in a copy and committed only once the host agreed;
+ * the copy has room for anything the client interface's tree can hold. */
+#define CAS_SCRATCH_SIZE DEVTREE_LIVE_SIZE
+static uint8_t scratch[CAS_SCRATCH_SIZE] __attribute__((aligned(8)));
 static struct cas_request request;
 
 /* The compat level the host has in force: the power-on one (the tree's
@@ -289,6 +289,32 @@ static uint32_t power_on_compat(const struct hw_facts *hw)
     struct cpu_plan plan;
 
     return hw->max_compat_pvr && !cpu_plan_make(hw, &plan) ? plan.level->logical_pvr : 0;
+}
+
+/*
+ * fdt into buf[0, bufsize) with the rest free, as fdt_open_into -- which
+ * refuses a tree whose totalsize, free space included, exceeds bufsize.
+ * A caller's tree may have more free room than the scratch, so only its
+ * used bytes are copied when they are in libfdt's order (header, reserve
+ * map, structure, strings), which every tree libfdt has opened or edited
+ * is in.
+ */
+static int copy_tree(const void *fdt, void *buf, int bufsize)
+{
+    uint32_t strings = fdt_off_dt_strings(fdt), used = strings + fdt_size_dt_strings(fdt);
+    int err = fdt_check_header(fdt);
+
+    if (err)
+        return err;
+    if (used < strings || used > fdt_totalsize(fdt) ||
+        fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt) > strings ||
+        fdt_off_mem_rsvmap(fdt) > fdt_off_dt_struct(fdt))
+        return fdt_open_into(fdt, buf, bufsize);
+    if (used > (uint32_t)bufsize)
+        return -FDT_ERR_NOSPACE;
+    memcpy(buf, fdt, used);
+    fdt_set_totalsize(buf, used);
+    return fdt_open_into(buf, buf, bufsize);
 }
 
 static int refuse(const char *why, const char *detail)
@@ -321,7 +347,7 @@ int cas_call(void *fdt, const struct hw_facts *hw, uint64_t vec_addr)
     if (why)
         return refuse(why, NULL);
 
-    err = fdt_open_into(fdt, scratch, sizeof(scratch));
+    err = copy_tree(fdt, scratch, sizeof(scratch));
     if (!err)
         err = cas_update_tree(scratch, &res);
     if (!err)

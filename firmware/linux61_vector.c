@@ -3,11 +3,14 @@
  * field from the tables of cas.md §2.1-§2.8.  All multi-byte fields are
  * big-endian; each option vector is a length byte (data bytes - 1) and
  * its data bytes, "byte N" counting from 1.
+ *
+ * Pure (no tree, no libfdt): the firmware (through linux61_tree.c), the
+ * unit tests and the Open Firmware test client (tests/guest/kernel-of.c,
+ * which reads the same facts through the client interface) all build the
+ * vector here.
  */
 #include <stdbool.h>
 #include <string.h>
-
-#include <libfdt.h>
 
 #include "linux61_vector.h"
 
@@ -144,39 +147,22 @@ _Static_assert(sizeof(vector) == LINUX61_VECTOR_SIZE, "cas.md §2: 445 bytes");
 
 const uint8_t *const linux61_vector_template = vector.bytes;
 
-/* prom_count_smt_threads: the first cpu node's server list; 1 if odd. */
-static uint32_t threads_per_core(const void *fdt)
+void linux61_vector_build(uint8_t out[LINUX61_VECTOR_SIZE], const uint8_t *support, int support_len,
+                          uint32_t threads_per_core)
 {
-    int cpus = fdt_path_offset(fdt, "/cpus"), cpu, len;
-    const char *type;
-
-    fdt_for_each_subnode(cpu, fdt, cpus)
-    {
-        type = fdt_getprop(fdt, cpu, "device_type", &len);
-        if (!type || len != 4 || memcmp(type, "cpu", 4))
-            continue;
-        if (!fdt_getprop(fdt, cpu, "ibm,ppc-interrupt-server#s", &len) || len < 4 || len / 4 > 64)
-            return 1;
-        return (uint32_t)len / 4;
-    }
-    return 1;
-}
-
-void linux61_vector(uint8_t out[LINUX61_VECTOR_SIZE], const void *fdt)
-{
-    int chosen = fdt_path_offset(fdt, "/chosen"), len = 0;
-    const uint8_t *pairs = NULL;
     bool radix = false, gtse = false, xive = false;
     uint32_t cores;
 
     memcpy(out, linux61_vector_template, LINUX61_VECTOR_SIZE);
-    if (chosen >= 0)
-        pairs = fdt_getprop(fdt, chosen, "ibm,arch-vec-5-platform-support", &len);
-    /* At most four pairs are read. */
-    for (int i = 0; pairs && i + 1 < len && i + 1 < 8; i += 2) {
-        uint8_t v = pairs[i + 1];
+    if (!support || support_len < 0)
+        support_len = 0;
+    /* At most four pairs are read (prom_check_platform_support). */
+    if (support_len > LINUX61_PLATFORM_SUPPORT_MAX)
+        support_len = LINUX61_PLATFORM_SUPPORT_MAX;
+    for (int i = 0; i + 1 < support_len; i += 2) {
+        uint8_t v = support[i + 1];
 
-        switch (pairs[i]) {
+        switch (support[i]) {
         case 23: xive = (v & 0xc0) == 0x80 || (v & 0xc0) == 0x40; break;
         case 24: radix = (v & 0xc0) != 0x00; break; /* radix only, either, dynamic */
         case 26: gtse = v & 0x40; break;
@@ -191,7 +177,10 @@ void linux61_vector(uint8_t out[LINUX61_VECTOR_SIZE], const void *fdt)
     }
     if (xive)
         out[LINUX61_OV5_BYTE(23)] = 0x40;
-    cores = (LINUX61_NR_CPUS + threads_per_core(fdt) - 1) / threads_per_core(fdt);
+    /* prom_count_smt_threads' sanity check: 1 .. 64, else 1. */
+    if (threads_per_core < 1 || threads_per_core > 64)
+        threads_per_core = 1;
+    cores = (LINUX61_NR_CPUS + threads_per_core - 1) / threads_per_core;
     out[LINUX61_OV5_BYTE(9)] = (uint8_t)(cores >> 24);
     out[LINUX61_OV5_BYTE(10)] = (uint8_t)(cores >> 16);
     out[LINUX61_OV5_BYTE(11)] = (uint8_t)(cores >> 8);

@@ -3,7 +3,8 @@
  * ibm,client-architecture-support (spec/cas.md §2), byte for byte.  The
  * firmware sends it to its own CAS for -M pseries,dumpdtb= and for the
  * flattened-tree boot, so those trees are the ones a 6.1 kernel gets on
- * the Open Firmware path; tests/unit/test_cas.c uses the same definition.
+ * the Open Firmware path; tests/unit/test_cas.c and the Open Firmware test
+ * client (tests/guest/kernel-of-cas.c) use the same definition.
  */
 #ifndef FW_LINUX61_VECTOR_H
 #define FW_LINUX61_VECTOR_H
@@ -29,12 +30,26 @@
  * hash, XICS, no GTSE, NR_CPUS cores. */
 extern const uint8_t *const linux61_vector_template;
 
+/* prom_init reads at most four (OV5 byte, value) pairs of /chosen
+ * ibm,arch-vec-5-platform-support (cas.md §3). */
+#define LINUX61_PLATFORM_SUPPORT_MAX 8
+
 /*
- * The vector as prom_init sends it to the tree fdt
- * (prom_check_platform_support, prom_send_capabilities; cas.md §3): OV5
- * bytes 23, 24 and 26 steered by /chosen ibm,arch-vec-5-platform-support
- * (absent: hash and XICS), max_cpus = NR_CPUS / threads per core of the
- * first cpu node, rounded up.
+ * The vector as prom_init sends it (prom_check_platform_support,
+ * prom_send_capabilities; cas.md §3), from the two facts it reads first:
+ * support[0, support_len) = the start of /chosen
+ * ibm,arch-vec-5-platform-support (support_len <= 0 or support NULL:
+ * absent; only LINUX61_PLATFORM_SUPPORT_MAX bytes are read) steers OV5
+ * bytes 23, 24 and 26 (absent: hash and XICS); threads_per_core = the
+ * length of the first cpu node's ibm,ppc-interrupt-server#s in cells
+ * (outside 1 .. 64: 1) makes max_cpus = NR_CPUS / threads, rounded up.
+ */
+void linux61_vector_build(uint8_t out[LINUX61_VECTOR_SIZE], const uint8_t *support, int support_len,
+                          uint32_t threads_per_core);
+
+/*
+ * The same from the flattened tree fdt, reading those facts as prom_init
+ * reads them through the client interface (linux61_tree.c).
  */
 void linux61_vector(uint8_t out[LINUX61_VECTOR_SIZE], const void *fdt);
 

@@ -6,32 +6,32 @@
  * through rtas_enter (enter_rtas).
  *
  * /chosen bootargs picks the mode:
- *   (anything else)  the walk: entry registers, the whole tree through
+ *   (anything else)  the walk: entry registers, CAS with Linux 6.1's
+ *                    request and its result checked (kernel-of-cas.c),
+ *                    then the whole tree through
  *                    child/peer/parent/nextprop/getprop/getproplen,
  *                    finddevice, setprop, stdout, read, milliseconds,
  *                    claim/release, instantiate-rtas and RTAS calls,
  *                    quiesce, a write after it, RTAS power-off (status 0)
- *   cif-bad          bad arguments of every kind, each refused, and the
- *                    tree unchanged afterwards; then RTAS power-off
+ *   cif-bad          bad arguments of every kind and CAS requests the
+ *                    firmware must refuse, each refused, and the tree
+ *                    unchanged afterwards; then Linux's CAS accepted and
+ *                    RTAS power-off
  *   cif-exit         the exit service (the firmware powers off, status 1)
  *   rtas-reboot      RTAS system-reboot (run with -no-reboot: status 0)
  * Entered on the flattened-tree path (r5 = 0) it says so and powers off.
  *
- * Output lines start with "of: " (walk), "of-bad: " (bad arguments);
+ * Output lines start with "of: " (walk, CAS), "of-bad: " (bad arguments);
  * "of FAIL" marks a failed check, and the exit status is then 1.
  */
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <string.h>
 
 #include <petrel/papr.h>
 #include <petrel/service.h>
 
 #include "hcall.h"
-
-#define ERR  0xffffffffu
-#define A(p) ((unsigned)(uintptr_t)(p))
+#include "kernel-of.h"
 
 /* fwcall.S */
 int64_t of_call(void *args, uint64_t entry);
@@ -42,7 +42,7 @@ extern char _start[], __stack_top[];
 
 /* ------------------------------------------------------------- output -- */
 
-static void out(const char *s, size_t n)
+void out(const char *s, size_t n)
 {
     while (n) {
         unsigned long w[2] = {0, 0};
@@ -55,12 +55,12 @@ static void out(const char *s, size_t n)
     }
 }
 
-static void puts_(const char *s)
+void puts_(const char *s)
 {
     out(s, strlen(s));
 }
 
-static void put_hex(uint64_t v)
+void put_hex(uint64_t v)
 {
     char b[19] = "0x";
     int n = 2;
@@ -71,7 +71,7 @@ static void put_hex(uint64_t v)
     out(b, (size_t)n);
 }
 
-static void put_dec(uint64_t v)
+void put_dec(uint64_t v)
 {
     char b[21];
     int n = 20;
@@ -90,23 +90,25 @@ static void __attribute__((noreturn)) power_off(unsigned status)
         ;
 }
 
-static unsigned checks, failures;
+unsigned checks, failures;
 
-static void check(bool ok, int line, const char *what)
+void check(bool ok, const char *file, int line, const char *what)
 {
+    const char *base = strrchr(file, '/');
+
     checks++;
     if (ok)
         return;
     failures++;
-    puts_("of FAIL line ");
+    puts_("of FAIL ");
+    puts_(base ? base + 1 : file);
+    puts_(":");
     put_dec((uint64_t)line);
     puts_(": ");
     puts_(what);
     puts_("\n");
 }
-#define CHECK(cond) check((cond), __LINE__, #cond)
-
-static void __attribute__((noreturn)) fatal(const char *why)
+void __attribute__((noreturn)) fatal(const char *why)
 {
     puts_("of FAIL: ");
     puts_(why);
@@ -132,8 +134,13 @@ struct ci_args {
     uint32_t cell[16];
 };
 
+int64_t ci_block(void *block)
+{
+    return of_call(block, cif);
+}
+
 /* call_prom: rets[0], or -1 when r3 says the call failed (§3.2). */
-static uint32_t ci(const char *service, unsigned nargs, unsigned nret, ...)
+uint32_t ci(const char *service, unsigned nargs, unsigned nret, ...)
 {
     struct ci_args a = {A(service), nargs, nret, {0}};
     va_list ap;
@@ -148,7 +155,7 @@ static uint32_t ci(const char *service, unsigned nargs, unsigned nret, ...)
 }
 
 /* r3 of a call (services without results report failure only there). */
-static int32_t ci_r3(const char *service, unsigned nargs, ...)
+int32_t ci_r3(const char *service, unsigned nargs, ...)
 {
     struct ci_args a = {A(service), nargs, 0, {0}};
     va_list ap;
@@ -160,9 +167,8 @@ static int32_t ci_r3(const char *service, unsigned nargs, ...)
     return (int32_t)of_call(&a, cif);
 }
 
-/* call-method with one argument and one result: the catch result, the
- * method's result in *res. */
-static uint32_t ci_method(const char *method, uint32_t ih, uint32_t arg, uint32_t *res)
+/* call-method with one argument and one result (§4.1). */
+uint32_t ci_method(const char *method, uint32_t ih, uint32_t arg, uint32_t *res)
 {
     struct ci_args a = {A("call-method"), 3, 2, {A(method), ih, arg, 0x5a5a5a5a, 0x5a5a5a5a}};
 
@@ -172,7 +178,7 @@ static uint32_t ci_method(const char *method, uint32_t ih, uint32_t arg, uint32_
     return a.cell[3];
 }
 
-static uint32_t getprop32(uint32_t ph, const char *name)
+uint32_t getprop32(uint32_t ph, const char *name)
 {
     uint32_t v = 0;
 
@@ -210,11 +216,6 @@ static int32_t rtas(uint32_t token, unsigned nargs, unsigned nret, ...)
 }
 
 /* ---------------------------------------------------------- the tree -- */
-
-struct walk {
-    unsigned nodes, props;
-    uint32_t sum; /* FNV-1a over every path, name and value */
-};
 
 static void fnv(uint32_t *h, const void *p, size_t n)
 {
@@ -287,7 +288,7 @@ static void walk_node(uint32_t ph, uint32_t parent, const char *parent_path, str
     CHECK(c == 0);
 }
 
-static struct walk walk_tree(void)
+struct walk walk_tree(void)
 {
     struct walk w = {0, 0, 2166136261u};
     uint32_t root = ci("peer", 1, 1, 0);
@@ -299,11 +300,6 @@ static struct walk walk_tree(void)
 }
 
 /* ------------------------------------------------------------ shared -- */
-
-struct machine {
-    uint32_t root, chosen, rtas, vty, stdout_ih;
-    uint64_t ram, rmo, tb_freq;
-};
 
 static void find_machine(struct machine *m)
 {
@@ -598,9 +594,9 @@ static void refused(const char *service, unsigned nargs, unsigned nret, int line
 
     for (unsigned i = 0; i < 16; i++)
         a.cell[i] = 0x5a5a5a5a;
-    check(of_call(&a, cif) == -1, line, service);
+    check(of_call(&a, cif) == -1, __FILE__, line, service);
     for (unsigned i = 0; i < 16; i++)
-        check(a.cell[i] == 0x5a5a5a5a, line, "a refused call wrote its block");
+        check(a.cell[i] == 0x5a5a5a5a, __FILE__, line, "a refused call wrote its block");
 }
 
 static void __attribute__((noreturn)) bad_mode(const struct machine *m)
@@ -735,12 +731,18 @@ static void __attribute__((noreturn)) bad_mode(const struct machine *m)
     catch_ = ci_method("instantiate-rtas", ih, 0x10000000, &res);
     CHECK(catch_ == 0 && res == 0x10000000); /* and the right call works */
 
+    /* CAS requests the firmware must refuse (kernel-of-cas.c). */
+    of_cas_refusals(m);
+
     after = walk_tree();
     CHECK(after.nodes == before.nodes && after.props == before.props && after.sum == before.sum);
     puts_("of-bad: tree unchanged, checksum ");
     put_hex(after.sum);
     puts_("\n");
     cif_write(m->stdout_ih, "of-bad: stdout still works\n");
+    /* None of the refusals left anything behind: Linux's request is
+     * accepted and negotiates what it would have. */
+    of_cas(m);
     rtas_base = 0x10000000, rtas_entry = res;
     rtas_power_off(m, "of-bad");
 }
@@ -776,5 +778,8 @@ void of_main(uint64_t r3, uint64_t r4, uint64_t r5, uint64_t msr, uint64_t r1)
     if (!strcmp(args, "cif-bad"))
         bad_mode(&m);
     check_entry(r3, r4, r5, msr, r1);
+    /* prom_init's order (§5): CAS, then everything else reads the tree CAS
+     * left. */
+    of_cas(&m);
     walk_mode(&m, r3);
 }

@@ -194,52 +194,157 @@ else:
 
 
 # The Open Firmware path: kernel-of.c behaves like prom_init (entry
-# registers, the whole tree through the client interface, claim, RTAS,
-# quiesce) and powers off through RTAS.  Its initrd is the one above, so
-# r3/r4 can be checked; its stdin "xyz" is what it reads back.
+# registers, CAS with Linux 6.1's request and its result checked through
+# the client interface, the whole tree through the client interface,
+# claim, RTAS, quiesce) and powers off through RTAS.  Its initrd is the one
+# above, so r3/r4 can be checked; its stdin "xyz" is what it reads back.
 def walk_matches_firmware(out):
-    """The client walked as many nodes as the firmware built."""
+    """The client walked, after CAS, as many nodes as the firmware built,
+    less the interrupt-controller node CAS dropped."""
     built = re.search(r"device tree \d+ bytes, (\d+) nodes", out)
     walked = re.search(r"of: walked (\d+) nodes, (\d+) properties", out)
-    if not built or not walked:
+    ics = re.search(r"of: cas: interrupt-controller nodes (\d+) -> 1,", out)
+    if not built or not walked or not ics:
         return ["node counts not found"]
-    if built.group(1) != walked.group(1) or int(walked.group(2)) < 40:
-        return [f"built {built.group(1)} nodes, walked {walked.group(1)} nodes "
-                f"and {walked.group(2)} properties"]
+    dropped = int(ics.group(1)) - 1
+    if int(built.group(1)) - dropped != int(walked.group(1)) or int(walked.group(2)) < 40:
+        return [f"built {built.group(1)} nodes, CAS dropped {dropped}, walked "
+                f"{walked.group(1)} nodes and {walked.group(2)} properties"]
     return []
+
+
+# What Linux 6.1's request negotiates on each machine (spec/cas.md §3, §4):
+# XIVE where offered (dual, xive), radix with GTSE at ISA 3.00, and below
+# it (POWER8 compat or CPU) hash and XICS only, with the POWER8 logical PVR.
+# (name, options, threads per core, cores in the request, asked, negotiated,
+#  controller nodes before CAS, cpu nodes, vec5 bytes, the firmware's reason
+#  for refusing the other controller afterwards)
+XIVE_RADIX = "ic XIVE, mmu radix, gtse on, cpu-version 0x0f000005"
+XICS_RADIX = "ic XICS, mmu radix, gtse on, cpu-version 0x0f000005"
+XICS_HASH = "ic XICS, mmu hash, gtse off, cpu-version 0x0f000004"
+NO_NODE = "cannot update the device tree: FDT_ERR_NOTFOUND"
+NO_XIVE = "XIVE asked for, which this machine does not offer at the negotiated level"
+OF_MACHINES = [
+    ("dual (default)", [], 1, 2048, "ic XIVE, mmu radix", XIVE_RADIX, 2, 1, 27, NO_NODE),
+    ("dual, 2 cores of 2 threads", ["-smp", "4,threads=2"], 2, 1024, "ic XIVE, mmu radix",
+     XIVE_RADIX, 2, 2, 27, NO_NODE),
+    ("ic-mode=xive", ["-M", "pseries,ic-mode=xive"], 1, 2048, "ic XIVE, mmu radix", XIVE_RADIX,
+     1, 1, 27, "XICS asked for on a machine with ic-mode=xive"),
+    ("ic-mode=xics", ["-M", "pseries,ic-mode=xics"], 1, 2048, "ic XICS, mmu radix", XICS_RADIX,
+     1, 1, 27, NO_XIVE),
+    ("max-cpu-compat=power8", ["-M", "pseries,max-cpu-compat=power8", "-smp", "2"], 1, 2048,
+     "ic XICS, mmu hash", XICS_HASH, 1, 2, 2, NO_XIVE),
+    ("-cpu power8", ["-cpu", "power8", "-smp", "2"], 1, 2048, "ic XICS, mmu hash", XICS_HASH,
+     1, 2, 2, NO_XIVE),
+]
+
+
+def cas_lines(threads, cores, asked, negotiated, ics, cpus, vec5, other):
+    """The client's CAS lines, in order, and the firmware's refusal of the
+    other controller between them."""
+    per_core = "thread per core" if threads == 1 else "threads per core"
+    return [f"of: cas request for {threads} {per_core} ({cores} cores), {asked}\n"
+            f"of: cas ok: {negotiated}\n"
+            f"of: cas: interrupt-controller nodes {ics} -> 1, phandle 0x",
+            f" kept (references to it: 1); cpu nodes: {cpus}; "
+            f"ibm,architecture-vec-5: {vec5} bytes\n"
+            f"firmware: CAS refused: {other}\n"
+            "of: cas again: the same request accepted, the other controller refused, "
+            "tree unchanged\n"]
 
 
 with tempfile.NamedTemporaryFile() as i:
     i.write(bytes((n * 7 + 3) & 0xff for n in range(70001)))
     i.flush()
-    case("of: prom_init-like client on the Open Firmware path",
-         ["-nographic", "-kernel", kernel("kernel-of"), "-initrd", i.name],
-         stdin=b"xyz", extra=walk_matches_firmware,
-         expect=["boot protocol: open firmware (a Linux ppc64 kernel (PowerPC capabilities "
-                 "note))\n",
-                 "client interface at 0x",
-                 "of: initrd in r3/r4, 0x11171 bytes ok\n",
-                 "of: entered with r5 = client interface 0x",
-                 "of: finddevice of paths and aliases ok\n",
-                 "of: setprop then getprop ok\n",
-                 "of: hello through the client interface\n",
-                 "of: write on an opened instance\n",
-                 "of: read [xyz]\n",
-                 "of: milliseconds advanced ",
-                 "of: claim and release ok\n",
-                 "of: rtas instantiated at 0x",
-                 "of: rtas display-character: [via rtas]\n",
-                 "of: quiescing\nof: write after quiesce\n",
-                 " checks, 0 failed\n", "of: rtas power-off\n"],
-         absent=["FAIL", "tree at 0x"])
-case("of: bad arguments refused, tree unchanged",
-     ["-nographic", "-kernel", kernel("kernel-of"), "-append", "cif-bad"],
-     extra=lambda out: [] if re.search(r"of-bad: tree walked, checksum (0x[0-9a-f]+)\n"
-                                       r"(?:.*\n)*of-bad: tree unchanged, checksum \1\n", out)
-     else ["checksums differ or missing"],
-     expect=["of-bad: stdout still works\n", "of-bad: ", " checks, 0 failed\n",
-             "of-bad: rtas power-off\n"],
-     absent=["FAIL"])
+    for name, opts, threads, cores, asked, negotiated, ics, cpus, vec5, other in OF_MACHINES:
+        case(f"of: prom_init-like client on the Open Firmware path, {name}",
+             ["-nographic"] + opts + ["-kernel", kernel("kernel-of"), "-initrd", i.name],
+             stdin=b"xyz", extra=walk_matches_firmware,
+             expect=["boot protocol: open firmware (a Linux ppc64 kernel (PowerPC capabilities "
+                     "note))\n",
+                     "client interface at 0x",
+                     "of: initrd in r3/r4, 0x11171 bytes ok\n",
+                     "of: entered with r5 = client interface 0x"]
+             + cas_lines(threads, cores, asked, negotiated, ics, cpus, vec5, other)
+             + ["of: finddevice of paths and aliases ok\n",
+                "of: setprop then getprop ok\n",
+                "of: hello through the client interface\n",
+                "of: write on an opened instance\n",
+                "of: read [xyz]\n",
+                "of: milliseconds advanced ",
+                "of: claim and release ok\n",
+                "of: rtas instantiated at 0x",
+                "of: rtas display-character: [via rtas]\n",
+                "of: quiescing\nof: write after quiesce\n",
+                " checks, 0 failed\n", "of: rtas power-off\n"],
+             absent=["FAIL", "tree at 0x"])
+
+
+# Requests CAS must refuse, sent through the client interface in cif-bad
+# mode: each refused for its own reason (the firmware's line before the
+# client's), the tree unchanged; then Linux's request still negotiates.
+BOTH_MMU = "OV5 byte 24 asks for both MMUs"
+BOTH_IC = "OV5 byte 23 asks for both interrupt controllers"
+CAS_REFUSALS_ALL = [
+    ("OV5 byte 24 both MMUs (0xc0)", BOTH_MMU),
+    ("OV5 byte 24 either MMU (0x80)", BOTH_MMU),
+    ("OV5 byte 23 either controller (0x80)", BOTH_IC),
+    ("OV5 byte 23 both bits (0xc0)", BOTH_IC),
+]
+CAS_REFUSALS_TAIL = [
+    ("no processor level in common", "no processor level both the client and this machine "
+     "support"),
+    ("no option vector 5", "no option vector 5"),
+    ("vector cut short by the end of RAM", "an option vector runs past the end of the vector"),
+    # Not the client's memory: call-method throws before CAS runs.
+    ("vector in the firmware", None),
+    ("vector past RAM", None),
+    ("call-method without the vector", None),
+]
+RADIX_NO_OV1 = [("radix without ISA 3.00 in OV1",
+                 "the radix MMU asked for by a client not claiming ISA 3.00 in OV1")]
+CAS_BAD_MACHINES = [
+    ("dual (default)", [], RADIX_NO_OV1, XIVE_RADIX),
+    ("ic-mode=xive", ["-M", "pseries,ic-mode=xive"],
+     [("XICS not offered", "XICS asked for on a machine with ic-mode=xive")] + RADIX_NO_OV1,
+     XIVE_RADIX),
+    ("ic-mode=xics", ["-M", "pseries,ic-mode=xics"],
+     [("XIVE not offered", NO_XIVE)] + RADIX_NO_OV1, XICS_RADIX),
+    ("-cpu power8", ["-cpu", "power8"],
+     [("XIVE not offered", NO_XIVE),
+      ("radix not offered", "the radix MMU asked for, which this machine does not offer at "
+       "that level")], XICS_HASH),
+]
+
+
+def refusals_in_order(refusals):
+    """Between the two tree walks: every refusal line, in order, each after
+    the firmware's reason; and the two walks' checksums equal."""
+    def check(out):
+        want = "".join((f"firmware: CAS refused: {why}\n" if why else "")
+                       + f"of-bad: cas refused: {what}\n" for what, why in refusals)
+        walks = re.search(r"of-bad: tree walked, checksum (0x[0-9a-f]+)\n((?:.*\n)*)"
+                          r"of-bad: tree unchanged, checksum (0x[0-9a-f]+)\n", out)
+        if not walks:
+            return ["tree checksums missing"]
+        got = "".join(line + "\n" for line in walks.group(2).split("\n")
+                      if "cas refused" in line or "CAS refused" in line)
+        problems = [] if got == want else ["CAS refusals differ:\n    "
+                                           + got.replace("\n", "\n    ")]
+        if walks.group(1) != walks.group(3):
+            problems.append("tree checksums differ")
+        return problems
+    return check
+
+
+for name, opts, specific, negotiated in CAS_BAD_MACHINES:
+    refusals = CAS_REFUSALS_ALL + specific + CAS_REFUSALS_TAIL
+    case(f"of: bad arguments and CAS requests refused, tree unchanged, {name}",
+         ["-nographic"] + opts + ["-kernel", kernel("kernel-of"), "-append", "cif-bad"],
+         extra=refusals_in_order(refusals),
+         expect=["of-bad: stdout still works\n", f"of: cas ok: {negotiated}\n",
+                 "of-bad: ", " checks, 0 failed\n", "of-bad: rtas power-off\n"],
+         absent=["FAIL"])
 case("of: exit stops the machine with status 1",
      ["-nographic", "-kernel", kernel("kernel-of"), "-append", "cif-exit"], status=1,
      expect=["of: calling exit\n", "firmware: the client program called exit\n"],

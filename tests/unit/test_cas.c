@@ -13,7 +13,9 @@
  * missing OV5, no PVR terminator, both-MMU and both-controller bits,
  * modes the machine does not offer, vectors outside RAM, a tree without
  * room, the host refusing either switch -- each leaving the tree and the
- * host as they were.
+ * host as they were; trees with more free space than CAS's scratch buffer
+ * (the client interface's live tree) accepted unless their contents do
+ * not fit.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@
 #include "../../firmware/cpufacts.c"
 #include "../../firmware/devtree.c"
 #include "../../firmware/hwdesc.c"
+#include "../../firmware/linux61_tree.c"
 #include "../../firmware/linux61_vector.c"
 #include "../../firmware/offer.c"
 
@@ -394,6 +397,33 @@ static void test_linux_vector_steering(void)
     CHECK_EQ(vec[157 + 23], 0x00);
     CHECK_EQ(vec[157 + 24], 0x00);
     CHECK_EQ(vec[157 + 26], 0x00);
+}
+
+/* The steering without a tree, as the Open Firmware test client uses it. */
+static void test_linux_vector_build(void)
+{
+    /* A fifth pair is beyond what prom_init reads. */
+    static const uint8_t support[] = {23, 0x40, 25, 0x00, 24, 0x00, 21, 0x00, 24, 0x40};
+    static const uint8_t radix_no_gtse[] = {24, 0x80, 26, 0x00};
+
+    linux61_vector_build(vec, support, sizeof(support), 2);
+    CHECK_EQ(vec[157 + 23], 0x40);
+    CHECK_EQ(vec[157 + 24], 0x00);
+    CHECK_EQ(be32_at(vec + 157 + 9), 1024);
+    linux61_vector_build(vec, radix_no_gtse, sizeof(radix_no_gtse), 3);
+    CHECK_EQ(vec[157 + 24], 0x40);
+    CHECK_EQ(vec[157 + 26], 0x00);
+    CHECK_EQ(be32_at(vec + 157 + 9), 683); /* 2048 / 3, rounded up */
+    /* Odd length: the last half pair is not read. */
+    linux61_vector_build(vec, support, 1, 1);
+    CHECK_EQ(vec[157 + 23], 0x00);
+    /* Absent; thread counts prom_init does not believe count as 1. */
+    linux61_vector_build(vec, NULL, 8, 0);
+    CHECK(!memcmp(vec, linux61_vector_template, LINUX61_VECTOR_SIZE));
+    linux61_vector_build(vec, support, -1, 65);
+    CHECK(!memcmp(vec, linux61_vector_template, LINUX61_VECTOR_SIZE));
+    linux61_vector_build(vec, support, sizeof(support), 64);
+    CHECK_EQ(be32_at(vec + 157 + 9), 32);
 }
 
 /* Linux 6.1 on each machine: what it gets. */
@@ -782,6 +812,39 @@ static void test_host_refusal(void)
     CHECK_EQ(host.ic_calls + host.compat_calls, 0);
 }
 
+/*
+ * Trees with more free space than CAS's scratch buffer, as the client
+ * interface's live tree (main.c): only the used bytes count.  One whose
+ * contents do not fit is refused, unchanged.
+ */
+static void test_roomy_trees(void)
+{
+    static uint8_t big[CAS_SCRATCH_SIZE + 0x20000], big_before[sizeof(big)];
+    static uint8_t filler[CAS_SCRATCH_SIZE];
+    int len;
+
+    boot(&dual);
+    linux_vec();
+    memcpy(ram + VEC_ADDR, vec, LINUX61_VECTOR_SIZE);
+    CHECK_EQ(fdt_open_into(tree, big, sizeof(big)), 0);
+    CHECK_EQ(cas_call(big, &hw, VEC_ADDR), 0);
+    CHECK_EQ(fdt_totalsize(big), sizeof(big));
+    CHECK(fdt_getprop(big, fdt_path_offset(big, "/chosen"), "ibm,architecture-vec-5", &len));
+    CHECK_EQ(len, 27);
+    CHECK(fdt_node_offset_by_compatible(big, -1, "IBM,ppc-xicp") < 0);
+    CHECK(fdt_node_offset_by_compatible(big, -1, "ibm,power-ivpe") >= 0);
+    CHECK_EQ(host.ic, PETREL_IC_XIVE);
+
+    boot(&dual);
+    CHECK_EQ(fdt_open_into(tree, big, sizeof(big)), 0);
+    CHECK_EQ(fdt_setprop(big, fdt_path_offset(big, "/chosen"), "filler", filler, sizeof(filler)),
+             0);
+    memcpy(big_before, big, sizeof(big));
+    CHECK(cas_call(big, &hw, VEC_ADDR) != 0);
+    CHECK(!memcmp(big, big_before, sizeof(big)));
+    CHECK_EQ(host.ic_calls + host.compat_calls, 0);
+}
+
 /* The pure steps on their own: decide without a tree, update a tree. */
 static void test_pure_steps(void)
 {
@@ -813,12 +876,14 @@ int main(void)
     CHECK(host_hypertas_len > 0);
     test_linux_vector_layout();
     test_linux_vector_steering();
+    test_linux_vector_build();
     test_linux_on_machines();
     test_pvr_negotiation();
     test_truncated();
     test_bad_lengths();
     test_bad_requests();
     test_host_refusal();
+    test_roomy_trees();
     test_pure_steps();
     return check_summary("cas");
 }

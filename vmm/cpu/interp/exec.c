@@ -160,7 +160,8 @@ lookup:
              * every instruction, MSR[BE] only branches).  A debugger's
              * step stops here instead. */
             __atomic_and_fetch(&cpu->attention, ~ATT_STEP, __ATOMIC_ACQ_REL);
-            if (cpu->debug_step) {
+            cpu->dbg &= (uint8_t)~DBG_WP_SKIP; /* the stopped access has run */
+            if (cpu->dbg & DBG_STEP) {
                 exit->reason = CPU_EXIT_DEBUG;
                 return;
             }
@@ -200,7 +201,7 @@ lookup:
             ppc_tlb_flush_write(cpu); /* stores to the page must count again */
         page_ea = nip & ~0xfffull;
         rec = &page->rec[(nip & 0xfff) >> 2];
-        if (unlikely((cpu->msr & (MSR_SE | MSR_BE)) || cpu->debug_step))
+        if (unlikely((cpu->msr & (MSR_SE | MSR_BE)) || cpu->dbg))
             goto step;
         ENTER();
     }
@@ -282,6 +283,15 @@ L_jit_enter:
 
 fault:
     /* A memory access recorded cpu->fault; the instruction has no effect. */
+    if (unlikely(cpu->fault.vector == VEC_DEBUG_STOP)) {
+        /* A debugger's watchpoint (cpu.h): stop before the access. */
+        cpu->nip = CIA();
+        cpu->wp_resume = cpu->nip;
+        exit->reason = CPU_EXIT_DEBUG;
+        exit->debug_watch = cpu->fault.watch;
+        exit->debug_addr = cpu->fault.dar;
+        return;
+    }
     ppc_deliver_fault(cpu, CIA());
     goto lookup;
 

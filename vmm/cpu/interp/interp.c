@@ -19,11 +19,13 @@ static void interp_reset(struct cpu *c)
     struct jit *jit = cpu->jit;
     uint8_t jit_hot = cpu->jit_hot;
     /* A debugger's breakpoints and stepping outlive a machine reset. */
-    uint8_t debug_step = cpu->debug_step;
-    unsigned nbp = cpu->nbp;
+    uint8_t dbg = cpu->dbg & DBG_STEP;
+    unsigned nbp = cpu->nbp, nwp = cpu->nwp;
     uint64_t bp[PPC_MAX_BREAKPOINTS];
+    __typeof__(cpu->wp) wp;
 
     memcpy(bp, cpu->bp, sizeof(bp));
+    memcpy(wp, cpu->wp, sizeof(wp));
 
     /* Everything architected to its power-on value. */
     memset(cpu, 0, sizeof(*cpu));
@@ -36,10 +38,12 @@ static void interp_reset(struct cpu *c)
     cpu->step_page = step_page;
     cpu->jit = jit;
     cpu->jit_hot = jit_hot;
-    cpu->debug_step = debug_step;
+    cpu->dbg = dbg;
     cpu->nbp = nbp;
     memcpy(cpu->bp, bp, sizeof(bp));
-    cpu->bp_resume = ~0ull;
+    cpu->nwp = nwp;
+    memcpy(cpu->wp, wp, sizeof(wp));
+    cpu->bp_resume = cpu->wp_resume = ~0ull;
     /* LPCR is the hypervisor's: large decrementer on, external interrupts
      * to the guest (LPES0) (spec/cpu.md §2.4). */
     cpu->lpcr = LPCR_LD;
@@ -113,6 +117,11 @@ static void interp_run(struct cpu *c, struct cpu_exit *exit)
      * instruction; from anywhere else, every breakpoint counts. */
     if (cpu->bp_resume != cpu->nip)
         cpu->bp_resume = ~0ull;
+    if (cpu->wp_resume == cpu->nip)
+        cpu->dbg |= DBG_WP_SKIP;
+    cpu->wp_resume = ~0ull;
+    exit->debug_watch = 0;
+    exit->debug_addr = 0;
     interp_exec(cpu, exit);
 }
 
@@ -228,7 +237,39 @@ static int interp_set_breakpoint(struct cpu *c, uint64_t ea, bool insert)
 
 static void interp_set_single_step(struct cpu *c, bool on)
 {
-    ((struct ppc_cpu *)c)->debug_step = on;
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    cpu->dbg = (uint8_t)((cpu->dbg & ~DBG_STEP) | (on ? DBG_STEP : 0));
+}
+
+/* Watched pages leave the soft TLBs at once (mem.c keeps them out). */
+static int interp_set_watchpoint(struct cpu *c, uint64_t ea, uint64_t len, unsigned kind,
+                                 bool insert)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+    unsigned i;
+
+    if (len == 0 || len > 4096 || kind < CPU_WATCH_WRITE || kind > CPU_WATCH_ACCESS)
+        return -1;
+    for (i = 0; i < cpu->nwp; i++)
+        if (cpu->wp[i].ea == ea && cpu->wp[i].len == len && cpu->wp[i].kind == kind)
+            break;
+    if (insert) {
+        if (i < cpu->nwp)
+            return 0;
+        if (cpu->nwp == PPC_MAX_WATCHPOINTS)
+            return -1;
+        cpu->wp[cpu->nwp].ea = ea;
+        cpu->wp[cpu->nwp].len = len;
+        cpu->wp[cpu->nwp].kind = kind;
+        cpu->nwp++;
+    } else {
+        if (i == cpu->nwp)
+            return -1;
+        cpu->wp[i] = cpu->wp[--cpu->nwp];
+    }
+    ppc_tlb_flush(cpu);
+    return 0;
 }
 
 /* mem.c, next to the translation every access takes. */
@@ -263,4 +304,5 @@ const struct cpu_backend cpu_interp_backend = {
     .set_breakpoint = interp_set_breakpoint,
     .set_single_step = interp_set_single_step,
     .debug_translate = interp_debug_translate,
+    .set_watchpoint = interp_set_watchpoint,
 };

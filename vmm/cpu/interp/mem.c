@@ -53,10 +53,44 @@ static void set_fault(struct ppc_cpu *cpu, unsigned vector, uint64_t dar, uint32
     cpu->fault.srr1_bits = srr1_bits;
 }
 
-/* Points the soft-TLB entry for ea's page at the RAM page holding pa. */
+/* Does a debugger's watchpoint of a kind in `kinds` overlap [ea, ea + len)? */
+static int watched(const struct ppc_cpu *cpu, uint64_t ea, uint64_t len, unsigned kinds)
+{
+    for (unsigned i = 0; i < cpu->nwp; i++)
+        if ((cpu->wp[i].kind & kinds) && ea < cpu->wp[i].ea + cpu->wp[i].len &&
+            cpu->wp[i].ea < ea + len)
+            return (int)i;
+    return -1;
+}
+
+/*
+ * A watchpoint stops the access before it happens (cpu.h set_watchpoint):
+ * the executor sees VEC_DEBUG_STOP and leaves.  Not while the stopped
+ * access itself is re-run (DBG_WP_SKIP).
+ */
+static bool watch_stop(struct ppc_cpu *cpu, uint64_t ea, uint64_t len, bool store)
+{
+    int i;
+
+    if (__builtin_expect(!cpu->nwp, 1) || (cpu->dbg & DBG_WP_SKIP))
+        return false;
+    i = watched(cpu, ea, len, store ? CPU_WATCH_WRITE : CPU_WATCH_READ);
+    if (i < 0)
+        return false;
+    set_fault(cpu, VEC_DEBUG_STOP, ea, 0, 0);
+    cpu->fault.watch = cpu->wp[i].kind;
+    return true;
+}
+
+/* Points the soft-TLB entry for ea's page at the RAM page holding pa --
+ * unless a watchpoint covers the page, whose accesses must all come here. */
 static void tlb_fill(struct ppc_cpu *cpu, struct tlb_entry *tlb, uint64_t ea, uint64_t pa)
 {
     struct tlb_entry *e = &tlb[(ea >> 12) & (TLB_SIZE - 1)];
+
+    if (cpu->nwp && watched(cpu, ea & ~0xfffull, 0x1000,
+                            tlb == cpu->tlb_write ? CPU_WATCH_WRITE : CPU_WATCH_READ) >= 0)
+        return;
     e->tag = ea & ~0xfffull;
     e->addend = (uintptr_t)(cpu->mem->ram + (pa & ~0xfffull)) - (uintptr_t)(ea & ~0xfffull);
 }
@@ -255,6 +289,8 @@ bool ppc_load_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *va
     uint8_t bytes[8];
     uint64_t b, v = 0;
 
+    if (watch_stop(cpu, ea, size, false))
+        return false;
     if ((ea & 0xfff) + size <= 0x1000)
         return load_in_page(cpu, ea, size, val);
     if (!check_crossing(cpu, ea, size, false))
@@ -272,6 +308,8 @@ bool ppc_load_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t *va
 
 bool ppc_store_slow(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64_t val)
 {
+    if (watch_stop(cpu, ea, size, true))
+        return false;
     if ((ea & 0xfff) + size <= 0x1000)
         return store_in_page(cpu, ea, size, val);
     if (!check_crossing(cpu, ea, size, true))
@@ -316,7 +354,7 @@ static uint8_t *atomic_host(struct ppc_cpu *cpu, uint64_t ea, unsigned size, boo
     h = tlb_probe(store ? cpu->tlb_write : cpu->tlb_read, ea, size);
     if (h)
         return h;
-    if (!translate_data(cpu, ea, store, &pa))
+    if (watch_stop(cpu, ea, size, store) || !translate_data(cpu, ea, store, &pa))
         return NULL;
     if (guest_ram_contains(mem, pa, size)) {
         if (store && __atomic_load_n(&mem->page_code[pa >> GUEST_PAGE_SHIFT], __ATOMIC_ACQUIRE))
@@ -458,7 +496,8 @@ bool ppc_dcbz(struct ppc_cpu *cpu, uint64_t ea)
     struct guest_mem *mem = cpu->mem;
     uint64_t pa;
 
-    if (!translate_data(cpu, ea, true, &pa))
+    if (watch_stop(cpu, ea & ~(uint64_t)(DCBZ_BLOCK - 1), DCBZ_BLOCK, true) ||
+        !translate_data(cpu, ea, true, &pa))
         return false;
     pa &= ~(uint64_t)(DCBZ_BLOCK - 1);
     if (guest_ram_contains(mem, pa, DCBZ_BLOCK)) {

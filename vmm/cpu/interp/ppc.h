@@ -116,6 +116,11 @@ enum {
 };
 
 #define PPC_MAX_BREAKPOINTS 32
+#define PPC_MAX_WATCHPOINTS 8
+#define DBG_STEP            1u /* a debugger's single step */
+#define DBG_WP_SKIP         2u /* re-running the access a watchpoint stopped */
+/* cpu->fault.vector of an access a watchpoint stopped: no interrupt. */
+#define VEC_DEBUG_STOP 0xdeb0
 
 #define ATT_EXIT   1u
 #define ATT_IRQ    2u
@@ -182,15 +187,23 @@ struct ppc_cpu {
     uint8_t jit_flush;
     struct jit *jit;
     /*
-     * Debugging (cpu.h set_breakpoint/set_single_step).  A slot decoded at
-     * a breakpoint address gets the breakpoint handler; nothing is
-     * compiled while any is set.  bp_resume is the breakpoint the vCPU
-     * stopped at, executed once when it runs again from there.
+     * Debugging (cpu.h set_breakpoint/set_single_step/set_watchpoint).  A
+     * slot decoded at a breakpoint address gets the breakpoint handler;
+     * nothing is compiled while any is set.  bp_resume is the breakpoint
+     * the vCPU stopped at, executed once when it runs again from there.
+     * Pages a watchpoint touches stay out of the soft TLBs, so the slow
+     * path sees every access to them (mem.c); wp_resume is the
+     * instruction a watchpoint stopped, which runs again once, stepped,
+     * with watchpoints off (DBG_WP_SKIP).
      */
-    uint8_t debug_step;
-    unsigned nbp;
+    uint8_t dbg; /* DBG_STEP | DBG_WP_SKIP: lookup steps one instruction */
+    unsigned nbp, nwp;
     uint64_t bp[PPC_MAX_BREAKPOINTS];
-    uint64_t bp_resume;
+    uint64_t bp_resume, wp_resume;
+    struct {
+        uint64_t ea, len;
+        unsigned kind; /* CPU_WATCH_* */
+    } wp[PPC_MAX_WATCHPOINTS];
 
     struct tlb_entry tlb_read[TLB_SIZE];
     struct tlb_entry tlb_write[TLB_SIZE];
@@ -219,6 +232,7 @@ struct ppc_cpu {
         uint64_t srr1_bits;
         uint64_t dar;
         uint32_t dsisr;
+        unsigned watch; /* VEC_DEBUG_STOP: the watchpoint kind that hit */
     } fault;
 
     /* Inert storage (spec/cpu.md §1.2): PMU SPRs 784-798 (SIER MMCR2 MMCRA
