@@ -218,8 +218,37 @@ static void test_files(void)
     unlink(big);
 }
 
+static void test_gdb(void)
+{
+    CHECK_EQ(parse(NULL), CLI_RUN);
+    CHECK_EQ(cfg.gdb_port, -1);
+    CHECK_EQ(parse("-s", NULL), CLI_RUN);
+    CHECK_EQ(cfg.gdb_port, 1234);
+    CHECK(cfg.gdb_host == NULL);
+    CHECK_EQ(parse("-gdb", "tcp::5555", NULL), CLI_RUN);
+    CHECK_EQ(cfg.gdb_port, 5555);
+    CHECK(cfg.gdb_host == NULL);
+    CHECK_EQ(parse("-gdb", "tcp:localhost:0", NULL), CLI_RUN);
+    CHECK_EQ(cfg.gdb_port, 0);
+    CHECK_STREQ(cfg.gdb_host, "localhost");
+    CHECK_EQ(parse("-gdb", "tcp:[::1]:77", NULL), CLI_RUN);
+    CHECK_STREQ(cfg.gdb_host, "::1");
+    CHECK_EQ(cfg.gdb_port, 77);
+    CHECK_EQ(parse("-s", "-gdb", "none", NULL), CLI_RUN);
+    CHECK_EQ(cfg.gdb_port, -1);
+    CHECK_ERR("-gdb: only tcp", "-gdb", "udp::1");
+    CHECK_ERR("-gdb: only tcp", "-gdb", "/dev/ttyS0");
+    CHECK_ERR("needs a port number", "-gdb", "tcp::");
+    CHECK_ERR("needs a port number", "-gdb", "tcp::65536");
+    CHECK_ERR("needs a port number", "-gdb", "tcp:host");
+    CHECK_ERR("needs a port number", "-gdb", "tcp::-1");
+    CHECK_ERR("bad host", "-gdb", "tcp:[::1:5");
+    CHECK_ERR("missing value", "-gdb");
+}
+
 int main(void)
 {
+    test_gdb();
     test_boot_protocol();
     test_accel();
     test_defaults();
