@@ -317,9 +317,14 @@ static int copy_tree(const void *fdt, void *buf, int bufsize)
     return fdt_open_into(buf, buf, bufsize);
 }
 
+/* The call being served (for -trace cas). */
+static const struct hw_facts *cas_hw;
+
 static int refuse(const char *why, const char *detail)
 {
     printf("firmware: CAS refused: %s%s\n", why, detail ? detail : "");
+    if (cas_hw && fw_trace_on(cas_hw, PETREL_TRACE_CAS))
+        platform_trace(PETREL_TRACE_CAS, "refused: %s%s", why, detail ? detail : "");
     return -1;
 }
 
@@ -331,6 +336,7 @@ int cas_call(void *fdt, const struct hw_facts *hw, uint64_t vec_addr)
     int err, room = (int)fdt_totalsize(fdt);
     long rc;
 
+    cas_hw = hw;
     if (!in_force.known) {
         in_force.compat_pvr = power_on_compat(hw);
         in_force.known = true;
@@ -370,5 +376,13 @@ int cas_call(void *fdt, const struct hw_facts *hw, uint64_t vec_addr)
     in_force.compat_pvr = res.compat_pvr;
     /* Fits: checked above. */
     err = fdt_open_into(scratch, fdt, room);
-    return err ? refuse("cannot update the device tree: ", fdt_strerror(err)) : 0;
+    if (err)
+        return refuse("cannot update the device tree: ", fdt_strerror(err));
+    if (fw_trace_on(hw, PETREL_TRACE_CAS))
+        platform_trace(PETREL_TRACE_CAS,
+                       "vector at 0x%lx: %s, %s%s, compat 0x%08x, cpu-version 0x%08x, OV5 %u bytes",
+                       (unsigned long)vec_addr, res.xive ? "XIVE" : "XICS",
+                       res.radix ? "radix" : "hash", res.gtse ? " with GTSE" : "",
+                       (unsigned)res.compat_pvr, (unsigned)res.cpu_version, res.ov5_prop_len);
+    return 0;
 }

@@ -71,7 +71,8 @@ static int32_t method_instantiate_rtas(struct cif *c, struct cif_instance *in, c
     (void)in;
     if (!c->rtas || !memmap_claimed(&c->mem, args[0], c->rtas->region_size))
         return -1;
-    entry = rtas_instantiate(c->rtas, c->ram, c->hw->ram_size, args[0], c->hw->vterm);
+    entry = rtas_instantiate(c->rtas, c->ram, c->hw->ram_size, args[0], c->hw->vterm,
+                             c->hw->trace_mask);
     if (!entry)
         return -1;
     sync_icache(args[0], c->rtas->region_size);

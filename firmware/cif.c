@@ -112,6 +112,24 @@ int cif_read_string(struct cif *c, char *dst, size_t max, uint64_t addr)
 
 /* --------------------------------------------------------- dispatch -- */
 
+/* -trace cif: "name(args) -> rets" in hex, status if the call failed. */
+static void trace_call(const char *name, const uint32_t *in, unsigned nargs, const uint32_t *out,
+                       unsigned nret, int32_t status)
+{
+    char line[PETREL_TRACE_MAX];
+    int n = snprintf(line, sizeof(line), "%s(", name);
+
+    for (unsigned i = 0; i < nargs && n < (int)sizeof(line); i++)
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "%s0x%x", i ? ", " : "", in[i]);
+    if (n < (int)sizeof(line))
+        n += snprintf(line + n, sizeof(line) - (size_t)n, ") ->");
+    for (unsigned i = 0; i < nret && n < (int)sizeof(line); i++)
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " 0x%x", out[i]);
+    if (status && n < (int)sizeof(line))
+        snprintf(line + n, sizeof(line) - (size_t)n, " (failed)");
+    platform_trace(PETREL_TRACE_CIF, "%s", line);
+}
+
 int32_t cif_call(struct cif *c, uint64_t args)
 {
     uint32_t hdr[3], in[CIF_MAX_CELLS], out[CIF_MAX_CELLS];
@@ -141,6 +159,8 @@ int32_t cif_call(struct cif *c, uint64_t args)
     for (unsigned i = 0; i < nret; i++)
         out[i] = fdt32_to_cpu(out[i]);
     status = row->fn(c, in, out, nargs, nret);
+    if (fw_trace_on(c->hw, PETREL_TRACE_CIF))
+        trace_call(name, in, nargs, out, nret, status);
     for (unsigned i = 0; i < nret; i++)
         out[i] = cpu_to_fdt32(out[i]);
     if (cif_write(c, args + 12 + 4 * nargs, out, 4 * nret))

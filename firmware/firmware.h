@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <petrel/hwdesc.h>
+#include <petrel/service.h>
 
 /* console.c: the hvterm console behind picolibc's stdout. */
 void console_init(uint32_t vterm);
@@ -57,6 +58,7 @@ struct hw_facts {
     int hypertas_len;
     const char *partition_name; /* -name, or NULL */
     bool dump_tree;             /* -M dumpdtb=: hand the final tree to the host */
+    uint32_t trace_mask;        /* -trace events the firmware emits (PETREL_TRACE_*) */
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
 
@@ -71,6 +73,13 @@ long platform_set_compat(uint32_t logical_pvr);
 long platform_dump_tree(const void *fdt, uint64_t size);
 /* The timebase (hw_facts.tb_freq ticks a second). */
 uint64_t platform_timebase(void);
+/* One -trace line (PETREL_H_TRACE); callers test fw_trace_on first. */
+void platform_trace(unsigned event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static inline bool fw_trace_on(const struct hw_facts *hw, unsigned event)
+{
+    return (hw->trace_mask >> event) & 1;
+}
 
 /* platform.c: a guest real address as the firmware reaches it (real mode,
  * RAM identity-mapped).  Callers check the range against RAM first. */

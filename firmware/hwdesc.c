@@ -141,6 +141,12 @@ static int read_machine(const void *fdt, struct hw_facts *hw)
         return -1;
     }
     hw->dump_tree = fdt_getprop(fdt, node, HWDESC_PROP_DUMP_TREE, NULL) != NULL;
+    /* Optional: which -trace events the firmware (and RTAS) emit. */
+    {
+        int len = 0;
+        const fdt32_t *t = fdt_getprop(fdt, node, HWDESC_PROP_TRACE, &len);
+        hw->trace_mask = t && len == 4 ? fdt32_to_cpu(*t) : 0;
+    }
     return 0;
 }
 

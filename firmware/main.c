@@ -201,7 +201,7 @@ static int add_rtas_flat(void *fdt, const struct hw_facts *hw)
     if (!img || img->region_size > sizeof(rtas_flat) || base < 0x3000 ||
         base + img->region_size > FW_REGION_SIZE)
         return -FDT_ERR_INTERNAL;
-    entry = rtas_instantiate(img, 0, hw->ram_size, base, hw->vterm);
+    entry = rtas_instantiate(img, 0, hw->ram_size, base, hw->vterm, hw->trace_mask);
     if (!entry)
         return -FDT_ERR_INTERNAL;
     sync_icache(base, img->region_size);

@@ -1,6 +1,7 @@
 /*
  * Host services the firmware cannot provide itself (include/petrel/service.h).
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include <petrel/papr.h>
@@ -53,4 +54,20 @@ uint64_t platform_timebase(void)
 
     __asm__ volatile("mftb %0" : "=r"(tb));
     return tb;
+}
+
+void platform_trace(unsigned event, const char *fmt, ...)
+{
+    static char line[PETREL_TRACE_MAX + 1];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (n > PETREL_TRACE_MAX)
+        n = PETREL_TRACE_MAX;
+    hcall4(PETREL_H_TRACE, event, (unsigned long)(uintptr_t)line, (unsigned long)n, 0, NULL);
 }

@@ -73,7 +73,7 @@ void rtas_describe(const struct rtas_image *img, struct devtree_rtas *out)
 }
 
 uint64_t rtas_instantiate(const struct rtas_image *img, uintptr_t ram, uint64_t ram_size,
-                          uint64_t base, uint32_t vterm)
+                          uint64_t base, uint32_t vterm, uint32_t trace)
 {
     uint64_t limit = ram_size < RTAS_ADDR_LIMIT ? ram_size : RTAS_ADDR_LIMIT;
     uint8_t *dst;
@@ -89,5 +89,6 @@ uint64_t rtas_instantiate(const struct rtas_image *img, uintptr_t ram, uint64_t 
     }
     rtas_put_be64(dst + img->state + RTAS_STATE_RAM_SIZE, ram_size);
     rtas_put_be32(dst + img->state + RTAS_STATE_VTERM, vterm);
+    rtas_put_be32(dst + img->state + RTAS_STATE_TRACE, trace);
     return base + img->entry;
 }

@@ -44,6 +44,6 @@ void rtas_describe(const struct rtas_image *img, struct devtree_rtas *out);
  * visible to instruction fetch.
  */
 uint64_t rtas_instantiate(const struct rtas_image *img, uintptr_t ram, uint64_t ram_size,
-                          uint64_t base, uint32_t vterm);
+                          uint64_t base, uint32_t vterm, uint32_t trace);
 
 #endif

@@ -3,6 +3,7 @@
  * 0x4..0x4fc, platform-private ones in 0xf000..0xfffc (spec/hcalls.md §1);
  * both ranges are indexed directly, everything else is H_FUNCTION.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <petrel/papr.h>
 #include <petrel/service.h>
 
+#include "../vmm/trace.h"
 #include "hcall.h"
 
 /* Groups as LoPAPR names them in ibm,hypertas-functions (spec/hcalls.md §2). */
@@ -32,6 +34,7 @@ static const struct hcall_def hcall_table[] = {
     {PETREL_H_SET_IC_MODE, "PETREL_H_SET_IC_MODE", h_petrel_set_ic_mode, NULL},
     {PETREL_H_SET_COMPAT, "PETREL_H_SET_COMPAT", h_petrel_set_compat, NULL},
     {PETREL_H_DUMP_TREE, "PETREL_H_DUMP_TREE", h_petrel_dump_tree, NULL},
+    {PETREL_H_TRACE, "PETREL_H_TRACE", h_petrel_trace, NULL},
 };
 
 size_t hcall_hypertas_list(char *buf, size_t len)
@@ -97,9 +100,21 @@ int64_t hcall_dispatch(struct hcall_env *env, uint64_t opcode, const uint64_t ar
                        uint64_t out[9])
 {
     const struct hcall_def *def = hcall_lookup(opcode);
+    int64_t ret;
 
     memset(out, 0, 9 * sizeof(out[0]));
-    if (!def)
+    if (!def) {
+        if (trace_on(PETREL_TRACE_HCALL))
+            trace_printf(PETREL_TRACE_HCALL, (int)env->vcpu,
+                         "0x%" PRIx64 " (unknown) -> H_FUNCTION", opcode);
         return H_FUNCTION;
-    return def->fn(env, args, out);
+    }
+    ret = def->fn(env, args, out);
+    /* The guest's own trace lines are not hcalls worth a line each. */
+    if (trace_on(PETREL_TRACE_HCALL) && opcode != PETREL_H_TRACE)
+        trace_printf(PETREL_TRACE_HCALL, (int)env->vcpu,
+                     "%s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> %" PRId64
+                     " (0x%" PRIx64 ")",
+                     def->name, args[0], args[1], args[2], args[3], ret, out[0]);
+    return ret;
 }

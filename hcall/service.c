@@ -16,6 +16,7 @@
 #include <petrel/service.h>
 
 #include "../vmm/machine.h"
+#include "../vmm/trace.h"
 #include "../vmm/memory.h"
 #include "hcall.h"
 
@@ -145,5 +146,32 @@ int64_t h_petrel_dump_tree(struct hcall_env *env, const uint64_t args[9], uint64
     }
     free(copy);
     machine_power_off(env->machine, 0);
+    return H_SUCCESS;
+}
+
+/*
+ * r4 = event (PETREL_TRACE_CIF, _CAS, _RTAS), r5 = text, r6 = length: one
+ * -trace line from the guest's platform code.  The text is copied once and
+ * anything unprintable is shown as '.', so a guest cannot write control
+ * sequences to the host's terminal or split a line.
+ */
+int64_t h_petrel_trace(struct hcall_env *env, const uint64_t args[9], uint64_t out[9])
+{
+    struct guest_mem *mem = machine_mem(env->machine);
+    uint64_t ev = args[0], addr = args[1], len = args[2];
+    char text[PETREL_TRACE_MAX + 1];
+
+    (void)out;
+    if ((ev != PETREL_TRACE_CIF && ev != PETREL_TRACE_CAS && ev != PETREL_TRACE_RTAS) ||
+        len > PETREL_TRACE_MAX || !guest_ram_contains(mem, addr, len))
+        return H_PARAMETER;
+    if (!trace_on((enum petrel_trace_event)ev))
+        return H_SUCCESS;
+    memcpy(text, mem->ram + addr, len);
+    for (uint64_t i = 0; i < len; i++)
+        if (text[i] < 0x20 || text[i] > 0x7e)
+            text[i] = '.';
+    text[len] = '\0';
+    trace_printf((enum petrel_trace_event)ev, (int)env->vcpu, "%s", text);
     return H_SUCCESS;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include <petrel/papr.h>
+#include <petrel/service.h>
 
 #include "image.h"
 #include "rtas.h"
@@ -72,8 +73,11 @@ void rtas_dispatch(uint64_t args)
         return;
     call = find_call(token);
     if (!call || nargs != call->nargs || nret != call->nret) {
+        int32_t status = call ? RTAS_PARAMETER_ERROR : RTAS_HARDWARE_ERROR;
         if (nret)
-            cell[3 + nargs] = (uint32_t)(call ? RTAS_PARAMETER_ERROR : RTAS_HARDWARE_ERROR);
+            cell[3 + nargs] = (uint32_t)status;
+        if (rtas_state.trace & (1u << PETREL_TRACE_RTAS))
+            rtas_trace_call(call ? call->name : NULL, token, NULL, nargs, NULL, nret, status);
         return;
     }
     /* Handlers work on a copy: they cannot write past nret, and the
@@ -85,4 +89,6 @@ void rtas_dispatch(uint64_t args)
     out[0] = (uint32_t)call->handler(in, out);
     for (uint32_t i = 0; i < nret; i++)
         cell[3 + nargs + i] = out[i];
+    if (rtas_state.trace & (1u << PETREL_TRACE_RTAS))
+        rtas_trace_call(call->name, token, in, nargs, out, nret, (int32_t)out[0]);
 }

@@ -35,6 +35,7 @@
  */
 #define RTAS_STATE_RAM_SIZE 0x00 /* u64: guest RAM, [0, ram_size) */
 #define RTAS_STATE_VTERM    0x08 /* u32: the console's vterm unit */
+#define RTAS_STATE_TRACE    0x0c /* u32: -trace mask (PETREL_TRACE_RTAS: trace calls) */
 #define RTAS_STATE_SIZE     0x10
 
 #ifndef __ASSEMBLER__

@@ -17,7 +17,7 @@
 struct rtas_state {
     uint64_t ram_size;
     uint32_t vterm;
-    uint32_t reserved;
+    uint32_t trace; /* -trace mask: bit PETREL_TRACE_RTAS traces every call */
 };
 extern struct rtas_state rtas_state;
 
@@ -31,6 +31,11 @@ typedef int32_t rtas_handler(const uint32_t *args, uint32_t *rets);
 #define RTAS_CALL(name, token, nargs, nret, handler) rtas_handler handler;
 #include "calls.def"
 #undef RTAS_CALL
+
+/* -trace rtas: one line naming the call (name NULL: by token) through
+ * PETREL_H_TRACE; status is what went to rets[0]. */
+void rtas_trace_call(const char *name, uint32_t token, const uint32_t *args, uint32_t nargs,
+                     const uint32_t *rets, uint32_t nret, int32_t status);
 
 /* C entry from entry.S: r3 = the argument block's real address. */
 void rtas_dispatch(uint64_t args);

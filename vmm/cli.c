@@ -17,6 +17,7 @@
 #include <petrel/layout.h>
 
 #include "cli.h"
+#include "trace.h"
 
 #define RAM_DEFAULT (512ull << 20)
 #define RAM_ALIGN   (256ull << 20) /* PAPR memory blocks (LMBs) are 256 MiB */
@@ -501,6 +502,11 @@ static void print_help(void)
         "                 say (auto), Open Firmware client interface, or flattened tree\n"
         "                 dumpdtb=FILE  write the device tree the OS would get (after\n"
         "                 CAS with Linux 6.1's request) to FILE and exit\n"
+        "  -trace EVENT[,EVENT...]\n"
+        "                 trace hcall, rtas, cif, cas, reset, mmu-fault (irq, pci, eeh\n"
+        "                 once those exist), or all; -trace help lists them\n"
+        "  -d in_asm,int  log each instruction when first decoded / each interrupt\n"
+        "  -D FILE        trace and log lines to FILE instead of stderr\n"
         "  -accel tcg[,jit=on|off]\n"
         "                 the emulator; jit=off runs every instruction in the\n"
         "                 interpreter (no block compiler): slower, for debugging\n"
@@ -570,6 +576,21 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
             TAKES_VALUE();
             if ((a = parse_machine(val, cfg, err, errlen)) != CLI_RUN)
                 return a;
+        } else if (!strcmp(name, "trace")) {
+            TAKES_VALUE();
+            if (!strcmp(val, "help")) {
+                trace_list();
+                return CLI_EXIT_OK;
+            }
+            if (trace_parse(val, &cfg->trace_mask, err, errlen))
+                return CLI_ERROR;
+        } else if (!strcmp(name, "d")) {
+            TAKES_VALUE();
+            if (log_parse(val, &cfg->log_mask, err, errlen))
+                return CLI_ERROR;
+        } else if (!strcmp(name, "D")) {
+            TAKES_VALUE();
+            cfg->log_file = val;
         } else if (!strcmp(name, "accel")) {
             TAKES_VALUE();
             if ((a = parse_accel(val, cfg, err, errlen)) != CLI_RUN)
@@ -649,6 +670,8 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
     if (cfg->initrd && (a = check_file("-initrd", cfg->initrd, 0, err, errlen)) != CLI_RUN)
         return a;
     if (cfg->bios && (a = check_file("-bios", cfg->bios, FW_MAX_IMAGE, err, errlen)) != CLI_RUN)
+        return a;
+    if (cfg->log_file && (a = check_output_file("-D", cfg->log_file, err, errlen)) != CLI_RUN)
         return a;
     if (cfg->dumpdtb &&
         (a = check_output_file("-machine dumpdtb", cfg->dumpdtb, err, errlen)) != CLI_RUN)

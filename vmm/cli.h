@@ -36,7 +36,10 @@ struct machine_config {
     const char *name;    /* -name: the partition name; NULL if not given */
     const char *dumpdtb; /* -M dumpdtb=FILE: write the OS's tree there, exit */
     bool nographic, no_reboot, start_stopped;
-    bool no_jit; /* -accel tcg,jit=off: interpret only (no block compiler) */
+    bool no_jit;          /* -accel tcg,jit=off: interpret only (no block compiler) */
+    uint32_t trace_mask;  /* -trace: 1 << enum petrel_trace_event */
+    uint32_t log_mask;    /* -d: enum log_item (vmm/trace.h) */
+    const char *log_file; /* -D: trace and log lines there, not stderr */
     /* -s / -gdb tcp:[HOST]:PORT: the gdbstub's address; gdb_port -1: none.
      * gdb_host NULL listens on every address (as QEMU's tcp::PORT does). */
     const char *gdb_host;

@@ -88,6 +88,8 @@ int hwdesc_build(void *buf, size_t size, const struct hwdesc_facts *f)
         TRY(fdt_property_string(fdt, HWDESC_PROP_PARTITION, f->partition_name));
     if (f->dump_tree)
         TRY(fdt_property(fdt, HWDESC_PROP_DUMP_TREE, NULL, 0));
+    if (f->trace_mask)
+        TRY(fdt_property_u32(fdt, HWDESC_PROP_TRACE, f->trace_mask));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_end_node(fdt));

@@ -26,6 +26,7 @@ struct hwdesc_facts {
     size_t hypertas_len;
     const char *partition_name; /* NULL: none given */
     bool dump_tree;
+    uint32_t trace_mask; /* guest-side -trace events (PETREL_H_TRACE) */
 };
 
 /* Writes the flattened tree into buf; returns its size, or -1 if it does

@@ -33,6 +33,7 @@
 #include "cpu/cpu.h"
 #include "hwdesc.h"
 #include "machine.h"
+#include "trace.h"
 #include "memory.h"
 
 extern const uint8_t petrel_firmware[], petrel_firmware_end[];
@@ -180,6 +181,9 @@ static int load_images(struct machine *m)
         .bootargs = m->cfg.append,
         .partition_name = m->cfg.name,
         .dump_tree = m->cfg.dumpdtb != NULL,
+        /* Only what the guest itself emits: the host traces the rest. */
+        .trace_mask = m->cfg.trace_mask &
+                      (1u << PETREL_TRACE_CIF | 1u << PETREL_TRACE_CAS | 1u << PETREL_TRACE_RTAS),
     };
     uint8_t buf[HWDESC_MAX_SIZE];
     char hypertas[512];
@@ -259,11 +263,22 @@ static void stop_vcpus_locked(struct machine *m)
 
 void machine_reset(struct machine *m)
 {
+    /* The steps of DESIGN.md "Reset is firmware re-entry", each traced. */
     pthread_mutex_lock(&m->lock);
+    if (trace_on(PETREL_TRACE_RESET))
+        trace_printf(PETREL_TRACE_RESET, -1, "1 stop %u vCPUs", m->n_vcpus);
     stop_vcpus_locked(m);
+    if (trace_on(PETREL_TRACE_RESET))
+        trace_printf(PETREL_TRACE_RESET, -1, "2-3 in-flight exits dropped; no devices to quiesce");
     /* No device models yet to quiesce before the controller (step 3). */
     reset_interrupt_controller(m);
+    if (trace_on(PETREL_TRACE_RESET))
+        trace_printf(PETREL_TRACE_RESET, -1, "4 interrupt controller to power-on mode");
     reset_vcpus(m);
+    if (trace_on(PETREL_TRACE_RESET))
+        trace_printf(PETREL_TRACE_RESET, -1,
+                     "5 vCPUs reset, firmware and hardware description reloaded; "
+                     "6 vCPU 0 at the firmware entry");
     if (load_images(m) != 0) {
         fprintf(stderr, "petrel: cannot rebuild the hardware description on reset\n");
         m->quit = true;

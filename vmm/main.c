@@ -1,12 +1,14 @@
 /*
  * petrel: parse the command line, build the machine, run it.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "trace.h"
 #include "machine.h"
 #include "monitor/gdbstub.h"
 
@@ -31,6 +33,12 @@ int main(int argc, char **argv)
     case CLI_ERROR: fprintf(stderr, "%s\n", err); return 1;
     case CLI_RUN: break;
     }
+    if (cfg.log_file && trace_open(cfg.log_file) != 0) {
+        fprintf(stderr, "petrel: -D: cannot open '%s': %s\n", cfg.log_file, strerror(errno));
+        return 1;
+    }
+    trace_mask = cfg.trace_mask;
+    log_mask = cfg.log_mask;
     if (machine_create(&running, &cfg, STDIN_FILENO, STDOUT_FILENO, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
         machine_destroy(running);

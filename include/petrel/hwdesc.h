@@ -25,6 +25,8 @@
  *           boot-protocol = "auto"|"of"|"fdt";      absent: auto
  *           hypertas-functions = "hcall-...", ...;   hcall groups the host serves
  *           partition-name = "...";               -name, if given
+ *           trace = <mask>;                       -trace events the guest emits
+ *                                                 (1 << PETREL_TRACE_CIF...): absent, none
  *           dump-tree;                            -M dumpdtb=: hand the OS's tree
  *       };                                        to PETREL_H_DUMP_TREE, not to an OS
  *   };
@@ -60,6 +62,7 @@
 #define HWDESC_PROP_BOOT_PROTOCOL "boot-protocol"
 #define HWDESC_PROP_PARTITION     "partition-name"
 #define HWDESC_PROP_DUMP_TREE     "dump-tree"
+#define HWDESC_PROP_TRACE         "trace"
 #define HWDESC_CONSOLE_COMPAT     "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its

@@ -62,4 +62,32 @@
  */
 #define PETREL_H_DUMP_TREE (PETREL_H_BASE + 0x10)
 
+/*
+ * One line of trace from the guest's platform code (-trace, vmm/trace.h):
+ * r4 = event (PETREL_TRACE_CIF, _CAS or _RTAS), r5 = guest real address of
+ * the text, r6 = its length (at most PETREL_TRACE_MAX bytes, no newline).
+ * H_PARAMETER for another event or a text outside RAM or too long;
+ * H_SUCCESS otherwise (also when the event is off: the line is dropped).
+ * The firmware learns which events are on from the hardware description
+ * (/machine trace) and makes no call for the others.
+ */
+#define PETREL_H_TRACE    (PETREL_H_BASE + 0x14)
+#define PETREL_TRACE_MAX  256
+
+/* Trace events: bit numbers of -trace's mask, shared by host and guest. */
+#ifndef __ASSEMBLER__
+enum petrel_trace_event {
+    PETREL_TRACE_HCALL,
+    PETREL_TRACE_RTAS,
+    PETREL_TRACE_CIF,
+    PETREL_TRACE_CAS,
+    PETREL_TRACE_IRQ,
+    PETREL_TRACE_PCI,
+    PETREL_TRACE_EEH,
+    PETREL_TRACE_RESET,
+    PETREL_TRACE_MMU_FAULT,
+    PETREL_TRACE_COUNT
+};
+#endif
+
 #endif

@@ -17,6 +17,7 @@
  * (the client interface's live tree) accepted unless their contents do
  * not fit.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -80,6 +81,21 @@ long platform_set_ic_mode(unsigned mode)
     if (host.ic_answer == H_SUCCESS)
         host.ic = mode;
     return host.ic_answer;
+}
+
+/* -trace cas lines, as the host would print them. */
+static char trace_line[PETREL_TRACE_MAX + 1];
+static unsigned trace_count;
+
+void platform_trace(unsigned event, const char *fmt, ...)
+{
+    va_list ap;
+
+    CHECK_EQ(event, PETREL_TRACE_CAS);
+    va_start(ap, fmt);
+    vsnprintf(trace_line, sizeof(trace_line), fmt, ap);
+    va_end(ap);
+    trace_count++;
 }
 
 long platform_set_compat(uint32_t logical_pvr)
@@ -866,6 +882,28 @@ static void test_pure_steps(void)
     CHECK(cas_decide(&req, &hw, &res) != NULL);
 }
 
+/* -trace cas: one line for the result or the refusal, only when on. */
+static void test_trace(void)
+{
+    boot(&dual);
+    linux_vec();
+    trace_count = 0;
+    CHECK_EQ(cas(), 0);
+    CHECK_EQ(trace_count, 0);
+    boot(&dual);
+    linux_vec();
+    hw.trace_mask = 1u << PETREL_TRACE_CAS;
+    CHECK_EQ(cas(), 0);
+    CHECK_EQ(trace_count, 1);
+    CHECK(strstr(trace_line, ": XIVE, radix with GTSE, compat 0x0f000005, cpu-version 0x0f000005, "
+                             "OV5 27 bytes") != NULL);
+    vec[157 + 23] = 0; /* XICS: the XIVE node is the one left */
+    check_refused(cas(), PETREL_IC_XIVE, PVR_COMPAT_POWER9);
+    CHECK_EQ(trace_count, 2);
+    CHECK(strncmp(trace_line, "refused: ", 9) == 0);
+    hw.trace_mask = 0;
+}
+
 int main(void)
 {
     ram = mmap(NULL, RAM_SIZE + 4096, PROT_READ | PROT_WRITE,
@@ -885,5 +923,6 @@ int main(void)
     test_host_refusal();
     test_roomy_trees();
     test_pure_steps();
+    test_trace();
     return check_summary("cas");
 }

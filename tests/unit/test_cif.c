@@ -73,6 +73,25 @@ void platform_power_off(unsigned status)
     longjmp(power_off_jmp, 1);
 }
 
+/* -trace lines, kept as the host would print them. */
+static char trace_out[4096];
+static unsigned trace_lines;
+
+void platform_trace(unsigned event, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n = strlen(trace_out);
+
+    CHECK_EQ(event, PETREL_TRACE_CIF);
+    va_start(ap, fmt);
+    if (n + 2 < sizeof(trace_out)) {
+        vsnprintf(trace_out + n, sizeof(trace_out) - n - 1, fmt, ap);
+        strcat(trace_out, "\n");
+    }
+    va_end(ap);
+    trace_lines++;
+}
+
 void sync_icache(uint64_t addr, uint64_t len)
 {
     (void)addr, (void)len;
@@ -718,6 +737,32 @@ static void test_misc(void)
     (void)r3;
 }
 
+/* -trace cif: one line per call with its arguments and results, only
+ * when the event is on; a refused block makes none. */
+static void test_trace(void)
+{
+    uint32_t chosen;
+
+    setup();
+    trace_out[0] = '\0';
+    trace_lines = 0;
+    chosen = ci("finddevice", 1, 1, str("/chosen"));
+    CHECK_EQ(trace_lines, 0);
+    hw.trace_mask = 1u << PETREL_TRACE_CIF;
+    CHECK_EQ(ci("finddevice", 1, 1, str("/chosen")), chosen);
+    CHECK_EQ(ci("finddevice", 1, 1, str("/nonexistent")), ERR);
+    CHECK_EQ(cif_call(&c, RAM_SIZE), -1); /* no block at all */
+    CHECK_EQ(trace_lines, 2);
+    CHECK(strstr(trace_out, "finddevice(0x") == trace_out);
+    CHECK(strstr(trace_out, ") -> 0xffffffff\n") != NULL);
+    {
+        char want[32];
+        snprintf(want, sizeof(want), ") -> 0x%x\n", chosen);
+        CHECK(strstr(trace_out, want) != NULL);
+    }
+    hw.trace_mask = 0;
+}
+
 /* A malformed image blob is refused before anything is copied. */
 static void test_rtas_blob(void)
 {
@@ -740,9 +785,9 @@ static void test_rtas_blob(void)
     rtas_put_be32(blob + RTAS_HEADER_OFFSET + RTAS_HDR_REGION_SIZE, 16);
     CHECK(rtas_image_open(&img, blob, len) != NULL);
     /* Bases the image cannot go to. */
-    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, RAM_SIZE, 0x1000004, 0), 0);
-    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, RAM_SIZE, RAM_SIZE - 0x1000, 0), 0);
-    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, 8ull << 30, 0xfffff000, 0), 0);
+    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, RAM_SIZE, 0x1000004, 0, 0), 0);
+    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, RAM_SIZE, RAM_SIZE - 0x1000, 0, 0), 0);
+    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, 8ull << 30, 0xfffff000, 0, 0), 0);
     free(blob);
 }
 
@@ -754,6 +799,7 @@ int main(void)
     test_instances();
     test_methods();
     test_misc();
+    test_trace();
     test_rtas_blob();
     return check_summary("cif");
 }

@@ -18,6 +18,7 @@
 #include <petrel/service.h>
 
 #include "check.h"
+#include "vmm/trace.h"
 #include "hcall/hcall.h"
 #include "vmm/cli.h"
 #include "vmm/console.h"
@@ -619,6 +620,44 @@ static void test_dump_tree(void)
     machine_destroy(e.machine);
 }
 
+/* PETREL_H_TRACE: only the guest's events, only text in RAM and short
+ * enough; a line reaches the trace stream only when its event is on,
+ * with anything unprintable shown as '.'. */
+static void test_trace_service(struct hcall_env *e)
+{
+    struct guest_mem *mem = machine_mem(e->machine);
+    const uint64_t at = 0x300000;
+    char path[] = "/tmp/petrel-test-trace-XXXXXX", got[512] = {0};
+    uint64_t out[9];
+    int fd = mkstemp(path);
+    ssize_t n;
+
+    CHECK(fd >= 0);
+    CHECK_EQ(trace_open(path), 0);
+    memcpy(mem->ram + at, "hello\x1b[2Jworld", 14);
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_HCALL, at, 5, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_COUNT, at, 5, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_CIF, at, PETREL_TRACE_MAX + 1, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_CIF, mem->ram_size - 2, 5, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_CIF, ~0ull - 2, 5, 0, out),
+             (uint64_t)H_PARAMETER);
+    /* Off: accepted, nothing written. */
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_CIF, at, 14, 0, out), H_SUCCESS);
+    trace_mask = 1u << PETREL_TRACE_CIF;
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_CAS, at, 14, 0, out), H_SUCCESS);
+    CHECK_EQ(call(e, PETREL_H_TRACE, PETREL_TRACE_CIF, at, 14, 0, out), H_SUCCESS);
+    trace_mask = 0;
+    n = read(fd, got, sizeof(got) - 1);
+    CHECK(n > 0);
+    CHECK(strstr(got, "cpu0 cif: hello.[2Jworld\n") != NULL);
+    CHECK(strstr(got, "cas:") == NULL);
+    CHECK(strchr(got, '\n') == strrchr(got, '\n')); /* one line */
+    close(fd);
+    unlink(path);
+}
+
 int main(void)
 {
     int pipe_out[2], pipe_in[2];
@@ -639,6 +678,7 @@ int main(void)
     test_page_init(&env);
     test_random(&env);
     test_services(&env);
+    test_trace_service(&env);
     machine_destroy(env.machine);
     test_set_ic_mode();
     test_set_compat();

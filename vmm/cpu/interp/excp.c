@@ -2,6 +2,10 @@
  * Interrupt delivery for a PAPR guest (Power ISA Book III ch. 7;
  * spec/cpu.md §2.2-2.3): SRR0/SRR1, the new MSR, the vector.
  */
+#include <inttypes.h>
+
+#include "../../trace.h"
+#include "decode.h"
 #include "exec.h"
 #include "ppc.h"
 
@@ -63,6 +67,11 @@ void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1
     cpu->excp_count++;
     ppc_store_msr(cpu, msr);
     cpu->nip = target;
+    if (log_on(LOG_INT))
+        log_printf(LOG_INT, (int)cpu->index,
+                   "0x%x at 0x%" PRIx64 " -> 0x%" PRIx64 ", SRR1 0x%" PRIx64 ", MSR 0x%" PRIx64
+                   " -> 0x%" PRIx64 ", DAR 0x%" PRIx64 ", DSISR 0x%x",
+                   vector, nip, target, cpu->srr1, old, msr, cpu->dar, cpu->dsisr);
 }
 
 /*
@@ -127,8 +136,26 @@ void ppc_raise_program(struct ppc_cpu *cpu, uint64_t nip, uint64_t cause)
     ppc_raise(cpu, VEC_PROGRAM, nip, cause);
 }
 
+static const char *fault_name(unsigned vector)
+{
+    switch (vector) {
+    case VEC_DSI: return "DSI";
+    case VEC_DSEG: return "data segment";
+    case VEC_ISI: return "ISI";
+    case VEC_ISEG: return "instruction segment";
+    case VEC_MACHINE_CHECK: return "machine check";
+    default: return "fault";
+    }
+}
+
 void ppc_deliver_fault(struct ppc_cpu *cpu, uint64_t nip)
 {
+    /* Storage faults and accesses to no memory, before they are raised. */
+    if (trace_on(PETREL_TRACE_MMU_FAULT) && cpu->fault.vector != VEC_ALIGNMENT)
+        trace_printf(PETREL_TRACE_MMU_FAULT, (int)cpu->index,
+                     "%s at 0x%" PRIx64 ": address 0x%" PRIx64 ", DSISR 0x%x, MSR 0x%" PRIx64,
+                     fault_name(cpu->fault.vector), nip, cpu->fault.dar, cpu->fault.dsisr,
+                     cpu->msr);
     switch (cpu->fault.vector) {
     case VEC_DSI:
         cpu->dar = cpu->fault.dar;
@@ -156,4 +183,13 @@ void ppc_return_from_interrupt(struct ppc_cpu *cpu, uint64_t nip, uint64_t msr)
 
     ppc_store_msr(cpu, (msr & ~fixed) | (cpu->msr & fixed));
     cpu->nip = nip & ~3ull & cpu->ea_mask;
+}
+
+/* -d in_asm: an instruction the first time it is decoded at ea. */
+void ppc_log_insn(const struct ppc_cpu *cpu, uint64_t ea, uint32_t word)
+{
+    char text[64];
+
+    log_printf(LOG_IN_ASM, (int)cpu->index, "0x%016" PRIx64 ": %08x  %s", ea, word,
+               ppc_disasm(word, text, sizeof(text)));
 }

@@ -21,6 +21,7 @@
 
 #include <petrel/papr.h>
 
+#include "../../trace.h"
 #include "codecache.h"
 #include "decode.h"
 #include "exec.h"
@@ -303,6 +304,8 @@ fault:
         ppc_decode(word, rec);
         ppc_specialize(rec, slot);
         rec->handler = labels[rec->op];
+        if (log_on(LOG_IN_ASM))
+            ppc_log_insn(cpu, CIA(), word);
         if (unlikely(cpu->nbp) && ppc_is_breakpoint(cpu, CIA()))
             rec->handler = &&L_breakpoint;
         DISPATCH();

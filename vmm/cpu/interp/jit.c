@@ -412,18 +412,19 @@ static bool mem_op_of(unsigned op, struct mem_op *m)
         L(lhz, 2, 0, 0, 0)
         L(lhzu, 2, 0, 1, 0)
         L(lhzx, 2, 0, 0, 1)
-        L(lhzux, 2, 0, 1, 1) L(lha, 2, 1, 0, 0) L(lhau, 2, 1, 1, 0) L(lhax, 2, 1, 0, 1)
-            L(lhaux, 2, 1, 1, 1) L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1)
-                L(lwzux, 4, 0, 1, 1) L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1)
-                    L(ld, 8, 0, 0, 0) L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1)
-                        S(stb, 1, 0, 0) S(stbu, 1, 1, 0) S(stbx, 1, 0, 1) S(stbux, 1, 1, 1)
-                            S(sth, 2, 0, 0) S(sthu, 2, 1, 0) S(sthx, 2, 0, 1) S(sthux, 2, 1, 1)
-                                S(stw, 4, 0, 0) S(stwu, 4, 1, 0) S(stwx, 4, 0, 1) S(stwux, 4, 1, 1)
-                                    S(std, 8, 0, 0) S(stdu, 8, 1, 0) S(stdx, 8, 0, 1)
-                                        S(stdux, 8, 1, 1)
+        L(lhzux, 2, 0, 1, 1)
+        L(lha, 2, 1, 0, 0)
+        L(lhau, 2, 1, 1, 0) L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1) L(lwz, 4, 0, 0, 0)
+            L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1) L(lwa, 4, 1, 0, 0)
+                L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0) L(ldu, 8, 0, 1, 0)
+                    L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0) S(stbu, 1, 1, 0)
+                        S(stbx, 1, 0, 1) S(stbux, 1, 1, 1) S(sth, 2, 0, 0) S(sthu, 2, 1, 0)
+                            S(sthx, 2, 0, 1) S(sthux, 2, 1, 1) S(stw, 4, 0, 0) S(stwu, 4, 1, 0)
+                                S(stwx, 4, 0, 1) S(stwux, 4, 1, 1) S(std, 8, 0, 0) S(stdu, 8, 1, 0)
+                                    S(stdx, 8, 0, 1) S(stdux, 8, 1, 1)
 #undef L
 #undef S
-                                            default : return false;
+                                        default : return false;
     }
 }
 

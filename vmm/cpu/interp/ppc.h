@@ -292,6 +292,8 @@ bool ppc_async_pending(struct ppc_cpu *cpu);
 void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1_bits);
 void ppc_raise_program(struct ppc_cpu *cpu, uint64_t nip, uint64_t cause);
 void ppc_deliver_fault(struct ppc_cpu *cpu, uint64_t nip);
+/* -d in_asm (vmm/trace.h): logs the instruction word at ea. */
+void ppc_log_insn(const struct ppc_cpu *cpu, uint64_t ea, uint32_t word);
 void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr);
 /* rfid/rfscv: MSR from `msr` under the return-from-interrupt rules, nip. */
 void ppc_return_from_interrupt(struct ppc_cpu *cpu, uint64_t nip, uint64_t msr);
