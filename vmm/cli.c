@@ -17,6 +17,7 @@
 #include <petrel/layout.h>
 
 #include "cli.h"
+#include "monitor/monitor.h"
 
 #define RAM_DEFAULT (512ull << 20)
 #define RAM_ALIGN   (256ull << 20) /* PAPR memory blocks (LMBs) are 256 MiB */
@@ -482,6 +483,8 @@ static void print_help(void)
         "  -display none  accepted for compatibility\n"
         "  -no-reboot     exit instead of rebooting when the guest reboots\n"
         "  -S             do not start the CPUs (Ctrl-A c starts them)\n"
+        "  -qmp unix:PATH,server[,wait=off] | tcp:HOST:PORT,server[,wait=off]\n"
+        "                 a QMP monitor socket (repeatable, up to 8)\n"
         "  -h, --help     this text\n"
         "  -version       version\n"
         "\n"
@@ -583,6 +586,15 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
             cfg->no_reboot = true;
         } else if (!strcmp(name, "S")) {
             cfg->start_stopped = true;
+        } else if (!strcmp(name, "qmp")) {
+            struct monitor_spec spec;
+            TAKES_VALUE();
+            if (cfg->n_qmp == sizeof(cfg->qmp) / sizeof(cfg->qmp[0]))
+                return fail(err, errlen, "-qmp: at most %zu sockets",
+                            sizeof(cfg->qmp) / sizeof(cfg->qmp[0]));
+            if (monitor_parse_spec(val, &spec, err, errlen))
+                return CLI_ERROR;
+            cfg->qmp[cfg->n_qmp++] = val;
         } else {
             return fail(err, errlen, "unknown option '%s' (see petrel --help)", opt);
         }

@@ -36,7 +36,9 @@ struct machine_config {
     const char *name;    /* -name: the partition name; NULL if not given */
     const char *dumpdtb; /* -M dumpdtb=FILE: write the OS's tree there, exit */
     bool nographic, no_reboot, start_stopped;
-    bool no_jit; /* -accel tcg,jit=off: interpret only (no block compiler) */
+    bool no_jit;        /* -accel tcg,jit=off: interpret only (no block compiler) */
+    const char *qmp[8]; /* -qmp values, checked by monitor_parse_spec */
+    unsigned n_qmp;
 };
 
 enum cli_action {

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "machine.h"
+#include "monitor/monitor.h"
 
 static struct machine *running;
 
@@ -20,6 +21,7 @@ static void on_signal(int signo)
 int main(int argc, char **argv)
 {
     struct machine_config cfg;
+    struct monitor *mon = NULL;
     struct sigaction sa;
     char err[512];
     int status;
@@ -34,6 +36,13 @@ int main(int argc, char **argv)
         machine_destroy(running);
         return 1;
     }
+    /* Before the signal handlers: a signal while waiting for a client ends petrel. */
+    if (monitor_create(&mon, running, cfg.qmp, cfg.n_qmp, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        monitor_destroy(mon);
+        machine_destroy(running);
+        return 1;
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -43,6 +52,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     status = machine_run(running);
+    monitor_destroy(mon);
     machine_destroy(running);
     return status;
 }
