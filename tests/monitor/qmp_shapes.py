@@ -314,10 +314,48 @@ def petrel_only(petrel, payload, tmp):
         fail("petrel-only checks broke: %r; stderr: %s" % (e, proc.stderr.read()[-500:]))
 
 
+def guest_events(petrel, reboot_payload, tmp):
+    """Events the guest causes: a reboot, then a power-off (status 42);
+    with -no-reboot the reboot request is the shutdown."""
+    for extra, want, status in (
+            ([], [("RESET", {"guest": True, "reason": "guest-reset"}),
+                  ("SHUTDOWN", {"guest": True, "reason": "guest-shutdown"})], 42),
+            (["-no-reboot"], [("SHUTDOWN", {"guest": True, "reason": "guest-reset"})], 0)):
+        path = os.path.join(tmp, "guest.sock")
+        proc = subprocess.Popen([petrel, "-bios", reboot_payload, "-S", "-qmp",
+                                 "unix:%s,server,wait=off" % path] + extra,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        try:
+            c = Client(path)
+            c.read_msg()
+            c.reply('{"execute": "qmp_capabilities"}')
+            c.reply('{"execute": "cont"}')
+            got = [(e["event"], e.get("data")) for e in c.wait_events(["RESUME"] + [w[0] for w in want])]
+            if got != [("RESUME", None)] + want:
+                fail("guest events %s: %s, expected %s" % (extra, got, want))
+            st = proc.wait(timeout=TIMEOUT)
+            if st != status:
+                fail("guest events %s: exit status %d, expected %d" % (extra, st, status))
+        except Exception as e:
+            proc.kill()
+            proc.wait()
+            fail("guest events broke: %r" % e)
+
+
+def listen_failure(petrel, payload):
+    r = subprocess.run([petrel, "-bios", payload, "-qmp", "unix:/nonexistent/dir/q.sock,server"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT)
+    lines = r.stderr.strip().split("\n")
+    if r.returncode != 1 or len(lines) != 1 or "cannot listen on '/nonexistent/dir/q.sock'" not in lines[0]:
+        fail("listen failure: status %d, stderr %r" % (r.returncode, r.stderr))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--petrel", required=True)
     ap.add_argument("--payload", required=True, help="a guest that idles (payload-echo.bin)")
+    ap.add_argument("--reboot-payload", required=True, help="payload-reboot.bin")
     ap.add_argument("--qemu", default="qemu-system-ppc64")
     args = ap.parse_args()
 
@@ -338,6 +376,8 @@ def main():
             if pt and qt:
                 compare(pt, qt)
         petrel_only(args.petrel, args.payload, tmp)
+        guest_events(args.petrel, args.reboot_payload, tmp)
+        listen_failure(args.petrel, args.payload)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:
