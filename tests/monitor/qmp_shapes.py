@@ -343,6 +343,38 @@ def guest_events(petrel, reboot_payload, tmp):
             fail("guest events broke: %r" % e)
 
 
+def stop_really_stops(petrel, payload, tmp):
+    """While stopped the guest runs no instruction: console input sent then
+    is echoed only after cont (payload-echo echoes three bytes, powers off)."""
+    path = os.path.join(tmp, "pause.sock")
+    proc = subprocess.Popen([petrel, "-bios", payload, "-qmp", "unix:%s,server,wait=off" % path],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        c = Client(path)
+        c.read_msg()
+        c.reply('{"execute": "qmp_capabilities"}')
+        c.reply('{"execute": "stop"}')
+        c.wait_events(["STOP"])
+        proc.stdin.write(b"xyz")
+        proc.stdin.flush()
+        r, _, _ = select.select([proc.stdout], [], [], 1.0)
+        if r:
+            fail("stopped guest produced output: %r" % os.read(proc.stdout.fileno(), 100))
+        c.reply('{"execute": "cont"}')
+        ev = [(e["event"], e.get("data")) for e in c.wait_events(["RESUME", "SHUTDOWN"])]
+        if ev != [("RESUME", None), ("SHUTDOWN", {"guest": True, "reason": "guest-shutdown"})]:
+            fail("pause: events after cont %s" % ev)
+        out = proc.stdout.read()
+        if b"xyz" not in out or b"<done>" not in out:
+            fail("pause: guest output after cont %r" % out)
+        if proc.wait(timeout=TIMEOUT) != 0:
+            fail("pause: exit status %d" % proc.returncode)
+    except Exception as e:
+        proc.kill()
+        proc.wait()
+        fail("pause check broke: %r" % e)
+
+
 def listen_failure(petrel, payload):
     r = subprocess.run([petrel, "-bios", payload, "-qmp", "unix:/nonexistent/dir/q.sock,server"],
                        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=TIMEOUT)
@@ -377,6 +409,7 @@ def main():
                 compare(pt, qt)
         petrel_only(args.petrel, args.payload, tmp)
         guest_events(args.petrel, args.reboot_payload, tmp)
+        stop_really_stops(args.petrel, args.payload, tmp)
         listen_failure(args.petrel, args.payload)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
