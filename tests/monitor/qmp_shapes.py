@@ -142,6 +142,21 @@ SESSION = [
     ("still serving", '{"execute": "query-status"}', [], ["return"]),
 ]
 
+# Negotiation with arguments, and out-of-band execution once enabled.
+OOB_SESSION = [
+    ("enable an unknown capability",
+     '{"execute": "qmp_capabilities", "arguments": {"enable": ["foo"]}}', [], ["error.class"]),
+    ("enable not a list", '{"execute": "qmp_capabilities", "arguments": {"enable": "oob"}}', [],
+     ["error.class"]),
+    ("enable oob", '{"execute": "qmp_capabilities", "arguments": {"enable": ["oob"]}}', [],
+     ["return"]),
+    ("exec-oob of an in-band command", '{"exec-oob": "query-status", "id": 9}', [],
+     ["error.class", "id"]),
+    ("execute and exec-oob", '{"execute": "stop", "exec-oob": "stop"}', [], ["error.class"]),
+    ("exec-oob not a string", '{"exec-oob": ["stop"]}', [], ["error.class"]),
+    ("in-band still works", '{"execute": "query-status"}', [], ["return"]),
+]
+
 
 def shape(v):
     if isinstance(v, dict):
@@ -175,8 +190,8 @@ def pick(msg, path):
     return msg
 
 
-def run_session(argv, sock_path, env_note):
-    """Starts the VMM, runs SESSION, quits; returns a transcript or None."""
+def run_session(argv, sock_path, env_note, session):
+    """Starts the VMM, runs a session, quits; returns a transcript or None."""
     if os.path.exists(sock_path):
         os.unlink(sock_path)
     proc = subprocess.Popen(argv + ["-qmp", "unix:%s,server,wait=off" % sock_path],
@@ -186,7 +201,7 @@ def run_session(argv, sock_path, env_note):
     try:
         c = Client(sock_path)
         out["greeting"] = c.read_msg()
-        for label, text, events, values in SESSION:
+        for label, text, events, values in session:
             r = c.reply(text)
             ev = c.wait_events(events)
             out["steps"].append((label, r, ev))
@@ -203,9 +218,9 @@ def run_session(argv, sock_path, env_note):
     return out
 
 
-def check_transcript(name, t):
+def check_transcript(name, t, session):
     """Checks one side against the session's own expectations."""
-    expected = {label: events for label, _, events, _ in SESSION}
+    expected = {label: events for label, _, events, _ in session}
     expected["quit"] = ["SHUTDOWN"]
     for label, reply, events in t["steps"]:
         if reply is None:
@@ -217,10 +232,12 @@ def check_transcript(name, t):
         fail("%s: exit status %d after quit" % (name, t["status"]))
 
 
-def compare(petrel, qemu):
+def compare(petrel, qemu, session):
     if shape(petrel["greeting"]) != shape(qemu["greeting"]):
         fail("greeting shapes differ:\n  petrel %s\n  qemu   %s" % (petrel["greeting"], qemu["greeting"]))
-    rows = dict((s[0], s) for s in SESSION)
+    if petrel["greeting"]["QMP"]["capabilities"] != qemu["greeting"]["QMP"]["capabilities"]:
+        fail("capabilities differ: petrel %s, qemu %s" % (petrel["greeting"], qemu["greeting"]))
+    rows = dict((s[0], s) for s in session)
     for (label, pr, pe), (_, qr, qe) in zip(petrel["steps"], qemu["steps"]):
         if pr is None or qr is None:
             continue
@@ -393,20 +410,22 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="petrel-qmp-")
     try:
-        pt = run_session([args.petrel, "-bios", args.payload, "-S", "-smp", "2"],
-                         os.path.join(tmp, "petrel.sock"), "petrel")
-        if pt:
-            check_transcript("petrel", pt)
         qemu = shutil.which(args.qemu)
         if not qemu:
             print("SKIP the QEMU half: %s is not installed" % args.qemu)
-        else:
+        for session in (SESSION, OOB_SESSION):
+            pt = run_session([args.petrel, "-bios", args.payload, "-S", "-smp", "2"],
+                             os.path.join(tmp, "petrel.sock"), "petrel", session)
+            if pt:
+                check_transcript("petrel", pt, session)
+            if not qemu:
+                continue
             qt = run_session([qemu, "-M", "pseries", "-display", "none", "-S", "-smp", "2"],
-                             os.path.join(tmp, "qemu.sock"), "qemu")
+                             os.path.join(tmp, "qemu.sock"), "qemu", session)
             if qt:
-                check_transcript("qemu", qt)
+                check_transcript("qemu", qt, session)
             if pt and qt:
-                compare(pt, qt)
+                compare(pt, qt, session)
         petrel_only(args.petrel, args.payload, tmp)
         guest_events(args.petrel, args.reboot_payload, tmp)
         stop_really_stops(args.petrel, args.payload, tmp)
@@ -416,7 +435,7 @@ def main():
     if failures:
         print("%d failure(s)" % len(failures))
         return 1
-    print("all QMP checks passed (%d session steps)" % (len(SESSION) + 1))
+    print("all QMP checks passed (%d session steps)" % (len(SESSION) + len(OOB_SESSION) + 2))
     return 0
 
 
