@@ -213,6 +213,8 @@ static void test_qmp(void)
     CHECK(spec.tcp && !spec.wait);
     CHECK_STREQ(spec.host, "localhost");
     CHECK_STREQ(spec.port, "4444");
+    CHECK(monitor_parse_spec("tcp:[::1]:4444,server", &spec, err, sizeof(err)) == 0);
+    CHECK_STREQ(spec.host, "::1");
     CHECK(monitor_parse_spec("tcp::4444,server", &spec, err, sizeof(err)) == 0);
     CHECK(spec.wait);
     CHECK_STREQ(spec.host, "127.0.0.1");

@@ -64,6 +64,11 @@ int monitor_parse_spec(const char *text, struct monitor_spec *spec, char *err, s
         if (!port)
             return fail(err, errlen, "-qmp: tcp: needs HOST:PORT, not '%s'", host);
         *port++ = 0;
+        /* [::1]: an IPv6 address in brackets, as in QEMU's socket syntax. */
+        if (host[0] == '[' && port - host >= 3 && port[-2] == ']') {
+            port[-2] = 0;
+            host++;
+        }
         p = strtol(port, &end, 10);
         if (!*port || *end || p < 1 || p > 65535)
             return fail(err, errlen, "-qmp: invalid TCP port '%s'", port);
