@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "trace.h"
+#include "monitor/monitor.h"
 
 #define RAM_DEFAULT (512ull << 20)
 #define RAM_ALIGN   (256ull << 20) /* PAPR memory blocks (LMBs) are 256 MiB */
@@ -521,10 +522,13 @@ static void print_help(void)
         "  -nographic     console on stdio (always the case: petrel has no display)\n"
         "  -display none  accepted for compatibility\n"
         "  -no-reboot     exit instead of rebooting when the guest reboots\n"
-        "  -S             do not start the CPUs (Ctrl-A c or gdb's continue starts them)\n"
+        "  -S             do not start the CPUs (Ctrl-A c, gdb's continue or QMP cont\n"
+        "                 starts them)\n"
         "  -gdb tcp:[HOST]:PORT\n"
         "                 wait for gdb connections on PORT (every address without HOST)\n"
         "  -s             -gdb tcp::1234\n"
+        "  -qmp unix:PATH,server[,wait=off] | tcp:HOST:PORT,server[,wait=off]\n"
+        "                 a QMP monitor socket (repeatable, up to 8)\n"
         "  -h, --help     this text\n"
         "  -version       version\n"
         "\n"
@@ -649,6 +653,15 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
             TAKES_VALUE();
             if ((a = parse_gdb(val, cfg, err, errlen)) != CLI_RUN)
                 return a;
+        } else if (!strcmp(name, "qmp")) {
+            struct monitor_spec spec;
+            TAKES_VALUE();
+            if (cfg->n_qmp == sizeof(cfg->qmp) / sizeof(cfg->qmp[0]))
+                return fail(err, errlen, "-qmp: at most %zu sockets",
+                            sizeof(cfg->qmp) / sizeof(cfg->qmp[0]));
+            if (monitor_parse_spec(val, &spec, err, errlen))
+                return CLI_ERROR;
+            cfg->qmp[cfg->n_qmp++] = val;
         } else {
             return fail(err, errlen, "unknown option '%s' (see petrel --help)", opt);
         }

@@ -44,6 +44,8 @@ struct machine_config {
      * gdb_host NULL listens on every address (as QEMU's tcp::PORT does). */
     const char *gdb_host;
     int gdb_port;
+    const char *qmp[8]; /* -qmp values, checked by monitor_parse_spec */
+    unsigned n_qmp;
 };
 
 enum cli_action {

@@ -59,6 +59,7 @@ struct vcpu {
     unsigned debug_order; /* smaller: hit earlier */
     unsigned debug_watch;
     uint64_t debug_addr;
+    int tid; /* host thread id, for the monitor */
     struct papr_vcpu papr;
 };
 
@@ -78,8 +79,9 @@ struct machine {
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    bool stopping; /* vCPUs must park (reset in progress) */
-    bool held;     /* -S: not started yet */
+    bool stopping;  /* vCPUs must park (reset in progress) */
+    bool held;      /* vCPUs do not run: -S (prelaunch) or a monitor stop */
+    bool prelaunch; /* held since power-on or a reset while held */
     /* A debugger is attached (gdbstub): debug exits halt every vCPU. */
     bool debug_attached, debug_halted;
     unsigned debug_seq;
@@ -87,6 +89,8 @@ struct machine {
     void *debug_opaque;
     bool quit;
     bool reset_pending;
+    enum machine_cause quit_cause, reset_cause;
+    struct machine_client client; /* main thread only */
     int exit_status;
     int wake[2]; /* self-pipe: wakes the main loop */
     volatile sig_atomic_t signal_seen;
@@ -289,31 +293,41 @@ void machine_reset(struct machine *m)
     pthread_mutex_unlock(&m->lock);
 }
 
-void machine_power_off(struct machine *m, unsigned status)
+void machine_request_shutdown(struct machine *m, int status, enum machine_cause cause)
 {
-
     pthread_mutex_lock(&m->lock);
     if (!m->quit) {
         m->quit = true;
-        m->exit_status = (int)status;
+        m->exit_status = status;
+        m->quit_cause = cause;
     }
+    pthread_mutex_unlock(&m->lock);
+    wake_main(m);
+}
+
+void machine_power_off(struct machine *m, unsigned status)
+{
+    machine_request_shutdown(m, (int)status, MACHINE_CAUSE_GUEST_SHUTDOWN);
+}
+
+void machine_request_reset(struct machine *m, enum machine_cause cause)
+{
+    if (m->cfg.no_reboot) {
+        machine_request_shutdown(m, 0, cause);
+        return;
+    }
+    /* Park every vCPU now: a guest caller must not run on past its request. */
+    pthread_mutex_lock(&m->lock);
+    m->reset_pending = true;
+    m->reset_cause = cause;
+    m->stopping = true;
     pthread_mutex_unlock(&m->lock);
     wake_main(m);
 }
 
 void machine_reboot(struct machine *m)
 {
-
-    if (m->cfg.no_reboot) {
-        machine_power_off(m, 0);
-        return;
-    }
-    /* Park every vCPU now: the caller must not run on past its request. */
-    pthread_mutex_lock(&m->lock);
-    m->reset_pending = true;
-    m->stopping = true;
-    pthread_mutex_unlock(&m->lock);
-    wake_main(m);
+    machine_request_reset(m, MACHINE_CAUSE_GUEST_RESET);
 }
 
 /*
@@ -388,7 +402,10 @@ void machine_debug_resume(struct machine *m, const bool *run)
     for (unsigned i = 0; i < m->n_vcpus; i++)
         m->vcpus[i].debug_hold = run && !run[i];
     m->debug_halted = false;
+    /* gdb's continue starts a machine held by -S or a monitor stop, as
+     * QEMU's does. */
     m->held = false;
+    m->prelaunch = false;
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
 }
@@ -434,6 +451,9 @@ static void *vcpu_thread(void *arg)
     uint64_t out[9];
     int64_t ret;
 
+    pthread_mutex_lock(&m->lock);
+    v->tid = (int)gettid();
+    pthread_mutex_unlock(&m->lock);
     for (;;) {
         pthread_mutex_lock(&m->lock);
         while (!m->quit &&
@@ -456,7 +476,7 @@ static void *vcpu_thread(void *arg)
         case CPU_EXIT_DEBUG: debug_exit(m, v, &exit); break;
         case CPU_EXIT_HALTED:
             fprintf(stderr, "petrel: vCPU %u halted\n", v->index);
-            machine_power_off(m, 1);
+            machine_request_shutdown(m, 1, MACHINE_CAUSE_HOST_ERROR);
             break;
         }
 
@@ -559,8 +579,106 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
     if (load_images(m) != 0)
         return fail(err, errlen, "the hardware description does not fit in %u bytes",
                     HWDESC_MAX_SIZE);
-    m->held = cfg->start_stopped;
+    m->held = m->prelaunch = cfg->start_stopped;
     return 0;
+}
+
+static void emit_event(struct machine *m, enum machine_event_kind kind, enum machine_cause cause)
+{
+    struct machine_event ev = {kind, cause};
+
+    if (m->client.event)
+        m->client.event(m->client.opaque, &ev);
+}
+
+void machine_attach_client(struct machine *m, const struct machine_client *client)
+{
+    m->client = *client;
+}
+
+enum machine_runstate machine_runstate(struct machine *m)
+{
+    enum machine_runstate st;
+
+    pthread_mutex_lock(&m->lock);
+    st = !m->held ? MACHINE_RUNNING : m->prelaunch ? MACHINE_PRELAUNCH : MACHINE_PAUSED;
+    pthread_mutex_unlock(&m->lock);
+    return st;
+}
+
+void machine_pause(struct machine *m)
+{
+    bool was_running;
+
+    pthread_mutex_lock(&m->lock);
+    was_running = !m->held;
+    if (was_running) {
+        m->held = true;
+        stop_vcpus_locked(m);
+        /* A reboot the guest asked for keeps its vCPU parked until the
+         * main loop carries it out. */
+        m->stopping = m->reset_pending;
+        pthread_cond_broadcast(&m->cond);
+    }
+    pthread_mutex_unlock(&m->lock);
+    if (was_running)
+        emit_event(m, MACHINE_EV_STOP, 0);
+}
+
+void machine_resume(struct machine *m)
+{
+    bool was_held;
+
+    pthread_mutex_lock(&m->lock);
+    was_held = m->held;
+    m->held = m->prelaunch = false;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    if (was_held)
+        emit_event(m, MACHINE_EV_RESUME, 0);
+}
+
+/*
+ * LoPAPR delivers a power-button press as an EPOW event (check-exception
+ * with an EPOW error log, raised on the "epow-events" interrupt source);
+ * RTAS event sources and the interrupt controller models that carry it
+ * are not there yet, so the guest does not learn of it.  The event is
+ * still reported so that clients see what QEMU reports.
+ */
+void machine_powerdown(struct machine *m)
+{
+    emit_event(m, MACHINE_EV_POWERDOWN, 0);
+}
+
+int machine_vcpu_thread_id(struct machine *m, unsigned index)
+{
+    int tid;
+
+    if (index >= m->n_vcpus)
+        return 0;
+    pthread_mutex_lock(&m->lock);
+    tid = m->vcpus[index].tid;
+    pthread_mutex_unlock(&m->lock);
+    return tid;
+}
+
+const char *machine_cause_name(enum machine_cause cause)
+{
+    static const char *const names[] = {
+        [MACHINE_CAUSE_HOST_ERROR] = "host-error",
+        [MACHINE_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
+        [MACHINE_CAUSE_HOST_QMP_SYSTEM_RESET] = "host-qmp-system-reset",
+        [MACHINE_CAUSE_HOST_SIGNAL] = "host-signal",
+        [MACHINE_CAUSE_HOST_UI] = "host-ui",
+        [MACHINE_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
+        [MACHINE_CAUSE_GUEST_RESET] = "guest-reset",
+    };
+    return (unsigned)cause < sizeof(names) / sizeof(names[0]) ? names[cause] : "none";
+}
+
+bool machine_cause_is_guest(enum machine_cause cause)
+{
+    return cause == MACHINE_CAUSE_GUEST_SHUTDOWN || cause == MACHINE_CAUSE_GUEST_RESET;
 }
 
 static void handle_input(struct machine *m, bool *input_open)
@@ -575,20 +693,8 @@ static void handle_input(struct machine *m, bool *input_open)
     if (n < 0)
         return;
     switch (console_feed(m->con, buf, (size_t)n)) {
-    case CONSOLE_EV_QUIT:
-        pthread_mutex_lock(&m->lock);
-        if (!m->quit) {
-            m->quit = true;
-            m->exit_status = 0;
-        }
-        pthread_mutex_unlock(&m->lock);
-        break;
-    case CONSOLE_EV_CONTINUE:
-        pthread_mutex_lock(&m->lock);
-        m->held = false;
-        pthread_cond_broadcast(&m->cond);
-        pthread_mutex_unlock(&m->lock);
-        break;
+    case CONSOLE_EV_QUIT: machine_request_shutdown(m, 0, MACHINE_CAUSE_HOST_UI); break;
+    case CONSOLE_EV_CONTINUE: machine_resume(m); break;
     case CONSOLE_EV_NONE: break;
     }
 }
@@ -603,36 +709,50 @@ int machine_run(struct machine *m)
     for (unsigned i = 0; i < m->n_vcpus; i++) {
         if (pthread_create(&m->vcpus[i].thread, NULL, vcpu_thread, &m->vcpus[i]) != 0) {
             fprintf(stderr, "petrel: cannot start the thread of vCPU %u\n", i);
-            machine_power_off(m, 1);
+            machine_request_shutdown(m, 1, MACHINE_CAUSE_HOST_ERROR);
             break;
         }
         m->vcpus[i].thread_started = true;
     }
 
     for (;;) {
-        struct pollfd fds[2] = {
+        struct pollfd fds[2 + MACHINE_CLIENT_FDS] = {
             {.fd = m->wake[0], .events = POLLIN},
             {.fd = input_open ? console_input_fd(m->con) : -1, .events = POLLIN},
         };
+        unsigned n_client = 0;
+        enum machine_cause cause;
         bool quit, reset;
 
         pthread_mutex_lock(&m->lock);
         quit = m->quit;
         reset = m->reset_pending;
+        cause = quit ? m->quit_cause : m->reset_cause;
         m->reset_pending = false;
         pthread_mutex_unlock(&m->lock);
-        if (quit)
+        if (quit) {
+            emit_event(m, MACHINE_EV_SHUTDOWN, cause);
             break;
+        }
         if (reset) {
             machine_reset(m);
+            /* A reset of a machine that is not running leaves it waiting
+             * for its first start again, as QEMU's run states do. */
+            pthread_mutex_lock(&m->lock);
+            if (m->held)
+                m->prelaunch = true;
+            pthread_mutex_unlock(&m->lock);
+            emit_event(m, MACHINE_EV_RESET, cause);
             continue;
         }
         if (m->signal_seen) {
             fprintf(stderr, "petrel: terminating on signal %d\n", (int)m->signal_seen);
-            machine_power_off(m, 0);
+            machine_request_shutdown(m, 0, MACHINE_CAUSE_HOST_SIGNAL);
             continue;
         }
-        if (poll(fds, 2, -1) < 0 && errno != EINTR)
+        if (m->client.poll_fds)
+            n_client = m->client.poll_fds(m->client.opaque, fds + 2, MACHINE_CLIENT_FDS);
+        if (poll(fds, 2 + n_client, -1) < 0 && errno != EINTR)
             break;
         if (fds[0].revents & POLLIN) {
             char drain[64];
@@ -641,6 +761,8 @@ int machine_run(struct machine *m)
         }
         if (fds[1].revents & (POLLIN | POLLHUP | POLLERR))
             handle_input(m, &input_open);
+        if (n_client)
+            m->client.poll_ready(m->client.opaque, fds + 2, n_client);
     }
 
     pthread_mutex_lock(&m->lock);

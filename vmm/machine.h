@@ -90,6 +90,70 @@ bool machine_debug_take_event(struct machine *m, struct machine_debug_event *ev)
  * the others by start-cpu). */
 bool machine_vcpu_runnable(struct machine *m, unsigned index);
 
+/*
+ * Run state and lifecycle for the monitor.  Names follow QMP (QEMU's
+ * qapi/run-state.json): a machine started with -S is "prelaunch" until
+ * the first start; "paused" after a stop.
+ */
+enum machine_runstate { MACHINE_PRELAUNCH, MACHINE_RUNNING, MACHINE_PAUSED };
+/* Why a shutdown or reset happened: the ShutdownCause values QMP events carry. */
+enum machine_cause {
+    MACHINE_CAUSE_HOST_ERROR,
+    MACHINE_CAUSE_HOST_QMP_QUIT,
+    MACHINE_CAUSE_HOST_QMP_SYSTEM_RESET,
+    MACHINE_CAUSE_HOST_SIGNAL,
+    MACHINE_CAUSE_HOST_UI,
+    MACHINE_CAUSE_GUEST_SHUTDOWN,
+    MACHINE_CAUSE_GUEST_RESET,
+};
+const char *machine_cause_name(enum machine_cause cause);
+bool machine_cause_is_guest(enum machine_cause cause);
+
+enum machine_event_kind {
+    MACHINE_EV_RESET,
+    MACHINE_EV_SHUTDOWN,
+    MACHINE_EV_STOP,
+    MACHINE_EV_RESUME,
+    MACHINE_EV_POWERDOWN,
+};
+struct machine_event {
+    enum machine_event_kind kind;
+    enum machine_cause cause; /* RESET and SHUTDOWN */
+};
+
+/*
+ * One client of the main loop (the monitor): machine_run polls the
+ * descriptors it names and reports every lifecycle event to it, all on
+ * the main thread.
+ */
+struct pollfd;
+struct machine_client {
+    unsigned (*poll_fds)(void *opaque, struct pollfd *fds, unsigned max);
+    void (*poll_ready)(void *opaque, const struct pollfd *fds, unsigned n);
+    void (*event)(void *opaque, const struct machine_event *ev);
+    void *opaque;
+};
+#define MACHINE_CLIENT_FDS 32
+void machine_attach_client(struct machine *m, const struct machine_client *client);
+
+/*
+ * Main-thread controls (the monitor, the console keys).  pause returns
+ * once every vCPU is parked; pausing a machine that is not running and
+ * resuming a running one change nothing and report no event.  Reset and
+ * shutdown requests are carried out by the main loop (reset honours
+ * -no-reboot as a guest reboot does).  powerdown only reports the event:
+ * the guest is told through an EPOW interrupt, which needs RTAS event
+ * sources that do not exist yet.
+ */
+enum machine_runstate machine_runstate(struct machine *m);
+void machine_pause(struct machine *m);
+void machine_resume(struct machine *m);
+void machine_request_reset(struct machine *m, enum machine_cause cause);
+void machine_request_shutdown(struct machine *m, int status, enum machine_cause cause);
+void machine_powerdown(struct machine *m);
+/* The host thread id of a vCPU's thread (0 before machine_run starts it). */
+int machine_vcpu_thread_id(struct machine *m, unsigned index);
+
 /* For tests and the monitor: has power-off been requested, with what status. */
 bool machine_quit_requested(struct machine *m, int *status);
 bool machine_reset_requested(struct machine *m);

@@ -11,6 +11,7 @@
 #include "trace.h"
 #include "machine.h"
 #include "monitor/gdbstub.h"
+#include "monitor/monitor.h"
 
 static struct machine *running;
 
@@ -23,6 +24,7 @@ static void on_signal(int signo)
 int main(int argc, char **argv)
 {
     struct machine_config cfg;
+    struct monitor *mon = NULL;
     struct sigaction sa;
     struct gdbstub *gdb = NULL;
     char err[512];
@@ -52,6 +54,14 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    /* Before the signal handlers: a signal while waiting for a client ends petrel. */
+    if (monitor_create(&mon, running, cfg.qmp, cfg.n_qmp, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        gdbstub_stop(gdb, 1);
+        monitor_destroy(mon);
+        machine_destroy(running);
+        return 1;
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -62,6 +72,7 @@ int main(int argc, char **argv)
 
     status = machine_run(running);
     gdbstub_stop(gdb, status);
+    monitor_destroy(mon);
     machine_destroy(running);
     return status;
 }

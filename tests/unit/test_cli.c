@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "vmm/cli.h"
+#include "vmm/monitor/monitor.h"
 
 static char err[512];
 static struct machine_config cfg;
@@ -196,6 +197,47 @@ static void test_bad(void)
               "pseries,dumpdtb=/dev/null/t.dtb");
 }
 
+static void test_qmp(void)
+{
+    struct monitor_spec spec;
+
+    CHECK_EQ(parse("-qmp", "unix:/tmp/a.sock,server,wait=off", "-qmp", "tcp:127.0.0.1:4444,server",
+                   NULL),
+             CLI_RUN);
+    CHECK_EQ(cfg.n_qmp, 2);
+    CHECK_STREQ(cfg.qmp[1], "tcp:127.0.0.1:4444,server");
+    CHECK(monitor_parse_spec("unix:/tmp/a.sock,server,wait=off", &spec, err, sizeof(err)) == 0);
+    CHECK(!spec.tcp && !spec.wait);
+    CHECK_STREQ(spec.path, "/tmp/a.sock");
+    CHECK(monitor_parse_spec("tcp:localhost:4444,server=on,nowait", &spec, err, sizeof(err)) == 0);
+    CHECK(spec.tcp && !spec.wait);
+    CHECK_STREQ(spec.host, "localhost");
+    CHECK_STREQ(spec.port, "4444");
+    CHECK(monitor_parse_spec("tcp:[::1]:4444,server", &spec, err, sizeof(err)) == 0);
+    CHECK_STREQ(spec.host, "::1");
+    CHECK(monitor_parse_spec("tcp::4444,server", &spec, err, sizeof(err)) == 0);
+    CHECK(spec.wait);
+    CHECK_STREQ(spec.host, "127.0.0.1");
+
+    CHECK_ERR("-qmp: missing value", "-qmp");
+    CHECK_ERR("-qmp: unsupported device 'stdio'", "-qmp", "stdio");
+    CHECK_ERR("-qmp: only server sockets", "-qmp", "unix:/tmp/a.sock");
+    CHECK_ERR("-qmp: unix: needs a socket path", "-qmp", "unix:,server");
+    CHECK_ERR("-qmp: tcp: needs HOST:PORT", "-qmp", "tcp:4444,server");
+    CHECK_ERR("-qmp: invalid TCP port '99999'", "-qmp", "tcp:127.0.0.1:99999,server");
+    CHECK_ERR("-qmp: invalid TCP port ''", "-qmp", "tcp:127.0.0.1:,server");
+    CHECK_ERR("-qmp: invalid TCP port 'x'", "-qmp", "tcp:127.0.0.1:x,server");
+    CHECK_ERR("-qmp: unsupported option 'telnet'", "-qmp", "tcp:127.0.0.1:4444,server,telnet");
+    CHECK_ERR(
+        "-qmp: socket path", "-qmp",
+        "unix:/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock,server");
+    CHECK_ERR("-qmp: at most 8 sockets", "-qmp", "unix:/a,server", "-qmp", "unix:/b,server", "-qmp",
+              "unix:/c,server", "-qmp", "unix:/d,server", "-qmp", "unix:/e,server", "-qmp",
+              "unix:/f,server", "-qmp", "unix:/g,server", "-qmp", "unix:/h,server", "-qmp",
+              "unix:/i,server");
+}
+
 static void test_files(void)
 {
     char empty[] = "/tmp/petrel-cli-emptyXXXXXX", big[] = "/tmp/petrel-cli-bigXXXXXX";
@@ -255,5 +297,6 @@ int main(void)
     test_good();
     test_bad();
     test_files();
+    test_qmp();
     return check_summary("cli");
 }
