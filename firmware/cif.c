@@ -589,5 +589,13 @@ struct cif cif_firmware;
 
 int32_t cif_entry_c(uint64_t args)
 {
-    return cif_call(&cif_firmware, args);
+    int32_t r;
+
+    /* -M boot-report: the host tells the client's hcalls from ours. */
+    if (cif_firmware.hw->boot_report)
+        platform_boot_mark(PETREL_BOOT_CIF_ENTER, 0);
+    r = cif_call(&cif_firmware, args);
+    if (cif_firmware.hw->boot_report)
+        platform_boot_mark(PETREL_BOOT_CIF_LEAVE, cif_firmware.quiesced);
+    return r;
 }

@@ -59,6 +59,7 @@ struct hw_facts {
     const char *partition_name; /* -name, or NULL */
     bool dump_tree;             /* -M dumpdtb=: hand the final tree to the host */
     uint32_t trace_mask;        /* -trace events the firmware emits (PETREL_TRACE_*) */
+    bool boot_report;           /* -M boot-report=on: mark milestones (PETREL_H_BOOT_MARK) */
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
 
@@ -73,6 +74,8 @@ long platform_set_compat(uint32_t logical_pvr);
 long platform_dump_tree(const void *fdt, uint64_t size);
 /* The timebase (hw_facts.tb_freq ticks a second). */
 uint64_t platform_timebase(void);
+/* A boot milestone (PETREL_H_BOOT_MARK); callers test hw->boot_report. */
+void platform_boot_mark(unsigned mark, unsigned arg);
 /* One -trace line (PETREL_H_TRACE); callers test fw_trace_on first. */
 void platform_trace(unsigned event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -147,6 +147,7 @@ static int read_machine(const void *fdt, struct hw_facts *hw)
         const fdt32_t *t = fdt_getprop(fdt, node, HWDESC_PROP_TRACE, &len);
         hw->trace_mask = t && len == 4 ? fdt32_to_cpu(*t) : 0;
     }
+    hw->boot_report = fdt_getprop(fdt, node, HWDESC_PROP_BOOT_REPORT, NULL) != NULL;
     return 0;
 }
 

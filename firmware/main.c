@@ -292,6 +292,8 @@ static void __attribute__((noreturn)) boot_of(struct hw_facts *hw, const struct 
            elf_describe(img), (unsigned long)img->lo, (unsigned long)img->entry,
            (unsigned long)(uintptr_t)cif_entry, (unsigned long)entry_tb, boot_us(hw));
     console_flush();
+    if (hw->boot_report)
+        platform_boot_mark(PETREL_BOOT_KERNEL_ENTRY, 0);
     /* A 16-byte aligned stack top with room for the ABI's back chain. */
     cif_start_client(img->entry, msr, ((uintptr_t)__client_stack_top - 128) & ~15ull,
                      hw->initrd_size ? hw->initrd_base : 0, hw->initrd_size);
@@ -373,6 +375,8 @@ static void __attribute__((noreturn)) boot_kernel(struct hw_facts *hw)
            elf_describe(&img), (unsigned long)img.lo, (unsigned long)img.entry,
            (unsigned long)fdt_addr, (unsigned long)entry_tb, boot_us(hw));
     console_flush();
+    if (hw->boot_report)
+        platform_boot_mark(PETREL_BOOT_KERNEL_ENTRY, 0);
     enter_kernel(img.entry, fdt_addr, img.lo, img.little_endian && !img.fixup_endian);
 }
 

@@ -71,3 +71,8 @@ void platform_trace(unsigned event, const char *fmt, ...)
         n = PETREL_TRACE_MAX;
     hcall4(PETREL_H_TRACE, event, (unsigned long)(uintptr_t)line, (unsigned long)n, 0, NULL);
 }
+
+void platform_boot_mark(unsigned mark, unsigned arg)
+{
+    hcall4(PETREL_H_BOOT_MARK, mark, arg, 0, 0, NULL);
+}

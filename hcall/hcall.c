@@ -35,6 +35,7 @@ static const struct hcall_def hcall_table[] = {
     {PETREL_H_SET_COMPAT, "PETREL_H_SET_COMPAT", h_petrel_set_compat, NULL},
     {PETREL_H_DUMP_TREE, "PETREL_H_DUMP_TREE", h_petrel_dump_tree, NULL},
     {PETREL_H_TRACE, "PETREL_H_TRACE", h_petrel_trace, NULL},
+    {PETREL_H_BOOT_MARK, "PETREL_H_BOOT_MARK", h_petrel_boot_mark, NULL},
 };
 
 size_t hcall_hypertas_list(char *buf, size_t len)

@@ -175,3 +175,15 @@ int64_t h_petrel_trace(struct hcall_env *env, const uint64_t args[9], uint64_t o
     trace_printf((enum petrel_trace_event)ev, (int)env->vcpu, "%s", text);
     return H_SUCCESS;
 }
+
+/* r4 = PETREL_BOOT_*, r5 = its argument: a milestone for boot-report. */
+int64_t h_petrel_boot_mark(struct hcall_env *env, const uint64_t args[9], uint64_t out[9])
+{
+    (void)out;
+    if (!machine_config(env->machine)->boot_report)
+        return H_FUNCTION;
+    if (args[0] < PETREL_BOOT_KERNEL_ENTRY || args[0] > PETREL_BOOT_CIF_LEAVE || args[1] > 1)
+        return H_PARAMETER;
+    machine_boot_mark(env->machine, (unsigned)args[0], (unsigned)args[1]);
+    return H_SUCCESS;
+}

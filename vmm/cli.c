@@ -274,6 +274,9 @@ static enum cli_action parse_machine(char *arg, struct machine_config *cfg, char
                             val);
             cfg->max_compat_pvr = m->pvr;
             cfg->max_compat_level = m->level;
+        } else if (!strcmp(key, "boot-report")) {
+            if (!parse_onoff(val, &cfg->boot_report))
+                return fail(err, errlen, "-machine: %s must be on or off, not '%s'", key, val);
         } else if (!strcmp(key, "dumpdtb")) {
             if (!*val)
                 return fail(err, errlen, "-machine: dumpdtb needs a file name");
@@ -501,6 +504,9 @@ static void print_help(void)
         "                 cap-ccf-assist=on|off\n"
         "                 boot-protocol=auto|of|fdt  how -kernel is entered: as its ELF notes\n"
         "                 say (auto), Open Firmware client interface, or flattened tree\n"
+        "                 boot-report=on  print on exit the time and instructions to\n"
+        "                 firmware entry, kernel entry, the first hcall after prom_init\n"
+        "                 and power-off (instructions counted: no block compiler)\n"
         "                 dumpdtb=FILE  write the device tree the OS would get (after\n"
         "                 CAS with Linux 6.1's request) to FILE and exit\n"
         "  -trace EVENT[,EVENT...]\n"

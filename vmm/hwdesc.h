@@ -27,6 +27,7 @@ struct hwdesc_facts {
     const char *partition_name; /* NULL: none given */
     bool dump_tree;
     uint32_t trace_mask; /* guest-side -trace events (PETREL_H_TRACE) */
+    bool boot_report;    /* -M boot-report=on: the firmware marks milestones */
 };
 
 /* Writes the flattened tree into buf; returns its size, or -1 if it does

@@ -11,6 +11,7 @@
  * own state join this sequence as those models arrive.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -89,6 +90,15 @@ struct machine {
     void *debug_opaque;
     bool quit;
     bool reset_pending;
+    /* -M boot-report (machine_boot_report). */
+    struct {
+        bool in_cif, quiesced;
+        struct {
+            bool seen;
+            double t;
+            uint64_t insns;
+        } mark[4];
+    } boot;
     enum machine_cause quit_cause, reset_cause;
     struct machine_client client; /* main thread only */
     int exit_status;
@@ -188,6 +198,7 @@ static int load_images(struct machine *m)
         /* Only what the guest itself emits: the host traces the rest. */
         .trace_mask = m->cfg.trace_mask &
                       (1u << PETREL_TRACE_CIF | 1u << PETREL_TRACE_CAS | 1u << PETREL_TRACE_RTAS),
+        .boot_report = m->cfg.boot_report,
     };
     uint8_t buf[HWDESC_MAX_SIZE];
     char hypertas[512];
@@ -442,6 +453,60 @@ bool machine_vcpu_runnable(struct machine *m, unsigned index)
     return r;
 }
 
+/* boot-report milestones, in order (machine_boot_report). */
+enum { BOOT_FW_ENTRY, BOOT_KERNEL_ENTRY, BOOT_FIRST_HCALL, BOOT_POWER_OFF };
+static const char *const boot_milestone_names[] = {
+    "firmware entry",
+    "kernel entry",
+    "first hcall after prom_init",
+    "power-off",
+};
+
+/* Records a milestone the first time it is reached: time since process
+ * start and the instructions all vCPUs have executed. */
+static void boot_milestone(struct machine *m, unsigned which)
+{
+    uint64_t insns = 0;
+
+    pthread_mutex_lock(&m->lock);
+    if (!m->boot.mark[which].seen) {
+        for (unsigned i = 0; m->be->insn_count && i < m->n_vcpus; i++)
+            insns += m->be->insn_count(m->vcpus[i].cpu);
+        m->boot.mark[which].seen = true;
+        m->boot.mark[which].t = trace_seconds();
+        m->boot.mark[which].insns = insns;
+    }
+    pthread_mutex_unlock(&m->lock);
+}
+
+void machine_boot_mark(struct machine *m, unsigned mark, unsigned arg)
+{
+    switch (mark) {
+    case PETREL_BOOT_KERNEL_ENTRY: boot_milestone(m, BOOT_KERNEL_ENTRY); break;
+    case PETREL_BOOT_CIF_ENTER: m->boot.in_cif = true; break;
+    case PETREL_BOOT_CIF_LEAVE:
+        m->boot.in_cif = false;
+        m->boot.quiesced = arg != 0;
+        break;
+    default: break;
+    }
+}
+
+void machine_boot_report(struct machine *m, FILE *out)
+{
+    if (!m->cfg.boot_report)
+        return;
+    boot_milestone(m, BOOT_POWER_OFF);
+    fprintf(out, "petrel: boot report (from process start; instructions executed, all vCPUs)\n");
+    for (unsigned i = 0; i < 4; i++) {
+        if (m->boot.mark[i].seen)
+            fprintf(out, "  %-28s %10.3f ms %14" PRIu64 " instructions\n", boot_milestone_names[i],
+                    m->boot.mark[i].t * 1e3, m->boot.mark[i].insns);
+        else
+            fprintf(out, "  %-28s not reached\n", boot_milestone_names[i]);
+    }
+}
+
 static void *vcpu_thread(void *arg)
 {
     struct vcpu *v = arg;
@@ -466,9 +531,16 @@ static void *vcpu_thread(void *arg)
         v->busy = true;
         pthread_mutex_unlock(&m->lock);
 
+        if (m->cfg.boot_report && v->index == 0)
+            boot_milestone(m, BOOT_FW_ENTRY);
         m->be->run(v->cpu, &exit);
         switch (exit.reason) {
         case CPU_EXIT_HCALL:
+            /* The kernel's first hcall after prom_init: the client has
+             * quiesced Open Firmware and this one is not the firmware's. */
+            if (m->cfg.boot_report && m->boot.quiesced && !m->boot.in_cif &&
+                exit.hcall_nr != PETREL_H_BOOT_MARK)
+                boot_milestone(m, BOOT_FIRST_HCALL);
             ret = hcall_dispatch(&env, exit.hcall_nr, exit.hcall_args, out);
             m->be->complete_hcall(v->cpu, ret, out);
             break;
@@ -502,6 +574,8 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
         return fail(err, errlen, "out of memory");
     m->cfg = *cfg;
     m->be = &cpu_interp_backend;
+    if (cfg->boot_report && m->be->enable_counting)
+        m->be->enable_counting();
     m->wake[0] = m->wake[1] = -1;
     pthread_mutex_init(&m->lock, NULL);
     {

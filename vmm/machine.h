@@ -7,6 +7,7 @@
 #define PETREL_MACHINE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -145,6 +146,15 @@ void machine_attach_client(struct machine *m, const struct machine_client *clien
  * the guest is told through an EPOW interrupt, which needs RTAS event
  * sources that do not exist yet.
  */
+/*
+ * -M boot-report: the firmware's milestones (PETREL_H_BOOT_MARK), and the
+ * report printed when the machine has stopped: time since process start
+ * and instructions executed (all vCPUs) at firmware entry, kernel entry,
+ * the kernel's first hcall after prom_init, and power-off.
+ */
+void machine_boot_mark(struct machine *m, unsigned mark, unsigned arg);
+void machine_boot_report(struct machine *m, FILE *out);
+
 enum machine_runstate machine_runstate(struct machine *m);
 void machine_pause(struct machine *m);
 void machine_resume(struct machine *m);

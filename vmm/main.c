@@ -71,6 +71,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     status = machine_run(running);
+    machine_boot_report(running, stderr);
     gdbstub_stop(gdb, status);
     monitor_destroy(mon);
     machine_destroy(running);

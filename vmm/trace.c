@@ -103,6 +103,14 @@ int log_parse(const char *list, uint32_t *mask, char *err, size_t errlen)
     return for_each_name(list, "-d", err, errlen, one_item, mask);
 }
 
+double trace_seconds(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - trace_t0.tv_sec) + (double)(now.tv_nsec - trace_t0.tv_nsec) / 1e9;
+}
+
 int trace_open(const char *path)
 {
     FILE *f = fopen(path, "w");

@@ -43,6 +43,9 @@ int log_parse(const char *list, uint32_t *mask, char *err, size_t errlen);
 void trace_list(void);
 const char *trace_event_name(enum petrel_trace_event ev);
 
+/* Seconds since the process started (the clock trace lines carry). */
+double trace_seconds(void);
+
 /* Sends lines to path (-D) instead of stderr; -1 with errno if it cannot
  * be opened. */
 int trace_open(const char *path);

@@ -27,6 +27,7 @@
  *           partition-name = "...";               -name, if given
  *           trace = <mask>;                       -trace events the guest emits
  *                                                 (1 << PETREL_TRACE_CIF...): absent, none
+ *           boot-report;                          -M boot-report=on: PETREL_H_BOOT_MARK
  *           dump-tree;                            -M dumpdtb=: hand the OS's tree
  *       };                                        to PETREL_H_DUMP_TREE, not to an OS
  *   };
@@ -63,6 +64,7 @@
 #define HWDESC_PROP_PARTITION     "partition-name"
 #define HWDESC_PROP_DUMP_TREE     "dump-tree"
 #define HWDESC_PROP_TRACE         "trace"
+#define HWDESC_PROP_BOOT_REPORT   "boot-report"
 #define HWDESC_CONSOLE_COMPAT     "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its

@@ -74,6 +74,20 @@
 #define PETREL_H_TRACE    (PETREL_H_BASE + 0x14)
 #define PETREL_TRACE_MAX  256
 
+/*
+ * A boot milestone for -M pseries,boot-report=on (the host's report on
+ * exit): r4 = PETREL_BOOT_KERNEL_ENTRY just before the firmware enters the
+ * kernel, PETREL_BOOT_CIF_ENTER / _CIF_LEAVE around every client interface
+ * call (r5 = 1 on leaving once the client has quiesced), so the host can
+ * tell the kernel's first hcall after prom_init from the firmware's.
+ * H_FUNCTION without boot-report; the firmware calls it only with (the
+ * hardware description's /machine boot-report).
+ */
+#define PETREL_H_BOOT_MARK        (PETREL_H_BASE + 0x18)
+#define PETREL_BOOT_KERNEL_ENTRY  1
+#define PETREL_BOOT_CIF_ENTER     2
+#define PETREL_BOOT_CIF_LEAVE     3
+
 /* Trace events: bit numbers of -trace's mask, shared by host and guest. */
 #ifndef __ASSEMBLER__
 enum petrel_trace_event {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""-trace, -d and -D against known guests (vmm/trace.h).
+"""-trace, -d, -D and -M boot-report against known guests (vmm/trace.h).
 
-usage: test_trace.py PETREL GUEST_BUILD_DIR
+usage: test_trace.py PETREL GUEST_BUILD_DIR BENCH_CPU_PAYLOAD
 
 Each case runs petrel with some events on, the lines going to a -D file,
 and checks the lines the guest must produce -- and that events left off
@@ -96,12 +96,84 @@ case("-d in_asm: the firmware's first instructions", ["-d", "in_asm"],
      want=[r"cpu0 in_asm: 0x0000000000000100: [0-9a-f]{8}  b ",
            r"cpu0 in_asm: 0x[0-9a-f]{16}: [0-9a-f]{8}  sc 1"])
 
+# -M boot-report=on: the milestones on stderr at exit.
+BENCH = sys.argv[3] if len(sys.argv) > 3 else None
+REPORT = re.compile(r"^  (firmware entry|kernel entry|first hcall after prom_init|power-off) +"
+                    r"(?:([0-9.]+) ms +(\d+) instructions|(not reached))$", re.M)
+
+
+def boot_report(name, args, reached, status=0):
+    p = subprocess.run([PETREL, "-nographic", "-M", "pseries,boot-report=on"] + args,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    err = p.stderr.decode()
+    rows = REPORT.findall(err)
+    problems = []
+    if status is not None and p.returncode != status:
+        problems.append(f"exit status {p.returncode}")
+    if "petrel: boot report" not in err or len(rows) != 4:
+        problems.append(f"no report of four milestones in {err[-600:]!r}")
+    else:
+        got = [r[0] for r in rows if not r[3]]
+        if got != reached:
+            problems.append(f"reached {got}, not {reached}")
+        last_t, last_n = -1.0, -1
+        for milestone, t, n, _ in rows:
+            if t:
+                if float(t) < last_t or int(n) < last_n:
+                    problems.append(f"{milestone} goes back in time or instructions")
+                last_t, last_n = float(t), int(n)
+        if rows[0][2] != "0":
+            problems.append("instructions at firmware entry are not 0")
+    if problems:
+        failures.append(name)
+        print(f"FAIL boot-report: {name}: " + "; ".join(problems))
+    else:
+        print(f"ok   boot-report: {name}")
+    return {r[0]: int(r[2]) for r in rows if r[2]}
+
+
+boot_report("firmware only", [], ["firmware entry", "power-off"])
+boot_report("flattened-tree kernel (no prom_init)", ["-kernel", kernel("kernel-fdt")],
+            ["firmware entry", "kernel entry", "power-off"])
+boot_report("Open Firmware client", ["-kernel", kernel("kernel-of"), "-no-reboot"],
+            ["firmware entry", "kernel entry", "first hcall after prom_init", "power-off"],
+            status=None)
+p = subprocess.run([PETREL, "-nographic"], capture_output=True, stdin=subprocess.DEVNULL)
+if b"boot report" in p.stderr:
+    failures.append("no boot-report without the option")
+    print("FAIL boot-report: printed without the option")
+else:
+    print("ok   boot-report: none without the option")
+# The count is exact: the bench's integer kernel runs 12 instructions per
+# iteration, so 1000 more iterations are 12000 more instructions.
+if BENCH and os.path.exists(BENCH):
+    counts = []
+    for iters in (1000, 2000):
+        data = bytearray(open(BENCH, "rb").read())
+        data[0x1000:0x1010] = (0).to_bytes(8, "big") + iters.to_bytes(8, "big")
+        with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+            f.write(data)
+            f.flush()
+            counts.append(boot_report(f"bench integer kernel, {iters} iterations",
+                                      ["-bios", f.name], ["firmware entry", "power-off"]))
+    diff = counts[1].get("power-off", 0) - counts[0].get("power-off", 0)
+    if diff != 12 * 1000:
+        failures.append("exact count")
+        print(f"FAIL boot-report: 1000 iterations counted as {diff} instructions, not 12000")
+    else:
+        print("ok   boot-report: 1000 iterations of 12 instructions count 12000")
+else:
+    failures.append("exact count")
+    print(f"FAIL boot-report: bench payload {BENCH!r} missing")
+
 # Bad input: one error line, exit 1.
 for name, args, msg in [
         ("unknown event", ["-trace", "hcal"], "-trace: unknown name 'hcal'"),
         ("empty list", ["-trace", ""], "-trace: no names given"),
         ("unknown -d item", ["-d", "exec"], "-d: unknown name 'exec'"),
         ("-D into no directory", ["-D", "/nonexistent/dir/log"], "-D"),
+        ("boot-report value", ["-M", "pseries,boot-report=maybe"],
+         "-machine: boot-report must be on or off, not 'maybe'"),
 ]:
     p = subprocess.run([PETREL] + args, capture_output=True)
     err = p.stderr.decode().splitlines()

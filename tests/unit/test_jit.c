@@ -86,7 +86,10 @@ static uint64_t run_both(struct harness *h, program_fn prog, uint8_t hot, const 
     h->cpu->jit_hot = 0;
     h_reset(h);
     prog(h);
+    blocks = jit_blocks_compiled(h->cpu->jit);
     snap(h, h_run(h), &a);
+    /* jit_hot 0 compiles nothing, however hot the loop. */
+    CHECK_EQ(jit_blocks_compiled(h->cpu->jit), blocks);
 
     h->cpu->jit_hot = hot;
     h_reset(h);

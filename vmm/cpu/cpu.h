@@ -71,6 +71,12 @@ struct cpu_backend {
     /* Emulators: compile hot code (default) or interpret everything; before
      * the vCPU first runs.  NULL where there is nothing to choose. */
     void (*set_block_compiler)(struct cpu *cpu, bool on);
+    /* Instruction counting (-M boot-report): enable_counting before the
+     * first vCPU is created, for all of them (it may cost speed: the
+     * emulator interprets everything then); insn_count reads a vCPU's
+     * count (0 without counting).  NULL where not offered. */
+    void (*enable_counting)(void);
+    uint64_t (*insn_count)(struct cpu *cpu);
     /*
      * Debugging (the gdbstub), only while the vCPU is not running.  A
      * breakpoint at an effective address stops the vCPU with

@@ -7,6 +7,20 @@
 #include "codecache.h"
 #include "ppc.h"
 
+/* -M boot-report: every vCPU of the process counts its instructions
+ * (exec.c's counting executor; nothing is compiled then). */
+static bool count_instructions;
+
+static void interp_enable_counting(void)
+{
+    count_instructions = true;
+}
+
+static uint64_t interp_insn_count(struct cpu *c)
+{
+    return ((struct ppc_cpu *)c)->icount;
+}
+
 static void interp_reset(struct cpu *c)
 {
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
@@ -18,6 +32,7 @@ static void interp_reset(struct cpu *c)
     struct code_page *step_page = cpu->step_page;
     struct jit *jit = cpu->jit;
     uint8_t jit_hot = cpu->jit_hot;
+    uint64_t icount = cpu->icount; /* counts run on across resets */
     /* A debugger's breakpoints and stepping outlive a machine reset. */
     uint8_t dbg = cpu->dbg & DBG_STEP;
     unsigned nbp = cpu->nbp, nwp = cpu->nwp;
@@ -38,6 +53,7 @@ static void interp_reset(struct cpu *c)
     cpu->step_page = step_page;
     cpu->jit = jit;
     cpu->jit_hot = jit_hot;
+    cpu->icount = icount;
     cpu->dbg = dbg;
     cpu->nbp = nbp;
     memcpy(cpu->bp, bp, sizeof(bp));
@@ -62,7 +78,7 @@ static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t
 {
     struct ppc_cpu *cpu;
 
-    interp_init_handlers();
+    interp_init_handlers(count_instructions);
     cpu = aligned_alloc(64, (sizeof(*cpu) + 63) & ~(size_t)63);
     if (!cpu)
         return NULL;
@@ -74,7 +90,7 @@ static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t
     cpu->step_page = calloc(1, sizeof(*cpu->step_page));
     /* No block compiler is not an error: the interpreter runs everything. */
     cpu->jit = jit_new();
-    cpu->jit_hot = JIT_HOT_DEFAULT;
+    cpu->jit_hot = count_instructions ? 0 : JIT_HOT_DEFAULT;
     cpu->dectimer = dec_timer_new(cpu);
     if (!cpu->cc || !cpu->step_page || !cpu->dectimer) {
         jit_free(cpu->jit);
@@ -283,7 +299,7 @@ static int interp_debug_translate(struct cpu *c, uint64_t ea, uint64_t *pa)
 /* jit_hot 0: no slot is ever hot enough (exec.c). */
 static void interp_set_block_compiler(struct cpu *c, bool on)
 {
-    ((struct ppc_cpu *)c)->jit_hot = on ? JIT_HOT_DEFAULT : 0;
+    ((struct ppc_cpu *)c)->jit_hot = on && !count_instructions ? JIT_HOT_DEFAULT : 0;
 }
 
 const struct cpu_backend cpu_interp_backend = {
@@ -301,6 +317,8 @@ const struct cpu_backend cpu_interp_backend = {
     .irq_pending = interp_irq_pending,
     .timer_deadline_ns = interp_timer_deadline,
     .set_block_compiler = interp_set_block_compiler,
+    .enable_counting = interp_enable_counting,
+    .insn_count = interp_insn_count,
     .set_breakpoint = interp_set_breakpoint,
     .set_single_step = interp_set_single_step,
     .debug_translate = interp_debug_translate,

@@ -185,6 +185,7 @@ struct ppc_cpu {
      */
     uint8_t jit_hot;
     uint8_t jit_flush;
+    uint64_t icount; /* instructions executed, with counting on (exec.c) */
     struct jit *jit;
     /*
      * Debugging (cpu.h set_breakpoint/set_single_step/set_watchpoint).  A
@@ -280,7 +281,7 @@ static inline bool ppc_is_breakpoint(const struct ppc_cpu *cpu, uint64_t ea)
 }
 /* The handler address of each op, for the decoder to fill records with. */
 extern const void *const *interp_op_handlers;
-void interp_init_handlers(void);
+void interp_init_handlers(bool counting);
 
 /* excp.c */
 void ppc_raise_scv(struct ppc_cpu *cpu, unsigned lev, uint64_t nia);
