@@ -415,17 +415,18 @@ static bool mem_op_of(unsigned op, struct mem_op *m)
         L(lhzux, 2, 0, 1, 1)
         L(lha, 2, 1, 0, 0)
         L(lhau, 2, 1, 1, 0)
-        L(lhax, 2, 1, 0, 1) L(lhaux, 2, 1, 1, 1) L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0)
-            L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1) L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1)
-                L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0) L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1)
-                    L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0) S(stbu, 1, 1, 0) S(stbx, 1, 0, 1)
-                        S(stbux, 1, 1, 1) S(sth, 2, 0, 0) S(sthu, 2, 1, 0) S(sthx, 2, 0, 1)
-                            S(sthux, 2, 1, 1) S(stw, 4, 0, 0) S(stwu, 4, 1, 0) S(stwx, 4, 0, 1)
-                                S(stwux, 4, 1, 1) S(std, 8, 0, 0) S(stdu, 8, 1, 0) S(stdx, 8, 0, 1)
-                                    S(stdux, 8, 1, 1)
+        L(lhax, 2, 1, 0, 1)
+        L(lhaux, 2, 1, 1, 1)
+        L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1)
+            L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0)
+                L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0)
+                    S(stbu, 1, 1, 0) S(stbx, 1, 0, 1) S(stbux, 1, 1, 1) S(sth, 2, 0, 0)
+                        S(sthu, 2, 1, 0) S(sthx, 2, 0, 1) S(sthux, 2, 1, 1) S(stw, 4, 0, 0)
+                            S(stwu, 4, 1, 0) S(stwx, 4, 0, 1) S(stwux, 4, 1, 1) S(std, 8, 0, 0)
+                                S(stdu, 8, 1, 0) S(stdx, 8, 0, 1) S(stdux, 8, 1, 1)
 #undef L
 #undef S
-                                        default : return false;
+                                    default : return false;
     }
 }
 
@@ -501,7 +502,27 @@ static bool insn_regs(const struct insn *r, uint64_t *use)
     case OP_srawi:
     case OP_srawi_rc:
     case OP_neg:
-    case OP_neg_rc: *use = t | a; return true;
+    case OP_neg_rc:
+    case OP_addic:
+    case OP_addic_rc:
+    case OP_subfic:
+    case OP_addze:
+    case OP_addze_rc:
+    case OP_subfze:
+    case OP_subfze_rc:
+    case OP_addme:
+    case OP_addme_rc:
+    case OP_subfme:
+    case OP_subfme_rc: *use = t | a; return true;
+    case OP_addc:
+    case OP_addc_rc:
+    case OP_subfc:
+    case OP_subfc_rc:
+    case OP_adde:
+    case OP_adde_rc:
+    case OP_subfe:
+    case OP_subfe_rc: *use = t | a | b; return true;
+    case OP_isel: *use = t | (r->ra ? a : 0) | b; return true;
     case OP_add:
     case OP_add_rc:
     case OP_subf:
@@ -625,6 +646,52 @@ static void set_ca(struct jit_ctx *c, int r)
 {
     emit_store(&c->b, 1, r, R15, X86_NOREG, OFF(ca));
     emit_store(&c->b, 1, r, R15, X86_NOREG, OFF(ca32));
+}
+
+/* The carrying adds (Book I 3.3.9): r = A + B + cin with A = RA or ~RA,
+ * B a register, an immediate, 0 or ~0, cin 0, 1 or XER[CA]; CA = carry
+ * out of 64 bits, CA32 = carry into bit 32, as exec_int.inc's SET_CARRY
+ * in 64-bit mode. */
+enum carry_b { CB_REG, CB_IMM, CB_ZERO, CB_ONES };
+enum carry_in { CIN_0, CIN_1, CIN_CA };
+
+static void emit_carry_add(struct jit_ctx *c, const struct insn *r, bool invert_a, enum carry_b bk,
+                           enum carry_in cin, bool rc)
+{
+    struct x86_buf *b = &c->b;
+
+    emit_mov_rr(b, 1, RAX, src(c, r->ra, RAX));
+    if (invert_a)
+        emit_not(b, 1, RAX);
+    switch (bk) {
+    case CB_REG: emit_mov_rr(b, 1, RCX, src(c, r->rb, RCX)); break;
+    case CB_IMM: emit_mov_ri(b, RCX, (uint64_t)r->simm); break;
+    case CB_ZERO: emit_mov_ri(b, RCX, 0); break;
+    case CB_ONES: emit_mov_ri(b, RCX, ~0ull); break;
+    }
+    emit_mov_rr(b, 1, RDX, RAX);
+    emit_alu_rr(b, 1, ALU_XOR, RDX, RCX); /* a ^ b: the carries are a ^ b ^ r */
+    switch (cin) {
+    case CIN_0: emit_alu_rr(b, 1, ALU_ADD, RAX, RCX); break;
+    case CIN_1:
+        emit_stc(b);
+        emit_alu_rr(b, 1, ALU_ADC, RAX, RCX);
+        break;
+    case CIN_CA:
+        emit_load_zx(b, 1, RSI, R15, X86_NOREG, OFF(ca));
+        emit_neg(b, 0, RSI); /* CF = (CA != 0) */
+        emit_alu_rr(b, 1, ALU_ADC, RAX, RCX);
+        break;
+    }
+    emit_setcc(b, CC_B, RSI);
+    emit_alu_rr(b, 1, ALU_XOR, RDX, RAX);
+    emit_shift_ri(b, 1, SH_SHR, RDX, 32);
+    emit_alu_ri(b, 0, ALU_AND, RDX, 1);
+    emit_store(b, 1, RSI, R15, X86_NOREG, OFF(ca));
+    emit_store(b, 1, RDX, R15, X86_NOREG, OFF(ca32));
+    put(c, r->rt, RAX);
+    if (rc)
+        cr0_of_reg(c, RAX);
 }
 
 /* Translates one non-branch instruction; false if it cannot. */
@@ -923,6 +990,50 @@ static bool emit_insn(struct jit_ctx *c, const struct insn *r, unsigned slot)
         emit_alu_rr(b, r->f1, ALU_CMP, s, t);
         cr_from_flags(c, r->rt, r->op == OP_cmp);
         return true;
+
+    case OP_addic: emit_carry_add(c, r, false, CB_IMM, CIN_0, false); return true;
+    case OP_addic_rc: emit_carry_add(c, r, false, CB_IMM, CIN_0, true); return true;
+    case OP_subfic: emit_carry_add(c, r, true, CB_IMM, CIN_1, false); return true;
+    case OP_addc:
+    case OP_addc_rc: emit_carry_add(c, r, false, CB_REG, CIN_0, r->op == OP_addc_rc); return true;
+    case OP_subfc:
+    case OP_subfc_rc: emit_carry_add(c, r, true, CB_REG, CIN_1, r->op == OP_subfc_rc); return true;
+    case OP_adde:
+    case OP_adde_rc: emit_carry_add(c, r, false, CB_REG, CIN_CA, r->op == OP_adde_rc); return true;
+    case OP_subfe:
+    case OP_subfe_rc: emit_carry_add(c, r, true, CB_REG, CIN_CA, r->op == OP_subfe_rc); return true;
+    case OP_addze:
+    case OP_addze_rc:
+        emit_carry_add(c, r, false, CB_ZERO, CIN_CA, r->op == OP_addze_rc);
+        return true;
+    case OP_subfze:
+    case OP_subfze_rc:
+        emit_carry_add(c, r, true, CB_ZERO, CIN_CA, r->op == OP_subfze_rc);
+        return true;
+    case OP_addme:
+    case OP_addme_rc:
+        emit_carry_add(c, r, false, CB_ONES, CIN_CA, r->op == OP_addme_rc);
+        return true;
+    case OP_subfme:
+    case OP_subfme_rc:
+        emit_carry_add(c, r, true, CB_ONES, CIN_CA, r->op == OP_subfme_rc);
+        return true;
+
+    case OP_isel: {
+        /* RT = CR bit BC ? RA|0 : RB (Book I 3.3.12). */
+        int a;
+        emit_mov_rr(b, 1, RAX, src(c, r->rb, RCX));
+        if (r->ra) {
+            a = src(c, r->ra, RDX);
+        } else {
+            emit_mov_ri(b, RDX, 0);
+            a = RDX;
+        }
+        emit_test_m8i(b, R15, OFF(cr) + (r->rc >> 2), (uint8_t)(8u >> (r->rc & 3)));
+        emit_cmov(b, 1, CC_NE, RAX, a);
+        put(c, r->rt, RAX);
+        return true;
+    }
 
     case OP_mfspr: put(c, r->rt, src(c, r->uimm == SPR_LR ? G_LR : G_CTR, RDX)); return true;
     case OP_mtspr: put(c, r->uimm == SPR_LR ? G_LR : G_CTR, src(c, r->rt, RDX)); return true;

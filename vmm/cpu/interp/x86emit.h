@@ -53,7 +53,15 @@ enum x86_cc {
 };
 
 /* ALU group-1 operations: the /digit of 0x81/0x83 and the 0x01-style opcode >> 3. */
-enum x86_alu { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+enum x86_alu {
+    ALU_ADD = 0,
+    ALU_OR = 1,
+    ALU_ADC = 2,
+    ALU_AND = 4,
+    ALU_SUB = 5,
+    ALU_XOR = 6,
+    ALU_CMP = 7
+};
 
 /* Shift/rotate group-2 operations: the /digit of 0xc1/0xd3. */
 enum x86_shift { SH_ROL = 0, SH_ROR = 1, SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
@@ -429,6 +437,12 @@ static inline void emit_pop(struct x86_buf *b, int r)
 {
     x86_rex(b, 0, 0, 0, r, 0);
     x86_byte(b, (uint8_t)(0x58 + (r & 7)));
+}
+
+/* stc: CF = 1 */
+static inline void emit_stc(struct x86_buf *b)
+{
+    x86_byte(b, 0xf9);
 }
 
 static inline void emit_ret(struct x86_buf *b)
