@@ -71,8 +71,8 @@
  * The firmware learns which events are on from the hardware description
  * (/machine trace) and makes no call for the others.
  */
-#define PETREL_H_TRACE    (PETREL_H_BASE + 0x14)
-#define PETREL_TRACE_MAX  256
+#define PETREL_H_TRACE   (PETREL_H_BASE + 0x14)
+#define PETREL_TRACE_MAX 256
 
 /*
  * A boot milestone for -M pseries,boot-report=on (the host's report on
@@ -83,10 +83,10 @@
  * H_FUNCTION without boot-report; the firmware calls it only with (the
  * hardware description's /machine boot-report).
  */
-#define PETREL_H_BOOT_MARK        (PETREL_H_BASE + 0x18)
-#define PETREL_BOOT_KERNEL_ENTRY  1
-#define PETREL_BOOT_CIF_ENTER     2
-#define PETREL_BOOT_CIF_LEAVE     3
+#define PETREL_H_BOOT_MARK       (PETREL_H_BASE + 0x18)
+#define PETREL_BOOT_KERNEL_ENTRY 1
+#define PETREL_BOOT_CIF_ENTER    2
+#define PETREL_BOOT_CIF_LEAVE    3
 
 /* Trace events: bit numbers of -trace's mask, shared by host and guest. */
 #ifndef __ASSEMBLER__

@@ -396,38 +396,42 @@ struct mem_op {
     bool store, sign, update, indexed;
 };
 
+/* The loads and stores a block translates: size, store, sign-extending,
+ * update form, indexed (X) form. */
+static const struct {
+    uint16_t op;
+    struct mem_op m;
+} mem_ops[] = {
+    {OP_lbz, {1, false, false, false, false}}, {OP_lbzu, {1, false, false, true, false}},
+    {OP_lbzx, {1, false, false, false, true}}, {OP_lbzux, {1, false, false, true, true}},
+    {OP_lhz, {2, false, false, false, false}}, {OP_lhzu, {2, false, false, true, false}},
+    {OP_lhzx, {2, false, false, false, true}}, {OP_lhzux, {2, false, false, true, true}},
+    {OP_lha, {2, false, true, false, false}},  {OP_lhau, {2, false, true, true, false}},
+    {OP_lhax, {2, false, true, false, true}},  {OP_lhaux, {2, false, true, true, true}},
+    {OP_lwz, {4, false, false, false, false}}, {OP_lwzu, {4, false, false, true, false}},
+    {OP_lwzx, {4, false, false, false, true}}, {OP_lwzux, {4, false, false, true, true}},
+    {OP_lwa, {4, false, true, false, false}},  {OP_lwax, {4, false, true, false, true}},
+    {OP_lwaux, {4, false, true, true, true}},  {OP_ld, {8, false, false, false, false}},
+    {OP_ldu, {8, false, false, true, false}},  {OP_ldx, {8, false, false, false, true}},
+    {OP_ldux, {8, false, false, true, true}},  {OP_stb, {1, true, false, false, false}},
+    {OP_stbu, {1, true, false, true, false}},  {OP_stbx, {1, true, false, false, true}},
+    {OP_stbux, {1, true, false, true, true}},  {OP_sth, {2, true, false, false, false}},
+    {OP_sthu, {2, true, false, true, false}},  {OP_sthx, {2, true, false, false, true}},
+    {OP_sthux, {2, true, false, true, true}},  {OP_stw, {4, true, false, false, false}},
+    {OP_stwu, {4, true, false, true, false}},  {OP_stwx, {4, true, false, false, true}},
+    {OP_stwux, {4, true, false, true, true}},  {OP_std, {8, true, false, false, false}},
+    {OP_stdu, {8, true, false, true, false}},  {OP_stdx, {8, true, false, false, true}},
+    {OP_stdux, {8, true, false, true, true}},
+};
+
 static bool mem_op_of(unsigned op, struct mem_op *m)
 {
-    switch (op) {
-#define L(o, s, sg, u, x)                                                                          \
-    case OP_##o:                                                                                   \
-        *m = (struct mem_op){s, false, sg, u, x};                                                  \
-        return true;
-#define S(o, s, u, x)                                                                              \
-    case OP_##o: *m = (struct mem_op){s, true, false, u, x}; return true;
-        L(lbz, 1, 0, 0, 0)
-        L(lbzu, 1, 0, 1, 0)
-        L(lbzx, 1, 0, 0, 1)
-        L(lbzux, 1, 0, 1, 1)
-        L(lhz, 2, 0, 0, 0)
-        L(lhzu, 2, 0, 1, 0)
-        L(lhzx, 2, 0, 0, 1)
-        L(lhzux, 2, 0, 1, 1)
-        L(lha, 2, 1, 0, 0)
-        L(lhau, 2, 1, 1, 0)
-        L(lhax, 2, 1, 0, 1)
-        L(lhaux, 2, 1, 1, 1)
-        L(lwz, 4, 0, 0, 0) L(lwzu, 4, 0, 1, 0) L(lwzx, 4, 0, 0, 1) L(lwzux, 4, 0, 1, 1)
-            L(lwa, 4, 1, 0, 0) L(lwax, 4, 1, 0, 1) L(lwaux, 4, 1, 1, 1) L(ld, 8, 0, 0, 0)
-                L(ldu, 8, 0, 1, 0) L(ldx, 8, 0, 0, 1) L(ldux, 8, 0, 1, 1) S(stb, 1, 0, 0)
-                    S(stbu, 1, 1, 0) S(stbx, 1, 0, 1) S(stbux, 1, 1, 1) S(sth, 2, 0, 0)
-                        S(sthu, 2, 1, 0) S(sthx, 2, 0, 1) S(sthux, 2, 1, 1) S(stw, 4, 0, 0)
-                            S(stwu, 4, 1, 0) S(stwx, 4, 0, 1) S(stwux, 4, 1, 1) S(std, 8, 0, 0)
-                                S(stdu, 8, 1, 0) S(stdx, 8, 0, 1) S(stdux, 8, 1, 1)
-#undef L
-#undef S
-                                    default : return false;
-    }
+    for (size_t i = 0; i < sizeof(mem_ops) / sizeof(mem_ops[0]); i++)
+        if (mem_ops[i].op == op) {
+            *m = mem_ops[i].m;
+            return true;
+        }
+    return false;
 }
 
 static void emit_mem(struct jit_ctx *c, const struct insn *r, const struct mem_op *m, unsigned slot)
