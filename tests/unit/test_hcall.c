@@ -658,6 +658,31 @@ static void test_trace_service(struct hcall_env *e)
     unlink(path);
 }
 
+/* PETREL_H_BOOT_MARK: only with boot-report=on, only the marks service.h
+ * defines, the leave mark's argument 0 or 1. */
+static void test_boot_mark(void)
+{
+    const char *argv[2] = {"-M", "pseries,boot-report=on"};
+    struct hcall_env e = {0};
+    uint64_t out[9];
+
+    e.machine = make_machine(NULL, 0, -1, -1);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, PETREL_BOOT_KERNEL_ENTRY, 0, 0, 0, out),
+             (uint64_t)H_FUNCTION);
+    machine_destroy(e.machine);
+    e.machine = make_machine(argv, 2, -1, -1);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, 0, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, PETREL_BOOT_CIF_LEAVE + 1, 0, 0, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, ~0ull, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, PETREL_BOOT_CIF_LEAVE, 2, 0, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, PETREL_BOOT_CIF_ENTER, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, PETREL_BOOT_CIF_LEAVE, 1, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(&e, PETREL_H_BOOT_MARK, PETREL_BOOT_KERNEL_ENTRY, 0, 0, 0, out), H_SUCCESS);
+    machine_destroy(e.machine);
+}
+
 int main(void)
 {
     int pipe_out[2], pipe_in[2];
@@ -683,5 +708,6 @@ int main(void)
     test_set_ic_mode();
     test_set_compat();
     test_dump_tree();
+    test_boot_mark();
     return check_summary("hcall");
 }
