@@ -64,6 +64,9 @@ struct vcpu {
     struct papr_vcpu papr;
 };
 
+/* boot-report milestones, in order (machine_boot_report). */
+enum { BOOT_FW_ENTRY, BOOT_KERNEL_ENTRY, BOOT_FIRST_HCALL, BOOT_POWER_OFF, BOOT_NMARKS };
+
 struct machine {
     struct machine_config cfg;
     struct guest_mem mem;
@@ -97,7 +100,7 @@ struct machine {
             bool seen;
             double t;
             uint64_t insns;
-        } mark[4];
+        } mark[BOOT_NMARKS];
     } boot;
     enum machine_cause quit_cause, reset_cause;
     struct machine_client client; /* main thread only */
@@ -453,9 +456,7 @@ bool machine_vcpu_runnable(struct machine *m, unsigned index)
     return r;
 }
 
-/* boot-report milestones, in order (machine_boot_report). */
-enum { BOOT_FW_ENTRY, BOOT_KERNEL_ENTRY, BOOT_FIRST_HCALL, BOOT_POWER_OFF };
-static const char *const boot_milestone_names[] = {
+static const char *const boot_milestone_names[BOOT_NMARKS] = {
     "firmware entry",
     "kernel entry",
     "first hcall after prom_init",
@@ -498,7 +499,7 @@ void machine_boot_report(struct machine *m, FILE *out)
         return;
     boot_milestone(m, BOOT_POWER_OFF);
     fprintf(out, "petrel: boot report (from process start; instructions executed, all vCPUs)\n");
-    for (unsigned i = 0; i < 4; i++) {
+    for (unsigned i = 0; i < BOOT_NMARKS; i++) {
         if (m->boot.mark[i].seen)
             fprintf(out, "  %-28s %10.3f ms %14" PRIu64 " instructions\n", boot_milestone_names[i],
                     m->boot.mark[i].t * 1e3, m->boot.mark[i].insns);

@@ -223,22 +223,28 @@ static void *kick_later(void *arg)
     return NULL;
 }
 
-static void test_kick_in_loop(struct harness *h)
+/* Runs the code placed (which never ends) until a kick 50 ms later. */
+static enum cpu_exit_reason run_until_kicked(struct harness *h)
 {
     struct cpu_exit exit;
     pthread_t t;
 
-    h_reset(h);
-    h->cpu->jit_hot = 1;
-    h_code(h, addi(3, 3, 1));
-    h_code(h, enc_b(-4, 0, 0)); /* b .-4: forever */
     h_put32(h, H_END(h), SC1, 0);
     ppc_store_msr(h->cpu, h->msr);
     h->cpu->nip = H_CODE;
     CHECK(pthread_create(&t, NULL, kick_later, h) == 0);
     cpu_interp_backend.run((struct cpu *)h->cpu, &exit);
     pthread_join(t, NULL);
-    CHECK_EQ(exit.reason, CPU_EXIT_STOPPED);
+    return exit.reason;
+}
+
+static void test_kick_in_loop(struct harness *h)
+{
+    h_reset(h);
+    h->cpu->jit_hot = 1;
+    h_code(h, addi(3, 3, 1));
+    h_code(h, enc_b(-4, 0, 0)); /* b .-4: forever */
+    CHECK_EQ(run_until_kicked(h), CPU_EXIT_STOPPED);
     CHECK(h->cpu->gpr[3] > 1000); /* it did loop */
     CHECK(jit_blocks_compiled(h->cpu->jit) > 0);
     h->cpu->jit_hot = JIT_HOT_DEFAULT;
@@ -248,8 +254,6 @@ static void test_kick_in_loop(struct harness *h)
  * for a kick too. */
 static void test_kick_in_chain(struct harness *h)
 {
-    struct cpu_exit exit;
-    pthread_t t;
     uint64_t blocks;
 
     h_reset(h);
@@ -260,13 +264,7 @@ static void test_kick_in_chain(struct harness *h)
     h_code(h, 0x60000000);       /* 2 */
     h_code(h, addi(4, 4, 1));    /* 3 */
     h_code(h, enc_b(-16, 0, 0)); /* 4: b 0 */
-    h_put32(h, H_END(h), SC1, 0);
-    ppc_store_msr(h->cpu, h->msr);
-    h->cpu->nip = H_CODE;
-    CHECK(pthread_create(&t, NULL, kick_later, h) == 0);
-    cpu_interp_backend.run((struct cpu *)h->cpu, &exit);
-    pthread_join(t, NULL);
-    CHECK_EQ(exit.reason, CPU_EXIT_STOPPED);
+    CHECK_EQ(run_until_kicked(h), CPU_EXIT_STOPPED);
     CHECK(h->cpu->gpr[3] > 1000);
     CHECK(h->cpu->gpr[4] + 1 >= h->cpu->gpr[3] && h->cpu->gpr[4] <= h->cpu->gpr[3]);
     CHECK_EQ(jit_blocks_compiled(h->cpu->jit) - blocks, 2);

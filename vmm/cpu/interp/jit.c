@@ -74,6 +74,7 @@ struct jit_ctx {
     unsigned nexits;
     bool failed;
     struct jit_page *jp;
+    struct jit_link links[JIT_MAX_EXITS]; /* chaining jumps of the exits */
 };
 
 /* Registers that may hold guest state, preferred first (no REX needed). */
@@ -169,7 +170,7 @@ static int dst(struct jit_ctx *c, unsigned g)
 
 static void done(struct jit_ctx *c, unsigned g, int r)
 {
-    if (c->host[g] < 0 || c->host[g] != r)
+    if (c->host[g] != r)
         put(c, g, r);
     c->written |= 1ull << g;
 }
@@ -1228,7 +1229,6 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     unsigned count[G_NUM] = {0}, n = 0, end;
     uint8_t *code, *common_exit, *ret0, *chain_entry;
     struct jit_page *jp = page->jit;
-    static __thread struct jit_link links[JIT_MAX_EXITS];
     bool ends_in_branch = false;
 
     if (j->full || !jp)
@@ -1316,7 +1316,7 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
                 emit_cmp_m32i8(&c->b, R15, OFF(attention), 0);
                 to_ret0[i][0] = emit_jcc(&c->b, CC_NE, NULL);
                 to_ret0[i][1] = emit_jmp(&c->b, NULL);
-                links[nlinks++] =
+                c->links[nlinks++] =
                     (struct jit_link){to_ret0[i][1], (uint16_t)((int)c->first + e->delta / 4)};
                 continue;
             }
@@ -1340,7 +1340,7 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
             x86_patch(&c->b, to_ret0[i][0], ret0);
             x86_patch(&c->b, to_ret0[i][1], ret0);
         }
-        if (c->failed || c->b.failed || !jit_page_link(jp, links, nlinks)) {
+        if (c->failed || c->b.failed || !jit_page_link(jp, c->links, nlinks)) {
             free(c);
             return NULL;
         }
