@@ -61,5 +61,21 @@ int64_t h_confer(struct hcall_env *env, const uint64_t args[9], uint64_t out[9])
 int64_t h_register_vpa(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_page_init(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_random(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_xirr(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_xirr_x(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_eoi(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_cppr(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_ipi(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_ipoll(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_get_source_info(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_set_source_config(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_get_source_config(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_get_queue_info(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_set_queue_config(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_get_queue_config(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_os_reporting_line(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_esb(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_sync(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_int_reset(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 
 #endif

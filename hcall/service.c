@@ -15,6 +15,7 @@
 #include <petrel/papr.h>
 #include <petrel/service.h>
 
+#include "../irq/irq.h"
 #include "../vmm/machine.h"
 #include "../vmm/trace.h"
 #include "../vmm/memory.h"
@@ -41,10 +42,10 @@ int64_t h_petrel_reboot(struct hcall_env *env, const uint64_t args[9], uint64_t 
 
 /*
  * r4 = PETREL_IC_XICS or PETREL_IC_XIVE, one the ic-mode option offers
- * (dual: both).  The switch itself is a store under the machine lock: no
- * controller model holds sources yet.  When irq/ arrives it refuses with
- * H_BUSY while a source is live and swaps its backend here, CAS having
- * stopped the other vCPUs (spec/irq.md §5).
+ * (dual: both).  The controller switches itself, atomically for every
+ * vCPU, or refuses with H_BUSY while a source is live or a vCPU has an
+ * interrupt presented or in service (irq/irq.h irq_switch_mode,
+ * spec/irq.md §5).
  */
 int64_t h_petrel_set_ic_mode(struct hcall_env *env, const uint64_t args[9], uint64_t out[9])
 {
@@ -57,7 +58,8 @@ int64_t h_petrel_set_ic_mode(struct hcall_env *env, const uint64_t args[9], uint
     if ((mode == PETREL_IC_XIVE && cfg->ic_mode == IC_MODE_XICS) ||
         (mode == PETREL_IC_XICS && cfg->ic_mode == IC_MODE_XIVE))
         return H_PARAMETER;
-    machine_set_ic_mode(env->machine, (unsigned)mode);
+    if (irq_switch_mode(machine_irq(env->machine), (unsigned)mode) != IRQ_SWITCH_OK)
+        return H_BUSY;
     return H_SUCCESS;
 }
 

@@ -510,7 +510,7 @@ static void print_help(void)
         "                 dumpdtb=FILE  write the device tree the OS would get (after\n"
         "                 CAS with Linux 6.1's request) to FILE and exit\n"
         "  -trace EVENT[,EVENT...]\n"
-        "                 trace hcall, rtas, cif, cas, reset, mmu-fault (irq, pci, eeh\n"
+        "                 trace hcall, rtas, cif, cas, reset, mmu-fault, irq (pci, eeh\n"
         "                 once those exist), or all; -trace help lists them\n"
         "  -d in_asm,int  log each instruction when first decoded / each interrupt\n"
         "  -D FILE        trace and log lines to FILE instead of stderr\n"
@@ -527,6 +527,9 @@ static void print_help(void)
         "  -name NAME     the partition name (guest=NAME also accepted)\n"
         "  -nographic     console on stdio (always the case: petrel has no display)\n"
         "  -display none  accepted for compatibility\n"
+        "  -device petrel-irq-test\n"
+        "                 a test device that drives one level and one edge interrupt\n"
+        "                 source on request (include/petrel/irqtest.h)\n"
         "  -no-reboot     exit instead of rebooting when the guest reboots\n"
         "  -S             do not start the CPUs (Ctrl-A c, gdb's continue or QMP cont\n"
         "                 starts them)\n"
@@ -648,6 +651,11 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
             TAKES_VALUE();
             if (strcmp(val, "none"))
                 return fail(err, errlen, "-display: only 'none' is supported, not '%s'", val);
+        } else if (!strcmp(name, "device")) {
+            TAKES_VALUE();
+            if (strcmp(val, "petrel-irq-test"))
+                return fail(err, errlen, "-device: unknown device '%s' (petrel-irq-test)", val);
+            cfg->irq_test_device = true;
         } else if (!strcmp(name, "no-reboot")) {
             cfg->no_reboot = true;
         } else if (!strcmp(name, "S")) {

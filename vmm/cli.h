@@ -38,6 +38,7 @@ struct machine_config {
     bool nographic, no_reboot, start_stopped;
     bool no_jit;          /* -accel tcg,jit=off: interpret only (no block compiler) */
     bool boot_report;     /* -M boot-report=on: milestones printed on exit */
+    bool irq_test_device; /* -device petrel-irq-test (include/petrel/irqtest.h) */
     uint32_t trace_mask;  /* -trace: 1 << enum petrel_trace_event */
     uint32_t log_mask;    /* -d: enum log_item (vmm/trace.h) */
     const char *log_file; /* -D: trace and log lines there, not stderr */

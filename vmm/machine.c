@@ -7,8 +7,9 @@
  * interrupt controller to its power-on mode, reset the vCPUs (compat level
  * included), copy the pristine firmware and boot images back, rewrite the
  * hardware description, and start vCPU 0 at the firmware entry with
- * r3 = the hardware description.  Device quiescing and the controllers'
- * own state join this sequence as those models arrive.
+ * r3 = the hardware description.  Devices are quiesced (step 3) before the
+ * interrupt controller is reset (step 4), so none can raise a source into
+ * a controller being reset.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,11 +26,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <petrel/irq.h>
 #include <petrel/layout.h>
 #include <petrel/papr.h>
 #include <petrel/service.h>
 
 #include "../hcall/hcall.h"
+#include "../irq/irq.h"
+#include "dev/irqtest.h"
 #include "console.h"
 #include "cpu/cpu.h"
 #include "hwdesc.h"
@@ -77,9 +81,11 @@ struct machine {
 
     struct image fw, kernel, initrd;
 
-    /* Negotiated at CAS (machine.h); under lock. */
-    unsigned ic_mode;
+    /* The interrupt controller (irq/: its own lock) and the compat level
+     * negotiated at CAS (machine.h; under lock). */
+    struct irq_ctl *irq;
     uint32_t compat_pvr;
+    struct irqtest *irqtest; /* -device petrel-irq-test, or NULL */
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -108,6 +114,8 @@ struct machine {
     int wake[2]; /* self-pipe: wakes the main loop */
     volatile sig_atomic_t signal_seen;
 };
+
+static int add_interrupt_controller(struct machine *m);
 
 static void wake_main(struct machine *m)
 {
@@ -224,14 +232,24 @@ static int load_images(struct machine *m)
     return 0;
 }
 
-/*
- * The interrupt controller's power-on mode: XICS unless ic-mode=xive
- * (spec/irq.md §4; dual starts in XICS).  No controller model holds
- * sources yet, so there is no pending state to clear.
- */
+/* The interrupt controller's power-on mode: XICS unless ic-mode=xive
+ * (spec/irq.md §4; dual starts in XICS). */
+static unsigned power_on_ic_mode(const struct machine *m)
+{
+    return m->cfg.ic_mode == IC_MODE_XIVE ? PETREL_IC_XIVE : PETREL_IC_XICS;
+}
+
+/* Step 3: every device stops raising interrupts (its sources go low). */
+static void quiesce_devices(struct machine *m)
+{
+    if (m->irqtest)
+        irqtest_reset(m->irqtest);
+}
+
+/* Step 4: power-on mode, every source masked, nothing pending. */
 static void reset_interrupt_controller(struct machine *m)
 {
-    m->ic_mode = m->cfg.ic_mode == IC_MODE_XIVE ? PETREL_IC_XIVE : PETREL_IC_XICS;
+    irq_reset(m->irq, power_on_ic_mode(m));
 }
 
 /* Power-on state of every vCPU; vCPU 0 enters the firmware.  The compat
@@ -286,9 +304,9 @@ void machine_reset(struct machine *m)
     if (trace_on(PETREL_TRACE_RESET))
         trace_printf(PETREL_TRACE_RESET, -1, "1 stop %u vCPUs", m->n_vcpus);
     stop_vcpus_locked(m);
+    quiesce_devices(m);
     if (trace_on(PETREL_TRACE_RESET))
-        trace_printf(PETREL_TRACE_RESET, -1, "2-3 in-flight exits dropped; no devices to quiesce");
-    /* No device models yet to quiesce before the controller (step 3). */
+        trace_printf(PETREL_TRACE_RESET, -1, "2-3 in-flight exits dropped, devices quiesced");
     reset_interrupt_controller(m);
     if (trace_on(PETREL_TRACE_RESET))
         trace_printf(PETREL_TRACE_RESET, -1, "4 interrupt controller to power-on mode");
@@ -649,12 +667,65 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
         if (cfg->no_jit && m->be->set_block_compiler)
             m->be->set_block_compiler(m->vcpus[i].cpu, false);
     }
-    reset_interrupt_controller(m);
+    if (add_interrupt_controller(m) != 0)
+        return fail(err, errlen, "cannot create the interrupt controller");
+    if (cfg->irq_test_device) {
+        m->irqtest = irqtest_create(&m->mem, m->irq);
+        if (!m->irqtest)
+            return fail(err, errlen, "cannot create the irq test device");
+    }
     reset_vcpus(m);
     if (load_images(m) != 0)
         return fail(err, errlen, "the hardware description does not fit in %u bytes",
                     HWDESC_MAX_SIZE);
     m->held = m->prelaunch = cfg->start_stopped;
+    return 0;
+}
+
+static void irq_set_line(void *opaque, unsigned vcpu, bool level)
+{
+    struct machine *m = opaque;
+
+    /* An atomic store in the backend: safe under the controller's lock. */
+    m->be->set_irq(m->vcpus[vcpu].cpu, level);
+}
+
+static void irq_wake(void *opaque)
+{
+    struct machine *m = opaque;
+
+    /* Ceded vCPUs re-check their input (machine_cede). */
+    pthread_mutex_lock(&m->lock);
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * The controller with its servers = the vCPUs, the IPI numbers the
+ * firmware's ibm,xive-lisn-ranges publishes (one per possible vCPU), and
+ * its guest-visible windows: the ESB pages, the TIMA and the ICS register
+ * block (include/petrel/irq.h), present in every ic-mode (outside their
+ * mode they read as ones or zeroes and ignore stores).
+ */
+static int add_interrupt_controller(struct machine *m)
+{
+    static const struct mmio_ops esb_ops = {xive_esb_read, xive_esb_write};
+    static const struct mmio_ops tima_ops = {xive_tima_read, xive_tima_write};
+    static const struct mmio_ops ics_ops = {ics_regs_read, ics_regs_write};
+    const struct irq_host host = {irq_set_line, irq_wake, m, &m->mem};
+    unsigned n_ipis = m->cfg.max_cpus > m->n_vcpus ? m->cfg.max_cpus : m->n_vcpus;
+
+    m->irq = irq_create(&host, m->n_vcpus, n_ipis, power_on_ic_mode(m));
+    if (!m->irq)
+        return -1;
+    const struct mmio_region regions[] = {
+        {PETREL_XIVE_ESB_BASE, PETREL_XIVE_ESB_SIZE, &esb_ops, m->irq, "xive-esb"},
+        {PETREL_XIVE_TIMA_BASE, 4 * PETREL_XIVE_TIMA_PAGE_SIZE, &tima_ops, m->irq, "xive-tima"},
+        {PETREL_XICS_ICS_REGS, PETREL_XICS_ICS_REGS_SIZE, &ics_ops, m->irq, "xics-ics"},
+    };
+    for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+        if (guest_mem_add_mmio(&m->mem, &regions[i]) != 0)
+            return -1;
     return 0;
 }
 
@@ -937,19 +1008,12 @@ void machine_prod(struct machine *m, unsigned index)
 
 unsigned machine_ic_mode(struct machine *m)
 {
-    unsigned mode;
-
-    pthread_mutex_lock(&m->lock);
-    mode = m->ic_mode;
-    pthread_mutex_unlock(&m->lock);
-    return mode;
+    return irq_mode(m->irq);
 }
 
-void machine_set_ic_mode(struct machine *m, unsigned mode)
+struct irq_ctl *machine_irq(struct machine *m)
 {
-    pthread_mutex_lock(&m->lock);
-    m->ic_mode = mode;
-    pthread_mutex_unlock(&m->lock);
+    return m->irq;
 }
 
 uint32_t machine_compat_pvr(struct machine *m)
@@ -998,6 +1062,8 @@ void machine_destroy(struct machine *m)
             if (m->vcpus[i].cpu)
                 m->be->destroy(m->vcpus[i].cpu);
     free(m->vcpus);
+    irqtest_destroy(m->irqtest);
+    irq_destroy(m->irq);
     console_close(m->con);
     guest_mem_destroy(&m->mem);
     free(m->fw.data);

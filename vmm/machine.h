@@ -45,17 +45,19 @@ void machine_cede(struct machine *m, unsigned index);
 void machine_prod(struct machine *m, unsigned index);
 void machine_set_irq(struct machine *m, unsigned index, bool level);
 /*
- * Partition-wide state CAS negotiates (service.h), kept here until the
- * models that act on it exist: the interrupt controller in force
- * (PETREL_IC_XICS or PETREL_IC_XIVE; irq/ delivers through it) and the
- * processor compatibility level of every vCPU, present and future (a
- * logical PVR, 0 = raw; the CPU backend applies it as PCR).  Both return
- * to their power-on values at every reset: the controller ic-mode starts
- * in (XIVE for ic-mode=xive, else XICS), the level of max-cpu-compat.
- * Setters do not validate: the services do (hcall/service.c).
+ * Partition-wide state CAS negotiates (service.h): the interrupt
+ * controller (irq/irq.h; machine_ic_mode is the mode in force,
+ * PETREL_IC_XICS or PETREL_IC_XIVE, which the controller switches itself)
+ * and the processor compatibility level of every vCPU, present and future
+ * (a logical PVR, 0 = raw; the CPU backend applies it as PCR).  Both
+ * return to their power-on values at every reset: the controller to the
+ * mode ic-mode starts in (XIVE for ic-mode=xive, else XICS), the level to
+ * max-cpu-compat's.  Setters do not validate: the services do
+ * (hcall/service.c).
  */
+struct irq_ctl;
+struct irq_ctl *machine_irq(struct machine *m);
 unsigned machine_ic_mode(struct machine *m);
-void machine_set_ic_mode(struct machine *m, unsigned mode);
 uint32_t machine_compat_pvr(struct machine *m);
 void machine_set_compat_pvr(struct machine *m, uint32_t logical_pvr);
 

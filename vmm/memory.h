@@ -18,9 +18,14 @@
 #define GUEST_PAGE_SHIFT 12
 #define GUEST_PAGE_SIZE  (1ull << GUEST_PAGE_SHIFT)
 
+/*
+ * A device's accessors.  vcpu is the index of the vCPU making the access:
+ * some devices show each vCPU its own registers at one address (the XIVE
+ * TIMA, irq/xive.c).
+ */
 struct mmio_ops {
-    uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
-    void (*write)(void *opaque, uint64_t offset, unsigned size, uint64_t value);
+    uint64_t (*read)(void *opaque, unsigned vcpu, uint64_t offset, unsigned size);
+    void (*write)(void *opaque, unsigned vcpu, uint64_t offset, unsigned size, uint64_t value);
 };
 
 struct mmio_region {

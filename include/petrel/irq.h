@@ -11,6 +11,8 @@
  *                     ibm,xive-lisn-ranges; XICS IPIs are the MFRR)
  *   0x1000            EPOW event source            edge
  *   0x1001            hot-plug event source        edge
+ *   0x10f0 .. 0x10ff  the test device (-device petrel-irq-test,
+ *                     irqtest.h): 0x10f0 level, 0x10f1 edge
  *   0x1100 .. 0x11ff  VIO devices: 0x1100 + (unit address & 0xff), edge
  *   0x1200 .. 0x12ff  PCI LSIs: PHB n, pin p (0..3) -> 0x1200 + 4n + p, level
  *   0x1300 .. 0x1fff  MSIs, allocated by RTAS ibm,change-msi, edge
@@ -25,6 +27,7 @@
 #define PETREL_IRQ_IPI_COUNT    0x1000u
 #define PETREL_IRQ_EPOW         0x1000u
 #define PETREL_IRQ_HOTPLUG      0x1001u
+#define PETREL_IRQ_TEST_BASE    0x10f0u
 #define PETREL_IRQ_VIO_BASE     0x1100u
 #define PETREL_IRQ_PCI_LSI_BASE 0x1200u
 #define PETREL_IRQ_MSI_BASE     0x1300u
@@ -39,6 +42,66 @@
  */
 #define PETREL_XICS_ICS_BASE  0x1000u
 #define PETREL_XICS_ICS_COUNT 0x1000u
+
+/*
+ * The ICS register block: what RTAS ibm,set-xive, ibm,get-xive,
+ * ibm,int-on and ibm,int-off (spec/rtas.md §5, irq.md §2.1) program.  A
+ * 128 KiB MMIO window of big-endian 32-bit registers, accessed with
+ * naturally aligned 4-byte loads and stores only (other sizes read as
+ * all ones and are ignored as stores).
+ *
+ * Header:
+ *   0x00 MODE     (ro) the controller in force: PETREL_IC_XICS or _XIVE
+ *                 (service.h).  Outside XICS every per-source register
+ *                 reads 0 and ignores stores: RTAS answers -1 (hardware
+ *                 error) then.
+ *   0x04 FIRST    (ro) first source number, PETREL_XICS_ICS_BASE
+ *   0x08 COUNT    (ro) number of sources, PETREL_XICS_ICS_COUNT
+ *   0x0c SERVERS  (ro) interrupt servers: valid servers are 0 .. SERVERS-1
+ *
+ * Source n (FIRST <= n < FIRST + COUNT) has 16 bytes at
+ * PETREL_XICS_ICS_SRC(n):
+ *   +0x0 SERVER   (rw) the server it is presented to; a store of a
+ *                 server >= SERVERS is ignored (reads back unchanged)
+ *   +0x4 PRIORITY (rw) current priority, 0 (most favoured) .. 0xff
+ *                 (masked); a store of more than 0xff is ignored.  A
+ *                 store that unmasks delivers what arrived while masked
+ *                 (irq.md §2.2) at once.
+ *   +0x8 SAVED    (rw) saved priority, what int-on restores
+ *   +0xc STATUS   (ro) PETREL_ICS_STATUS_* bits
+ *        CONTROL  (wo, same offset) PETREL_ICS_CTL_INT_ON: PRIORITY :=
+ *                 SAVED; PETREL_ICS_CTL_INT_OFF: SAVED := PRIORITY,
+ *                 PRIORITY := 0xff; other values are ignored
+ *
+ * The RTAS calls over it (each a few accesses; RTAS calls are serialised
+ * by the OS):
+ *   set-xive(n, s, p): n not a source (STATUS VALID clear) -> -3; s >=
+ *     SERVERS or p > 0xff -> -3; else SERVER := s, SAVED := p,
+ *     PRIORITY := p (last: it may deliver).
+ *   get-xive(n): server = SERVER, priority = PRIORITY.
+ *   int-off(n): CONTROL := INT_OFF.   int-on(n): CONTROL := INT_ON.
+ * Reset and mode-switch value of every source: SERVER 0, PRIORITY and
+ * SAVED 0xff.
+ */
+#define PETREL_XICS_ICS_REGS       0x0000600080000000ull /* 96 TiB + 2 GiB */
+#define PETREL_XICS_ICS_REGS_SIZE  0x20000ull
+#define PETREL_ICS_MODE            0x00u
+#define PETREL_ICS_FIRST           0x04u
+#define PETREL_ICS_COUNT           0x08u
+#define PETREL_ICS_SERVERS         0x0cu
+#define PETREL_XICS_ICS_SRC(n)     (0x1000u + 16u * ((n)-PETREL_XICS_ICS_BASE))
+#define PETREL_ICS_SERVER          0x0u
+#define PETREL_ICS_PRIORITY        0x4u
+#define PETREL_ICS_SAVED           0x8u
+#define PETREL_ICS_STATUS          0xcu
+#define PETREL_ICS_CONTROL         0xcu
+#define PETREL_ICS_STATUS_VALID    0x01u /* a source this machine has */
+#define PETREL_ICS_STATUS_LSI      0x02u /* level-sensitive (else edge/MSI) */
+#define PETREL_ICS_STATUS_ASSERTED 0x04u /* level input high */
+#define PETREL_ICS_STATUS_PENDING  0x08u /* arrived masked or rejected: resent later */
+#define PETREL_ICS_STATUS_SERVICE  0x10u /* accepted (H_XIRR), not yet EOI'd */
+#define PETREL_ICS_CTL_INT_ON      1u
+#define PETREL_ICS_CTL_INT_OFF     2u
 
 /*
  * XIVE exploitation mode (irq.md §3), in guest physical memory above the

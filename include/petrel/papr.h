@@ -24,6 +24,7 @@
 #define H_P2               -55
 #define H_P3               -56
 #define H_P4               -57
+#define H_P5               -58
 #define H_UNSUPPORTED      -67
 #define H_STATE            -75
 #define H_UNSUPPORTED_FLAG -256
@@ -34,14 +35,32 @@
 #define H_PAGE_INIT               0x2c
 #define H_GET_TERM_CHAR           0x54
 #define H_PUT_TERM_CHAR           0x58
+#define H_EOI                     0x64
+#define H_CPPR                    0x68
+#define H_IPI                     0x6c
+#define H_IPOLL                   0x70
+#define H_XIRR                    0x74
 #define H_REGISTER_VPA            0xdc
 #define H_CEDE                    0xe0
 #define H_CONFER                  0xe4
 #define H_PROD                    0xe8
 #define H_SET_XDABR               0x134
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
+#define H_XIRR_X                  0x2fc
 #define H_RANDOM                  0x300
 #define H_SET_MODE                0x31c
+/* XIVE exploitation mode (spec/hcalls.md §3.8). */
+#define H_INT_GET_SOURCE_INFO       0x3a8
+#define H_INT_SET_SOURCE_CONFIG     0x3ac
+#define H_INT_GET_SOURCE_CONFIG     0x3b0
+#define H_INT_GET_QUEUE_INFO        0x3b4
+#define H_INT_SET_QUEUE_CONFIG      0x3b8
+#define H_INT_GET_QUEUE_CONFIG      0x3bc
+#define H_INT_SET_OS_REPORTING_LINE 0x3c0
+#define H_INT_GET_OS_REPORTING_LINE 0x3c4
+#define H_INT_ESB                   0x3c8
+#define H_INT_SYNC                  0x3cc
+#define H_INT_RESET                 0x3d0
 
 /* H_SET_MODE resources (LoPAPR 14.5.4.3.x; spec/hcalls.md §5). */
 #define H_SET_MODE_RESOURCE_SET_CIABR  1

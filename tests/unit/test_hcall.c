@@ -20,6 +20,7 @@
 #include "check.h"
 #include "vmm/trace.h"
 #include "hcall/hcall.h"
+#include "irq/irq.h"
 #include "vmm/cli.h"
 #include "vmm/console.h"
 #include "vmm/cpu/interp/ppc.h"
@@ -466,6 +467,38 @@ static void test_set_ic_mode(void)
     CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, out), H_SUCCESS);
     CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XICS, 0, 0, 0, out), H_SUCCESS);
     CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XICS);
+    /* A live source refuses the switch with H_BUSY; masked, it goes. */
+    ics_regs_write(machine_irq(e.machine), 0, PETREL_XICS_ICS_SRC(0x1300) + PETREL_ICS_PRIORITY, 4,
+                   5);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, out), H_BUSY);
+    CHECK_EQ(machine_ic_mode(e.machine), PETREL_IC_XICS);
+    ics_regs_write(machine_irq(e.machine), 0, PETREL_XICS_ICS_SRC(0x1300) + PETREL_ICS_PRIORITY, 4,
+                   0xff);
+    CHECK_EQ(call(&e, PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, out), H_SUCCESS);
+    /* The XICS hcalls are gone in XIVE mode, the XIVE ones answer. */
+    CHECK_EQ(call(&e, H_XIRR, 0, 0, 0, 0, out), (uint64_t)H_FUNCTION);
+    CHECK_EQ(call(&e, H_CPPR, 0xff, 0, 0, 0, out), (uint64_t)H_FUNCTION);
+    CHECK_EQ(call(&e, H_INT_GET_SOURCE_INFO, 0, 0x1300, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[3], 16);
+    CHECK_EQ(call(&e, H_INT_SET_OS_REPORTING_LINE, 0, 0, 0, 0, out), (uint64_t)H_FUNCTION);
+    machine_reset(e.machine);
+    /* XICS again: argument checks of the presenter hcalls. */
+    CHECK_EQ(call(&e, H_INT_GET_SOURCE_INFO, 0, 0x1300, 0, 0, out), (uint64_t)H_FUNCTION);
+    CHECK_EQ(call(&e, H_CPPR, 0x100, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, H_IPI, 2, 4, 0, 0, out), (uint64_t)H_PARAMETER); /* -smp 2 */
+    CHECK_EQ(call(&e, H_IPI, 1, 0x100, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, H_IPOLL, ~0ull, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, H_EOI, 1ull << 32, 0, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(&e, H_IPI, 1, 4, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(&e, H_IPOLL, 1, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0); /* CPPR 0: held */
+    CHECK_EQ(out[1], 4);
+    e.vcpu = 1;
+    CHECK_EQ(call(&e, H_CPPR, 0xff, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(call(&e, H_XIRR_X, 0, 0, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0xff000002u);
+    CHECK(out[1] != 0); /* the timebase */
+    e.vcpu = 0;
     machine_destroy(e.machine);
 
     /* ic-mode=xics: XIVE is not there. */

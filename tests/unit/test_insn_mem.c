@@ -1118,25 +1118,27 @@ static void test_smc(struct harness *h)
 /* ---- MMIO (vmm/memory.h: values are the big-endian reading of the bytes) ---- */
 
 struct dev {
-    unsigned reads, writes;
+    unsigned reads, writes, vcpu;
     uint64_t offset, value;
     unsigned size;
 };
 
 /* Reads as the bytes a1 b2 c3 d4 e5 f6 07 18 at any offset. */
-static uint64_t dev_read(void *opaque, uint64_t offset, unsigned size)
+static uint64_t dev_read(void *opaque, unsigned vcpu, uint64_t offset, unsigned size)
 {
     struct dev *d = opaque;
     d->reads++;
+    d->vcpu = vcpu;
     d->offset = offset;
     d->size = size;
     return 0xa1b2c3d4e5f60718ull >> (64 - 8 * size);
 }
 
-static void dev_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
+static void dev_write(void *opaque, unsigned vcpu, uint64_t offset, unsigned size, uint64_t value)
 {
     struct dev *d = opaque;
     d->writes++;
+    d->vcpu = vcpu;
     d->offset = offset;
     d->size = size;
     d->value = value;
@@ -1178,12 +1180,14 @@ static void test_mmio(struct harness *h, struct dev *d)
         for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
             start(h, le);
             memset(d, 0, sizeof(*d));
+            d->vcpu = ~0u;
             R(4) = MMIO_BASE;
             R(5) = 0x10;
             h_code(h, loads[i].insn);
             CHECK_EQ(h_run(h), H_END(h));
             CHECK_EQ(R(3), le ? loads[i].le : loads[i].be);
             CHECK_EQ(d->reads, 1);
+            CHECK_EQ(d->vcpu, h->cpu->index); /* the accessing vCPU */
             CHECK_EQ(d->offset, 0x10);
             CHECK_EQ(d->size, loads[i].size);
         }

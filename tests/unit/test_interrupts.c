@@ -314,9 +314,10 @@ static void test_smc_other_vcpu(struct harness *h)
 
 /* A device access wider than the device's region is a machine check, not
  * a read past the region (guest-controlled size against device size). */
-static uint64_t small_dev_read(void *o, uint64_t off, unsigned size)
+static uint64_t small_dev_read(void *o, unsigned vcpu, uint64_t off, unsigned size)
 {
     (void)o;
+    (void)vcpu;
     (void)off;
     return size == 4 ? 0x11223344 : 0xbad;
 }

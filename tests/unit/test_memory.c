@@ -6,9 +6,10 @@
 #include "check.h"
 #include "vmm/memory.h"
 
-static uint64_t dummy_read(void *o, uint64_t off, unsigned size)
+static uint64_t dummy_read(void *o, unsigned vcpu, uint64_t off, unsigned size)
 {
     (void)o;
+    (void)vcpu;
     return off + size;
 }
 

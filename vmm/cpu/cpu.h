@@ -66,6 +66,8 @@ struct cpu_backend {
     void (*set_irq)(struct cpu *cpu, bool level);
     /* An external or decrementer interrupt is pending, whatever MSR[EE]. */
     bool (*irq_pending)(struct cpu *cpu);
+    /* The vCPU's timebase now (H_XIRR_X reports it); any thread. */
+    uint64_t (*read_tb)(struct cpu *cpu);
     /* CLOCK_MONOTONIC ns at which the decrementer fires next, 0 if never. */
     uint64_t (*timer_deadline_ns)(struct cpu *cpu);
     /* Emulators: compile hot code (default) or interpret everything; before

@@ -217,6 +217,11 @@ static bool interp_irq_pending(struct cpu *c)
     return ppc_async_pending((struct ppc_cpu *)c);
 }
 
+static uint64_t interp_read_tb(struct cpu *c)
+{
+    return ppc_read_tb((struct ppc_cpu *)c);
+}
+
 static uint64_t interp_timer_deadline(struct cpu *c)
 {
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
@@ -315,6 +320,7 @@ const struct cpu_backend cpu_interp_backend = {
     .set_lpcr = interp_set_lpcr,
     .set_irq = interp_set_irq,
     .irq_pending = interp_irq_pending,
+    .read_tb = interp_read_tb,
     .timer_deadline_ns = interp_timer_deadline,
     .set_block_compiler = interp_set_block_compiler,
     .enable_counting = interp_enable_counting,

@@ -210,7 +210,7 @@ static bool load_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint64
     r = mmio_for(cpu, ea, pa, size);
     if (!r)
         return false;
-    v = r->ops->read ? r->ops->read(r->opaque, pa - r->base, size) : 0;
+    v = r->ops->read ? r->ops->read(r->opaque, cpu->index, pa - r->base, size) : 0;
     *val = cpu->le ? bswap_size(v, size) : v;
     return true;
 }
@@ -258,7 +258,8 @@ static bool store_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint6
     if (size < 8)
         val &= (1ull << (8 * size)) - 1; /* stb/sth/stw pass the whole register */
     if (r->ops->write)
-        r->ops->write(r->opaque, pa - r->base, size, cpu->le ? bswap_size(val, size) : val);
+        r->ops->write(r->opaque, cpu->index, pa - r->base, size,
+                      cpu->le ? bswap_size(val, size) : val);
     return true;
 }
 
