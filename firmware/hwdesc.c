@@ -178,6 +178,12 @@ int hwdesc_read(const void *fdt, struct hw_facts *hw)
         printf("hwdesc: no console\n");
         return -1;
     }
+    /* Optional: a machine without NVRAM has no node. */
+    node = fdt_path_offset(fdt, HWDESC_NODE_NVRAM);
+    if (node >= 0 && read_u32(fdt, node, HWDESC_PROP_SIZE, &hw->nvram_size)) {
+        printf("hwdesc: bad nvram size\n");
+        return -1;
+    }
     node = fdt_path_offset(fdt, HWDESC_NODE_BOOT);
     if (node >= 0) {
         read_range(fdt, node, HWDESC_PROP_KERNEL, &hw->kernel_base, &hw->kernel_size);

@@ -54,6 +54,13 @@ static const struct hcall_def hcall_table[] = {
     {PETREL_H_DUMP_TREE, "PETREL_H_DUMP_TREE", h_petrel_dump_tree, NULL},
     {PETREL_H_TRACE, "PETREL_H_TRACE", h_petrel_trace, NULL},
     {PETREL_H_BOOT_MARK, "PETREL_H_BOOT_MARK", h_petrel_boot_mark, NULL},
+    {PETREL_H_START_CPU, "PETREL_H_START_CPU", h_petrel_start_cpu, NULL},
+    {PETREL_H_STOP_SELF, "PETREL_H_STOP_SELF", h_petrel_stop_self, NULL},
+    {PETREL_H_QUERY_CPU, "PETREL_H_QUERY_CPU", h_petrel_query_cpu, NULL},
+    {PETREL_H_GET_TIME, "PETREL_H_GET_TIME", h_petrel_get_time, NULL},
+    {PETREL_H_SET_TIME, "PETREL_H_SET_TIME", h_petrel_set_time, NULL},
+    {PETREL_H_NVRAM_READ, "PETREL_H_NVRAM_READ", h_petrel_nvram_read, NULL},
+    {PETREL_H_NVRAM_WRITE, "PETREL_H_NVRAM_WRITE", h_petrel_nvram_write, NULL},
 };
 
 size_t hcall_hypertas_list(char *buf, size_t len)

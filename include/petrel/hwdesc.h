@@ -15,6 +15,7 @@
  *           cpu@N { reg = <N>; pvr = <raw PVR>; timebase-frequency = <tb>; };
  *       };
  *       console { compatible = "petrel,hvterm"; reg = <vterm>; };
+       nvram { size = <bytes>; };                PETREL_H_NVRAM_READ/_WRITE
  *       firmware { reg = <base size>; };          where the image was loaded
  *       boot {                                    only what was given
  *           kernel = <base size>;  initrd = <base size>;
@@ -47,6 +48,7 @@
 #define HWDESC_NODE_CPUS     "/cpus"
 #define HWDESC_NODE_CONSOLE  "/console"
 #define HWDESC_NODE_FIRMWARE "/firmware"
+#define HWDESC_NODE_NVRAM    "/nvram"
 #define HWDESC_NODE_BOOT     "/boot"
 #define HWDESC_NODE_MACHINE  "/machine"
 
@@ -65,6 +67,7 @@
 #define HWDESC_PROP_DUMP_TREE     "dump-tree"
 #define HWDESC_PROP_TRACE         "trace"
 #define HWDESC_PROP_BOOT_REPORT   "boot-report"
+#define HWDESC_PROP_SIZE          "size"
 #define HWDESC_CONSOLE_COMPAT     "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its
