@@ -152,6 +152,16 @@ static bool esb_eoi(struct irq_ctl *ctl, unsigned lisn)
     return lsi_sample(ctl, lisn) || notified;
 }
 
+/* Setting PQ: 00 is how an OS EOIs an MSI (and unmasks), 01 masks. */
+static void esb_set_pq(struct irq_ctl *ctl, unsigned lisn, uint8_t pq)
+{
+    if (trace_on(PETREL_TRACE_IRQ))
+        trace_printf(PETREL_TRACE_IRQ, -1, "xive set PQ 0x%x: %u%u -> %u%u", lisn,
+                     ctl->src[lisn].pq >> 1, ctl->src[lisn].pq & 1, pq >> 1, pq & 1);
+    ctl->src[lisn].pq = pq;
+    lsi_sample(ctl, lisn);
+}
+
 /* A management-page load at `op` (irq.md §3.2): the old PQ, or the EOI
  * result; all ones for an offset with no operation. */
 static uint64_t esb_load(struct irq_ctl *ctl, unsigned lisn, uint64_t op)
@@ -165,8 +175,7 @@ static uint64_t esb_load(struct irq_ctl *ctl, unsigned lisn, uint64_t op)
     if (op >= 0x800 && op < 0xc00)
         return old;
     if (op >= 0xc00) {
-        s->pq = (uint8_t)((op >> 8) & 3);
-        lsi_sample(ctl, lisn);
+        esb_set_pq(ctl, lisn, (uint8_t)((op >> 8) & 3));
         return old;
     }
     return XIVE_ESB_INVALID;
@@ -177,10 +186,8 @@ static uint64_t esb_load(struct irq_ctl *ctl, unsigned lisn, uint64_t op)
 static void esb_store(struct irq_ctl *ctl, unsigned lisn, uint64_t op)
 {
     op &= 0xfff;
-    if (op >= 0xc00) {
-        ctl->src[lisn].pq = (uint8_t)((op >> 8) & 3);
-        lsi_sample(ctl, lisn);
-    }
+    if (op >= 0xc00)
+        esb_set_pq(ctl, lisn, (uint8_t)((op >> 8) & 3));
 }
 
 void xive_reset_state(struct irq_ctl *ctl)

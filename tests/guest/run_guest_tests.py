@@ -407,6 +407,16 @@ for name, what in [("sys-prog", "program interrupts, sc"),
     case(f"payload: {name}, -accel tcg,jit=off", ["-accel", "tcg,jit=off", "-bios", payload(name)],
          expect=[f"{name}: all checks passed\n"], absent=["FAIL", "unexpected interrupt"])
 
+# Interrupt delivery (irq-payload.c): XICS, XIVE and the switches between
+# them, on two vCPUs with the test device; interpreted and compiled.
+for extra in ([], ["-accel", "tcg,jit=off"]):
+    case("payload: irq (XICS, XIVE, mode switch, 2 vCPUs)" + (", jit=off" if extra else ""),
+         extra + ["-bios", payload("irq"), "-smp", "2", "-device", "petrel-irq-test"],
+         expect=["irq: all ok\n"], absent=["FAIL"])
+# Without the device its registers are no memory: a machine check.
+case("payload: irq without -device petrel-irq-test",
+     ["-bios", payload("irq"), "-smp", "2"], status=99, expect=["irq FAIL 0x63"])
+
 # Ctrl-A x quits a guest that would wait forever.
 case("console: Ctrl-A x quits", ["-bios", payload("echo")], stdin=b"\x01x", status=0,
      absent=["<done>"])

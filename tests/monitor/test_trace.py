@@ -84,6 +84,19 @@ case("cif, cas, rtas: the Open Firmware client",
 case("cas alone", ["-trace", "cas", "-M", "pseries,ic-mode=xics", "-kernel", kernel("kernel-of"),
                    "-no-reboot"], status=None,
      want=[r"cpu0 cas: vector at 0x[0-9a-f]+: XICS, radix"], absent=[r" (cif|rtas): "])
+# irq: deliveries, accepts, EOIs and switches of the interrupt payload.
+case("irq: XICS and XIVE deliveries, EOIs, mode switches",
+     ["-trace", "irq", "-smp", "2", "-device", "petrel-irq-test", "-bios", payload("irq")],
+     want=[r"cpu0 irq: xics present 0x10f1 priority 5$", r"cpu0 irq: xics accept 0x10f1, CPPR 5$",
+           r"cpu0 irq: xics eoi 0x10f1, CPPR 255$", r"cpu1 irq: xics present IPI priority 4$",
+           r" irq: switch XICS -> XIVE refused: source 0x10f0 live$",
+           r" irq: switch XICS -> XIVE$", r" irq: switch XIVE -> XICS$",
+           r"cpu1 irq: xive event 0x10f1 priority 6 EISN 0x10f1 at queue 0x[0-9a-f]+$",
+           r"cpu0 irq: xive ack: NSR 0x80, CPPR 6$", r" irq: xive eoi 0x10f0, PQ 10$",
+           r" irq: xive set PQ 0x10f1: 10 -> 00$"],
+     absent=[r" hcall: "])
+case("irq off: no lines", ["-smp", "2", "-device", "petrel-irq-test", "-bios", payload("irq")],
+     absent=[r"."])
 # Storage faults: the machine-check payload's accesses to no memory.
 case("mmu-fault: accesses outside RAM", ["-trace", "mmu-fault", "-bios", payload("sys-mcheck")],
      want=[r"cpu0 mmu-fault: machine check at 0x[0-9a-f]+: address 0x[0-9a-f]+"])
