@@ -18,7 +18,7 @@ static FILE *trace_file;
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct timespec trace_t0;
 
-/* irq, pci and eeh have no source until their subsystems exist; they are
+/* pci and eeh have no source until their subsystems exist; they are
  * accepted now so scripts need not change when they do. */
 static const char *const event_names[PETREL_TRACE_COUNT] = {
     [PETREL_TRACE_HCALL] = "hcall",
