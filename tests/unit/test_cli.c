@@ -59,6 +59,9 @@ static void test_defaults(void)
     CHECK_EQ(cfg.max_compat_level, 0);
     CHECK(cfg.name == NULL && cfg.dumpdtb == NULL);
     CHECK(!cfg.no_jit);
+    CHECK(!cfg.irq_test_device);
+    CHECK_EQ(parse("-device", "petrel-irq-test", NULL), CLI_RUN);
+    CHECK(cfg.irq_test_device);
 }
 
 static void test_accel(void)
@@ -150,6 +153,8 @@ static void test_bad(void)
 {
     CHECK_ERR("unknown option '-frobnicate'", "-frobnicate");
     CHECK_ERR("unexpected argument", "disk.img");
+    CHECK_ERR("-device: unknown device 'virtio-blk'", "-device", "virtio-blk");
+    CHECK_ERR("-device: missing value", "-device");
     CHECK_ERR("-m: missing value", "-m");
     CHECK_ERR("-m: invalid size 'abc'", "-m", "abc");
     CHECK_ERR("-m: invalid size '12X'", "-m", "12X");
