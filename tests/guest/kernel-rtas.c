@@ -22,6 +22,7 @@
 
 #include <libfdt.h>
 #include <petrel/papr.h>
+#include <petrel/pci.h>
 #include <petrel/service.h>
 
 #include "hcall.h"
@@ -119,6 +120,10 @@ static void check_counts(void)
         {"set-indicator", 3, 1},
         {"get-sensor-state", 2, 2},
         {"ibm,os-term", 1, 1},
+        {"read-pci-config", 2, 2},
+        {"write-pci-config", 3, 1},
+        {"ibm,read-pci-config", 4, 2},
+        {"ibm,write-pci-config", 5, 1},
     };
     uint32_t zero[16] = {0};
 
@@ -389,6 +394,52 @@ static void check_os_term(uint64_t ram_size)
     puts_("kernel: os-term ok\n");
 }
 
+/* PHB 0 (petrel/pci.h) has no functions yet: config reads of any
+ * function are all ones, writes vanish; malformed accesses are -3. */
+static void check_pci(void)
+{
+    static const struct {
+        uint32_t cfg, size, value;
+    } reads[] = {
+        {0x00000000, 4, 0xffffffff}, {0x00000802, 2, 0xffff},     {0x00000003, 1, 0xff},
+        {0x00ff0000, 4, 0xffffffff}, {0x10000100, 4, 0xffffffff}, {0xf00000fc, 4, 0xffffffff},
+    };
+    static const struct {
+        uint32_t cfg, size;
+    } bad[] = {{0x00000001, 2}, {0x00000002, 4}, {0x00000000, 3}, {0x00000000, 0}, {0x0, 8}};
+    uint32_t hi = (uint32_t)(PETREL_PHB_BUID_BASE >> 32), lo = (uint32_t)PETREL_PHB_BUID_BASE;
+    uint32_t in[5], o[1];
+
+    for (unsigned i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+        in[0] = reads[i].cfg, in[1] = hi, in[2] = lo, in[3] = reads[i].size, o[0] = 0;
+        expect("ibm,read-pci-config", call("ibm,read-pci-config", 4, 2, in, o), 0);
+        if (o[0] != reads[i].value)
+            fail("an absent function does not read all ones");
+        in[1] = reads[i].size;
+        expect("read-pci-config", call("read-pci-config", 2, 2, in, o), 0);
+        if (o[0] != reads[i].value)
+            fail("read-pci-config: an absent function does not read all ones");
+    }
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        in[0] = bad[i].cfg, in[1] = hi, in[2] = lo, in[3] = bad[i].size, in[4] = 0;
+        expect("ibm,read-pci-config malformed", call("ibm,read-pci-config", 4, 2, in, o),
+               RTAS_PARAMETER_ERROR);
+        expect("ibm,write-pci-config malformed", call("ibm,write-pci-config", 5, 1, in, NULL),
+               RTAS_PARAMETER_ERROR);
+    }
+    in[0] = 0x0004, in[1] = hi, in[2] = lo, in[3] = 2, in[4] = 0x0006;
+    expect("ibm,write-pci-config", call("ibm,write-pci-config", 5, 1, in, NULL), 0);
+    in[1] = 2, in[2] = 6;
+    expect("write-pci-config", call("write-pci-config", 3, 1, in, NULL), 0);
+    in[1] = hi, in[2] = lo + 1, in[3] = 4;
+    expect("ibm,read-pci-config, a BUID of no PHB", call("ibm,read-pci-config", 4, 2, in, o),
+           RTAS_PARAMETER_ERROR);
+    in[1] = 0, in[2] = 0;
+    expect("ibm,read-pci-config, BUID 0", call("ibm,read-pci-config", 4, 2, in, o),
+           RTAS_PARAMETER_ERROR);
+    puts_("kernel: pci config ok\n");
+}
+
 /* What the second CPU saw when start-cpu entered it. */
 static volatile uint64_t sec_r3, sec_msr, sec_pir, sec_runs;
 static volatile uint32_t sec_go;
@@ -502,6 +553,7 @@ void kernel_main(uint64_t r3)
         check_sensors();
         check_sysparm(ram_size);
         check_os_term(ram_size);
+        check_pci();
         check_cpus(ram_size);
         check_time();
         nvram_set_phase(size, 1);

@@ -217,6 +217,7 @@ with tempfile.TemporaryDirectory() as d:
                  "kernel: events ok\n", "kernel: sensors ok\n",
                  "kernel: splpar MaxEntCap=200,DesMem=512,DesProcs=2,MaxPlatProcs=2\n",
                  "kernel: system parameters ok\n", "kernel: os-term ok\n",
+                 "kernel: pci config ok\n",
                  "kernel: start-cpu and stop-self ok, 2 runs of cpu 1\n",
                  "kernel: set-time-of-day reads back kernel: time 2000-02-29 12:00:0",
                  "kernel: rebooting\n", "kernel: phase 1\n",
