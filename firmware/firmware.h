@@ -47,6 +47,7 @@ struct hw_facts {
     struct hw_cpu cpu[HWDESC_MAX_CPUS];
     uint32_t vterm;
     uint32_t nvram_size; /* bytes (PETREL_H_NVRAM_READ/_WRITE); 0: no NVRAM */
+    uint32_t phbs;       /* PCI host bridges 0 .. phbs - 1 (petrel/pci.h) */
     uint64_t kernel_base, kernel_size;
     uint64_t initrd_base, initrd_size;
     const char *bootargs;

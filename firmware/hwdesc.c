@@ -8,6 +8,7 @@
 
 #include <libfdt.h>
 #include <petrel/hwdesc.h>
+#include <petrel/pci.h>
 
 #include "firmware.h"
 
@@ -148,6 +149,11 @@ static int read_machine(const void *fdt, struct hw_facts *hw)
         hw->trace_mask = t && len == 4 ? fdt32_to_cpu(*t) : 0;
     }
     hw->boot_report = fdt_getprop(fdt, node, HWDESC_PROP_BOOT_REPORT, NULL) != NULL;
+    if (fdt_getprop(fdt, node, HWDESC_PROP_PHBS, NULL) &&
+        (read_u32(fdt, node, HWDESC_PROP_PHBS, &hw->phbs) || hw->phbs > PETREL_PHB_MAX)) {
+        printf("hwdesc: bad phbs\n");
+        return -1;
+    }
     return 0;
 }
 

@@ -102,5 +102,6 @@ uint64_t rtas_instantiate(const struct rtas_image *img, uintptr_t ram, uint64_t 
     rtas_put_be32(state + RTAS_STATE_CPUS, hw->ncpus);
     rtas_put_be32(state + RTAS_STATE_NVRAM_SIZE, hw->nvram_size);
     rtas_put_be32(state + RTAS_STATE_TB_FREQ, hw->tb_freq);
+    rtas_put_be32(state + RTAS_STATE_PHBS, hw->phbs);
     return base + img->entry;
 }

@@ -126,6 +126,8 @@ int64_t hcall_dispatch(struct hcall_env *env, uint64_t opcode, const uint64_t ar
                        uint64_t out[9])
 {
     const struct hcall_def *def = hcall_lookup(opcode);
+    bool tracing = trace_on(PETREL_TRACE_HCALL) && opcode != PETREL_H_TRACE;
+    double start = tracing ? trace_seconds() : 0;
     int64_t ret;
 
     memset(out, 0, 9 * sizeof(out[0]));
@@ -136,11 +138,13 @@ int64_t hcall_dispatch(struct hcall_env *env, uint64_t opcode, const uint64_t ar
         return H_FUNCTION;
     }
     ret = def->fn(env, args, out);
-    /* The guest's own trace lines are not hcalls worth a line each. */
-    if (trace_on(PETREL_TRACE_HCALL) && opcode != PETREL_H_TRACE)
+    /* The guest's own trace lines are not hcalls worth a line each.  The
+     * duration is the host's time serving the call. */
+    if (tracing)
         trace_printf(PETREL_TRACE_HCALL, (int)env->vcpu,
                      "%s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> %" PRId64
-                     " (0x%" PRIx64 ")",
-                     def->name, args[0], args[1], args[2], args[3], ret, out[0]);
+                     " (0x%" PRIx64 ") in %.3f us",
+                     def->name, args[0], args[1], args[2], args[3], ret, out[0],
+                     (trace_seconds() - start) * 1e6);
     return ret;
 }

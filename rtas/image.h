@@ -49,7 +49,8 @@
 #define RTAS_STATE_CPUS       0x14 /* u32: CPUs present at boot */
 #define RTAS_STATE_NVRAM_SIZE 0x18 /* u32: NVRAM bytes (0: none) */
 #define RTAS_STATE_TB_FREQ    0x1c /* u32: timebase ticks a second */
-#define RTAS_STATE_SIZE       0x20
+#define RTAS_STATE_PHBS       0x20 /* u32: PCI host bridges 0 .. n - 1 (petrel/pci.h) */
+#define RTAS_STATE_SIZE       0x28
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

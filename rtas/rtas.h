@@ -26,6 +26,7 @@ struct rtas_state {
     uint32_t cpus;
     uint32_t nvram_size;
     uint32_t tb_freq;
+    uint32_t phbs;
 };
 extern struct rtas_state rtas_state;
 

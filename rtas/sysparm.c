@@ -62,8 +62,6 @@ static bool sysparm_value(uint32_t token, struct text *t)
         add_dec(t, rtas_state.cpus);
         add_str(t, ",MaxPlatProcs=");
         add_dec(t, rtas_state.max_cpus);
-        add_str(t, ",DedProcs=");
-        add_dec(t, rtas_state.cpus);
         /* The string's NUL is part of the value (lparcfg prints it). */
         if (t->len < sizeof(t->buf))
             t->buf[t->len++] = '\0';

@@ -13,7 +13,7 @@ import sys
 
 R_PPC64_RELATIVE = 22
 MAGIC, VERSION, HEADER_OFFSET = 0x52544153, 2, 8
-STATE_SIZE = 0x20  # image.h RTAS_STATE_SIZE
+STATE_SIZE = 0x28  # image.h RTAS_STATE_SIZE
 
 
 def fail(msg):

@@ -41,6 +41,7 @@
 #include "trace.h"
 #include "memory.h"
 #include "nvram.h"
+#include "../pci/phb.h"
 
 extern const uint8_t petrel_firmware[], petrel_firmware_end[];
 
@@ -83,6 +84,9 @@ struct machine {
     struct image fw, kernel, initrd;
     struct nvram nvram;
     bool nvram_open;
+    /* The PCI host bridges: one, as on every pseries machine by default. */
+    struct phb phb[1];
+    unsigned n_phbs;
 
     /* The interrupt controller (irq/: its own lock) and the compat level
      * negotiated at CAS (machine.h; under lock). */
@@ -217,6 +221,7 @@ static int load_images(struct machine *m)
                       (1u << PETREL_TRACE_CIF | 1u << PETREL_TRACE_CAS | 1u << PETREL_TRACE_RTAS),
         .boot_report = m->cfg.boot_report,
         .nvram_size = m->nvram.size,
+        .phbs = m->n_phbs,
     };
     uint8_t buf[HWDESC_MAX_SIZE];
     char hypertas[512];
@@ -658,6 +663,9 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
                     (unsigned long long)((next - BOOT_BLOB_ADDR) >> 20),
                     (unsigned long long)(cfg->ram_size >> 20), BOOT_BLOB_ADDR >> 20);
 
+    for (m->n_phbs = 0; m->n_phbs < sizeof(m->phb) / sizeof(m->phb[0]); m->n_phbs++)
+        if (phb_init(&m->phb[m->n_phbs], &m->mem, m->n_phbs) != 0)
+            return fail(err, errlen, "cannot map PCI host bridge %u", m->n_phbs);
     if (nvram_open(&m->nvram, cfg->nvram, err, errlen) != 0)
         return -1;
     m->nvram_open = true;

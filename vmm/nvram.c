@@ -13,12 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "nvram.h"
 
 static int fail(char *err, size_t errlen, const char *path, const char *why)
 {
-    snprintf(err, errlen, "-machine nvram: '%s': %s", path, why);
-    return -1;
+    return cli_format_error(err, errlen, "-machine nvram: '%s': %s", path, why);
 }
 
 static int read_all(int fd, uint8_t *buf, size_t len)

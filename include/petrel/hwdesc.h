@@ -29,6 +29,7 @@
  *           trace = <mask>;                       -trace events the guest emits
  *                                                 (1 << PETREL_TRACE_CIF...): absent, none
  *           boot-report;                          -M boot-report=on: PETREL_H_BOOT_MARK
+           phbs = <n>;                           PCI host bridges 0 .. n - 1 (pci.h)
  *           dump-tree;                            -M dumpdtb=: hand the OS's tree
  *       };                                        to PETREL_H_DUMP_TREE, not to an OS
  *   };
@@ -68,6 +69,7 @@
 #define HWDESC_PROP_TRACE         "trace"
 #define HWDESC_PROP_BOOT_REPORT   "boot-report"
 #define HWDESC_PROP_SIZE          "size"
+#define HWDESC_PROP_PHBS          "phbs"
 #define HWDESC_CONSOLE_COMPAT     "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its

@@ -6,7 +6,24 @@
  * numbers QEMU/KVM use (0xf000-0xf005, 0xf800-0xf80c), so a KVM backend
  * can keep KVM's own private hcalls distinct (spec/hcalls.md §8.1).
  * Each service answers like an hcall: r3 = H_SUCCESS / H_PARAMETER /
- * H_FUNCTION, outputs in r4..r12.
+ * H_FUNCTION, outputs in r4..r12.  None carries policy: the firmware and
+ * RTAS decide, the host carries out.
+ *
+ *   opcode  service          in (r4, r5, ...)            out       caller
+ *   0xf100  POWER_OFF        exit status                 -         RTAS power-off, firmware
+ *   0xf104  REBOOT           -                           -         RTAS system-reboot
+ *   0xf108  SET_IC_MODE      XICS or XIVE                -         CAS
+ *   0xf10c  SET_COMPAT       logical PVR                 -         CAS
+ *   0xf110  DUMP_TREE        tree address, size          -         firmware (dumpdtb)
+ *   0xf114  TRACE            event, text, length         -         firmware, RTAS
+ *   0xf118  BOOT_MARK        milestone, argument         -         firmware (boot-report)
+ *   0xf11c  START_CPU        id, address, r3             -         RTAS start-cpu
+ *   0xf120  STOP_SELF        -                           -         RTAS stop-self
+ *   0xf124  QUERY_CPU        id                          state     RTAS query-cpu-stopped-state
+ *   0xf128  GET_TIME         -                           sec, ns   RTAS get-time-of-day
+ *   0xf12c  SET_TIME         sec, ns                     -         RTAS set-time-of-day
+ *   0xf130  NVRAM_READ       offset, address, length     -         RTAS nvram-fetch, firmware
+ *   0xf134  NVRAM_WRITE      offset, address, length     -         RTAS nvram-store, firmware
  */
 #ifndef PETREL_SERVICE_H
 #define PETREL_SERVICE_H

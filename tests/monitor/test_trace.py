@@ -60,7 +60,8 @@ def kernel(name):
 # Host events: every hcall with its name, arguments and result.
 case("hcall: the firmware's console and power-off", ["-trace", "hcall"],
      want=[r"cpu0 hcall: H_PUT_TERM_CHAR\(0x71000000, 0x[0-9a-f]+, ",
-           r"cpu0 hcall: PETREL_H_POWER_OFF\(0x0, "],
+           r"cpu0 hcall: PETREL_H_POWER_OFF\(0x0, ",
+           r"cpu0 hcall: H_PUT_TERM_CHAR\(.*\) -> 0 \(0x0\) in \d+\.\d{3} us$"],
      absent=[r" (cif|cas|rtas|reset|mmu-fault|int|in_asm): "])
 # Off: not one line.
 case("nothing on: no lines", [], absent=[r"."])
