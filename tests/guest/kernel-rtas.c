@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <libfdt.h>
+#include <petrel/irq.h>
 #include <petrel/papr.h>
 #include <petrel/pci.h>
 #include <petrel/service.h>
@@ -124,6 +125,10 @@ static void check_counts(void)
         {"write-pci-config", 3, 1},
         {"ibm,read-pci-config", 4, 2},
         {"ibm,write-pci-config", 5, 1},
+        {"ibm,set-xive", 3, 1},
+        {"ibm,get-xive", 1, 3},
+        {"ibm,int-off", 1, 1},
+        {"ibm,int-on", 1, 1},
     };
     uint32_t zero[16] = {0};
 
@@ -440,6 +445,61 @@ static void check_pci(void)
     puts_("kernel: pci config ok\n");
 }
 
+/* The XICS source calls: they program the ICS under XICS and are refused
+ * with -1 under XIVE (spec/rtas.md §5). */
+static void check_xics(void)
+{
+    bool xics = fdt_node_offset_by_compatible(fdt, -1, "IBM,ppc-xicp") >= 0;
+    uint32_t in[3] = {PETREL_IRQ_EPOW, 0, 0}, o[2];
+
+    if (!xics) {
+        expect("ibm,get-xive under XIVE", call("ibm,get-xive", 1, 3, in, o), RTAS_HARDWARE_ERROR);
+        in[1] = 0, in[2] = 5;
+        expect("ibm,set-xive under XIVE", call("ibm,set-xive", 3, 1, in, NULL),
+               RTAS_HARDWARE_ERROR);
+        expect("ibm,int-on under XIVE", call("ibm,int-on", 1, 1, in, NULL), RTAS_HARDWARE_ERROR);
+        puts_("kernel: xive in force: the xics calls are refused\n");
+        return;
+    }
+    expect("ibm,get-xive", call("ibm,get-xive", 1, 3, in, o), 0);
+    if (o[0] != 0 || o[1] != 0xff)
+        fail("a source is not masked to server 0 at boot");
+    in[1] = 1, in[2] = 5;
+    expect("ibm,set-xive", call("ibm,set-xive", 3, 1, in, NULL), 0);
+    expect("ibm,get-xive", call("ibm,get-xive", 1, 3, in, o), 0);
+    if (o[0] != 1 || o[1] != 5)
+        fail("ibm,set-xive does not read back");
+    expect("ibm,int-off", call("ibm,int-off", 1, 1, in, NULL), 0);
+    expect("ibm,get-xive", call("ibm,get-xive", 1, 3, in, o), 0);
+    if (o[0] != 1 || o[1] != 0xff)
+        fail("ibm,int-off does not mask");
+    expect("ibm,int-on", call("ibm,int-on", 1, 1, in, NULL), 0);
+    expect("ibm,get-xive", call("ibm,get-xive", 1, 3, in, o), 0);
+    if (o[1] != 5)
+        fail("ibm,int-on does not restore the priority");
+    in[1] = 2; /* -smp 2: servers 0 and 1 */
+    expect("ibm,set-xive, no such server", call("ibm,set-xive", 3, 1, in, NULL),
+           RTAS_PARAMETER_ERROR);
+    in[1] = 0, in[2] = 0x100;
+    expect("ibm,set-xive, priority > 0xff", call("ibm,set-xive", 3, 1, in, NULL),
+           RTAS_PARAMETER_ERROR);
+    expect("ibm,get-xive", call("ibm,get-xive", 1, 3, in, o), 0);
+    if (o[0] != 1 || o[1] != 5)
+        fail("a refused ibm,set-xive changed the source");
+    for (uint32_t n = 0; n < 3; n++) {
+        uint32_t bad[3] = {n == 0 ? 0 : n == 1 ? PETREL_IRQ_EPOW - 1 : PETREL_IRQ_NR, 0, 5};
+        expect("ibm,set-xive, no such source", call("ibm,set-xive", 3, 1, bad, NULL),
+               RTAS_PARAMETER_ERROR);
+        expect("ibm,get-xive, no such source", call("ibm,get-xive", 1, 3, bad, o),
+               RTAS_PARAMETER_ERROR);
+        expect("ibm,int-off, no such source", call("ibm,int-off", 1, 1, bad, NULL),
+               RTAS_PARAMETER_ERROR);
+    }
+    in[1] = 0, in[2] = 0xff; /* masked again, as the OS found it */
+    expect("ibm,set-xive", call("ibm,set-xive", 3, 1, in, NULL), 0);
+    puts_("kernel: xics calls ok\n");
+}
+
 /* What the second CPU saw when start-cpu entered it. */
 static volatile uint64_t sec_r3, sec_msr, sec_pir, sec_runs;
 static volatile uint32_t sec_go;
@@ -554,6 +614,7 @@ void kernel_main(uint64_t r3)
         check_sysparm(ram_size);
         check_os_term(ram_size);
         check_pci();
+        check_xics();
         check_cpus(ram_size);
         check_time();
         nvram_set_phase(size, 1);

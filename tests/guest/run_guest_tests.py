@@ -218,6 +218,7 @@ with tempfile.TemporaryDirectory() as d:
                  "kernel: splpar MaxEntCap=200,DesMem=512,DesProcs=2,MaxPlatProcs=2\n",
                  "kernel: system parameters ok\n", "kernel: os-term ok\n",
                  "kernel: pci config ok\n",
+                 "kernel: xive in force: the xics calls are refused\n",
                  "kernel: start-cpu and stop-self ok, 2 runs of cpu 1\n",
                  "kernel: set-time-of-day reads back kernel: time 2000-02-29 12:00:0",
                  "kernel: rebooting\n", "kernel: phase 1\n",
@@ -228,6 +229,11 @@ with tempfile.TemporaryDirectory() as d:
          expect=["nvram 64 KiB, 2 partitions\n", "kernel: phase 2\n", "kernel ok\n"],
          absent=["FAIL", "formatted"], extra=lambda out: rtas_time_near_host(out) + (
              [] if size == 65536 else [f"NVRAM file of {size} bytes"]))
+    # Under XICS the source calls program the ICS.
+    case("rtas: every call under XICS",
+         ["-nographic", "-smp", "2", "-M", "pseries,ic-mode=xics", "-kernel",
+          kernel("kernel-rtas")],
+         expect=["kernel: xics calls ok\n", "kernel ok\n"], absent=["FAIL"])
     # The same, interpreted only: the calls do not depend on compiled code.
     os.unlink(nv)
     case("rtas: every call, jit=off", rtas_args + ["-accel", "tcg,jit=off"],
