@@ -219,7 +219,6 @@ GAPS = {
         "an ihandle of the Open Firmware client interface: only on the OF path",
     ("/vdevice/nvram@71000001", "device_type"): "no NVRAM yet (needs RTAS nvram-fetch/store)",
     ("/vdevice/nvram@71000001", "#bytes"): "no NVRAM yet",
-    ("cpu", "ibm,pft-size"): "hash MMU: the host has no HPT or hash hcalls yet",
 }
 
 
