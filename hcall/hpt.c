@@ -38,7 +38,7 @@
 #define BULK_RESPONSE    0x8000000000000000ull
 #define BULK_END         0xc000000000000000ull
 #define BULK_CODE_SHIFT  60
-#define BULK_RC_SHIFT    43 /* R, C (dword 1 bits 0x180) -> bits 58:59 */
+#define BULK_RC_SHIFT    51 /* R, C (dword 1 bits 0x180) -> bits 59, 58 */
 #define BULK_FLAGS       0x0300000000000000ull
 #define BULK_ANDCOND     0x0100000000000000ull
 #define BULK_AVPN        0x0200000000000000ull
