@@ -241,6 +241,9 @@ static bool store_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint6
             __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
         }
         tlb_fill(cpu, cpu->tlb_write, ea, pa);
+        /* A translation that allows a store allows a load (radix EAA, hash
+         * PP), and the store set R: spare the load that follows a walk. */
+        tlb_fill(cpu, cpu->tlb_read, ea, pa);
         /* The page may have become code again while we stored: then the
          * entry must not stay and the store must count. */
         if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE)) {

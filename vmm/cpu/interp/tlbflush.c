@@ -21,14 +21,21 @@
 #define MAX_VCPUS 1024
 
 static struct ppc_cpu *registry[MAX_VCPUS];
+static unsigned registry_top; /* slots ever used: the scans stop there */
 
 int tlbflush_register(struct ppc_cpu *cpu)
 {
     for (unsigned i = 0; i < MAX_VCPUS; i++) {
         struct ppc_cpu *none = NULL;
         if (__atomic_compare_exchange_n(&registry[i], &none, cpu, false, __ATOMIC_ACQ_REL,
-                                        __ATOMIC_ACQUIRE))
+                                        __ATOMIC_ACQUIRE)) {
+            unsigned top = __atomic_load_n(&registry_top, __ATOMIC_ACQUIRE);
+            while (top < i + 1 &&
+                   !__atomic_compare_exchange_n(&registry_top, &top, i + 1, false, __ATOMIC_ACQ_REL,
+                                                __ATOMIC_ACQUIRE)) {
+            }
             return 0;
+        }
     }
     return -1;
 }
@@ -58,9 +65,9 @@ void tlbflush_broadcast(struct ppc_cpu *cpu)
         struct ppc_cpu *cpu;
         uint64_t req;
     } wait[MAX_VCPUS];
-    unsigned n = 0;
+    unsigned n = 0, top = __atomic_load_n(&registry_top, __ATOMIC_ACQUIRE);
 
-    for (unsigned i = 0; i < MAX_VCPUS; i++) {
+    for (unsigned i = 0; i < top; i++) {
         struct ppc_cpu *o = __atomic_load_n(&registry[i], __ATOMIC_ACQUIRE);
         if (!o || o == cpu || o->mem != cpu->mem)
             continue;
