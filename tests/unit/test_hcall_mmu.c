@@ -53,7 +53,7 @@ static int64_t call(struct hcall_env *env, uint64_t op, const uint64_t *a, unsig
     return hcall_dispatch(env, op, args, out);
 }
 #define CALL(env, op, out, ...)                                                                    \
-    call((env), (op), (const uint64_t[]){__VA_ARGS__},                                            \
+    call((env), (op), (const uint64_t[]){__VA_ARGS__},                                             \
          sizeof((const uint64_t[]){__VA_ARGS__}) / sizeof(uint64_t), (out))
 
 static struct ppc_cpu *cpu_of(struct hcall_env *env, unsigned i)
@@ -246,8 +246,7 @@ static void test_remove_protect(struct hcall_env *env)
     CHECK_EQ(CALL(env, H_PROTECT, out, 0, 1ull << 40, 0), H_PARAMETER);
 
     /* H_CLEAR_REF / H_CLEAR_MOD: the old dword 1; one bit cleared. */
-    CHECK_EQ(CALL(env, H_ENTER, out, H_EXACT, 40, AVPN0 | HPTE_V_V,
-                  RPAGE | HPTE_R_R | HPTE_R_C),
+    CHECK_EQ(CALL(env, H_ENTER, out, H_EXACT, 40, AVPN0 | HPTE_V_V, RPAGE | HPTE_R_R | HPTE_R_C),
              H_SUCCESS);
     CHECK_EQ(CALL(env, H_CLEAR_REF, out, 0, 40), H_SUCCESS);
     CHECK_EQ(out[0], RPAGE | HPTE_R_R | HPTE_R_C);
@@ -287,9 +286,9 @@ static void test_bulk_remove(struct hcall_env *env)
     CHECK_EQ(hpte(env, 49, 0) & HPTE_V_V, HPTE_V_V);
     CHECK_EQ(hpte(env, 50, 0) & HPTE_V_V, 0);
     /* ANDCOND with AVPN is a parameter error, which stops the batch. */
-    CHECK_EQ(CALL(env, H_BULK_REMOVE, out, BULK_REQ | BULK_AVPN | BULK_AND | 49, 0, BULK_REQ | 51,
-                  0),
-             H_PARAMETER);
+    CHECK_EQ(
+        CALL(env, H_BULK_REMOVE, out, BULK_REQ | BULK_AVPN | BULK_AND | 49, 0, BULK_REQ | 51, 0),
+        H_PARAMETER);
     CHECK_EQ(out[0], BULK_RESP | (2ull << 60) | BULK_AVPN | BULK_AND | 49);
     CHECK_EQ(hpte(env, 51, 0) & HPTE_V_V, HPTE_V_V);
     /* A bad ptex: parameter status, H_PARAMETER; a word that is no

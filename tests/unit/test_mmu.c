@@ -213,7 +213,7 @@ static void test_radix_faults(void)
     EXPECT_FAULT(KERNEL | G1 | M2 | 0x2000, MMU_STORE, VEC_DSI, DSISR_KEY);
     EXPECT_PA(KERNEL | G1 | M2 | 0x2000, MMU_LOAD, 0x6000);
     EXPECT_PA(KERNEL | G1 | M2, MMU_STORE, 0x5000); /* PRIV page: no key */
-    h->cpu->amr = 1ull << 62;                      /* no load */
+    h->cpu->amr = 1ull << 62;                       /* no load */
     EXPECT_FAULT(KERNEL | G1 | M2 | 0x2000, MMU_LOAD, VEC_DSI, DSISR_KEY);
     h->cpu->amr = 0;
     h->cpu->iamr = 1ull << 62;
@@ -258,15 +258,15 @@ static void test_radix_faults(void)
 
 /* ------------------------------------------------------------- hash -- */
 
-#define HPT_SHIFT 18
-#define HPT_MASK  ((1ull << (HPT_SHIFT - 7)) - 1)
-#define SLB_V     0x08000000ull
-#define SLB_KS    0x800ull
-#define SLB_KP    0x400ull
-#define SLB_N     0x200ull
+#define HPT_SHIFT   18
+#define HPT_MASK    ((1ull << (HPT_SHIFT - 7)) - 1)
+#define SLB_V       0x08000000ull
+#define SLB_KS      0x800ull
+#define SLB_KP      0x400ull
+#define SLB_N       0x200ull
 #define SLB_LLP_64K 0x110ull
 #define SLB_LLP_16M 0x100ull
-#define SLB_1T    (1ull << 62)
+#define SLB_1T      (1ull << 62)
 
 static uint8_t hpt[1u << HPT_SHIFT] __attribute__((aligned(16)));
 
@@ -326,8 +326,7 @@ static void test_hash(void)
     EXPECT_FAULT(SEG_EA | 0x6000, MMU_LOAD, VEC_DSI, DSISR_NOPTE);
     hpte_put(((~(VSID ^ 6)) & HPT_MASK) * 8, AVPN_4K | HPTE_V_V, 0x9000 | HPTE_R_M | 2);
     EXPECT_FAULT(SEG_EA | 0x6000, MMU_LOAD, VEC_DSI, DSISR_NOPTE);
-    hpte_put(((~(VSID ^ 6)) & HPT_MASK) * 8, AVPN_4K | HPTE_V_H | HPTE_V_V,
-             0x9000 | HPTE_R_M | 2);
+    hpte_put(((~(VSID ^ 6)) & HPT_MASK) * 8, AVPN_4K | HPTE_V_H | HPTE_V_V, 0x9000 | HPTE_R_M | 2);
     EXPECT_PA(SEG_EA | 0x6010, MMU_LOAD, 0x9010);
     /* Another VSID's entry does not match. */
     hpte_put(PTEG_4K * 8 + 3, (AVPN_4K ^ (1ull << 12)) | HPTE_V_V, 0x7000 | HPTE_R_M | 2);
@@ -341,8 +340,8 @@ static void test_hash(void)
     EXPECT_FAULT(SEG_EA | 0x5000, MMU_STORE, VEC_DSI, DSISR_PROT);
     EXPECT_PA(SEG_EA | 0x5000, MMU_EXEC, 0x7000);
     hpte_put(PTEG_4K * 8, AVPN_4K | HPTE_V_V, 0x7000 | HPTE_R_M | 0); /* PP 0 */
-    EXPECT_PA(SEG_EA | 0x5000, MMU_STORE, 0x7000);                   /* key 0: RW */
-    h->cpu->msr |= MSR_PR;                                           /* key 1: none */
+    EXPECT_PA(SEG_EA | 0x5000, MMU_STORE, 0x7000);                    /* key 0: RW */
+    h->cpu->msr |= MSR_PR;                                            /* key 1: none */
     EXPECT_FAULT(SEG_EA | 0x5000, MMU_LOAD, VEC_DSI, DSISR_PROT);
     EXPECT_FAULT(SEG_EA | 0x5000, MMU_EXEC, VEC_ISI, SRR1_ISI_PROT);
     hpte_put(PTEG_4K * 8, AVPN_4K | HPTE_V_V, 0x7000 | HPTE_R_M | 1); /* PP 1: key 1 R */
@@ -388,8 +387,8 @@ static void test_hash(void)
     EXPECT_PA(SEG_EA | 0x5abcdef, MMU_LOAD, 0x1abcdef);
     /* ... so an entry with it set still matches (the ISA ignores AVPN bits
      * inside the page); bit 22 (0x100) is outside and must match. */
-    hpte_put(((VSID ^ 5) & HPT_MASK) * 8,
-             (VSID << 12) | (5ull << 8) | 0x80 | HPTE_V_L | HPTE_V_V, 0x1000000 | HPTE_R_M | 2);
+    hpte_put(((VSID ^ 5) & HPT_MASK) * 8, (VSID << 12) | (5ull << 8) | 0x80 | HPTE_V_L | HPTE_V_V,
+             0x1000000 | HPTE_R_M | 2);
     EXPECT_PA(SEG_EA | 0x5000010, MMU_LOAD, 0x1000010);
     hpte_put(((VSID ^ 5) & HPT_MASK) * 8, (VSID << 12) | (4ull << 8) | HPTE_V_L | HPTE_V_V,
              0x1000000 | HPTE_R_M | 2);
@@ -595,17 +594,17 @@ static void test_two_vcpus(void)
 static void test_alias_smc(void)
 {
     uint64_t a = KERNEL | G1 | M2 | 0x2000; /* PTE4K[2]: 0x6000, user RWX */
-    uint64_t b = KERNEL | 0x6000;            /* the kernel's identity map */
+    uint64_t b = KERNEL | 0x6000;           /* the kernel's identity map */
 
     start_translated();
     h_put32(h, 0x6000, enc_d(14, 3, 0, 1), 0); /* li r3,1 */
     h_put32(h, 0x6004, 0x4e800020, 0);         /* blr */
     h->cpu->ctr = a;
     R(4) = b;
-    R(5) = enc_d(14, 3, 0, 2); /* li r3,2 */
-    h_code(h, 0x4e800421);     /* bctrl: r3 = 1 */
+    R(5) = enc_d(14, 3, 0, 2);              /* li r3,2 */
+    h_code(h, 0x4e800421);                  /* bctrl: r3 = 1 */
     h_code(h, enc_x(31, 3, 10, 3, 444, 0)); /* mr r10,r3 */
-    h_code(h, STW(5, 4, 0));   /* through the alias */
+    h_code(h, STW(5, 4, 0));                /* through the alias */
     h_code(h, ISYNC);
     h_code(h, 0x4e800421); /* bctrl: r3 = 2 */
     CHECK_EQ(h_run(h), H_END(h));
