@@ -67,15 +67,18 @@ static int32_t method_instantiate_rtas(struct cif *c, struct cif_instance *in, c
                                        uint32_t *rets)
 {
     uint64_t entry;
+    uint32_t size;
 
     (void)in;
-    if (!c->rtas || !memmap_claimed(&c->mem, args[0], c->rtas->region_size))
+    if (!c->rtas)
         return -1;
-    entry = rtas_instantiate(c->rtas, c->ram, c->hw->ram_size, args[0], c->hw->vterm,
-                             c->hw->trace_mask);
+    size = rtas_region_size(c->rtas, c->hw->max_cpus);
+    if (!memmap_claimed(&c->mem, args[0], size))
+        return -1;
+    entry = rtas_instantiate(c->rtas, c->ram, args[0], c->hw);
     if (!entry)
         return -1;
-    sync_icache(args[0], c->rtas->region_size);
+    sync_icache(args[0], size);
     rets[0] = (uint32_t)entry;
     return 0;
 }

@@ -6,15 +6,15 @@
  * Emitted: / (§2), /chosen (§3), /cpus with one node per core (§4),
  * memory@... (§5.1), the interrupt controllers the machine offers (§8,
  * §9: both until CAS picks one), /rtas with ibm,hypertas-functions and the
- * RTAS image the caller publishes (§6), /vdevice with the hvterm (§7.1),
- * /aliases with "hvterm" for it (the alias SLOF's tree has, which
+ * RTAS image the caller publishes (§6), /vdevice with the hvterm (§7.1)
+ * and the NVRAM (§7.2), /aliases with "hvterm" for it (the alias SLOF's tree has, which
  * finddevice and open resolve, spec/boot-and-cif.md §4).
  *
  * Not emitted, because the machinery behind them does not exist yet and a
  * property without it would be a lie: interrupt specifiers (the vty's
  * interrupts: Linux's hvc stops polling once it has an irq, and the host
- * raises none yet), /event-sources (§11, needs RTAS check-exception),
- * PHBs (§10), NVRAM (§7.2), ibm,pft-size (needs an HPT), NUMA and DR
+ * raises none yet), /event-sources (§11: no event is ever raised yet),
+ * PHBs (§10), ibm,pft-size (needs an HPT), NUMA and DR
  * connector tables, ibm,chip-id (no socket fact), vm,uuid (no UUID
  * option).  /chosen stdout, stdin and cpu are ihandles: the client
  * interface adds them to its own copy (cif.c).  rtas-size and the RTAS
@@ -28,6 +28,7 @@
 
 #include <libfdt.h>
 #include <petrel/irq.h>
+#include <petrel/papr.h>
 #include <petrel/service.h>
 
 #include "devtree.h"
@@ -395,9 +396,6 @@ static void build_interrupt_controllers(struct builder *b, const struct hw_facts
         build_xive(b, hw);
 }
 
-/* Linux clamps its error-log buffers to this (§6.1). */
-#define RTAS_ERROR_LOG_MAX 2048
-
 static bool rtas_has(const struct devtree_rtas *rtas, const char *name)
 {
     for (unsigned i = 0; i < rtas->ncalls; i++)
@@ -422,6 +420,7 @@ static void build_rtas(struct builder *b, const struct hw_facts *hw,
     if (rtas && rtas->size) {
         prop_u32(b, "rtas-size", rtas->size);
         prop_u32(b, "rtas-version", rtas->version);
+        /* Linux clamps its error-log buffers to this (§6.1). */
         prop_u32(b, "rtas-error-log-max", RTAS_ERROR_LOG_MAX);
         /* 0 or absent stops Linux's event-scan thread. */
         if (rtas_has(rtas, "event-scan"))
@@ -460,6 +459,16 @@ static void build_vdevice(struct builder *b, const struct hw_facts *hw)
     prop_string(b, "compatible", "hvterm1");
     prop_u32(b, "reg", hw->vterm);
     end_node(b);
+    /* The NVRAM (§7.2): Linux finds it by device_type and sizes it by
+     * #bytes; RTAS nvram-fetch/-store reach it. */
+    if (hw->nvram_size) {
+        begin_node(b, unit_name(name, sizeof(name), "nvram", PAPR_NVRAM_UNIT));
+        prop_string(b, "device_type", "nvram");
+        prop_string(b, "compatible", "qemu,spapr-nvram");
+        prop_u32(b, "reg", PAPR_NVRAM_UNIT);
+        prop_u32(b, "#bytes", hw->nvram_size);
+        end_node(b);
+    }
     end_node(b);
 }
 

@@ -46,6 +46,8 @@ struct hw_facts {
     uint32_t tb_freq;  /* timebase frequency (Hz): one timebase for all vCPUs */
     struct hw_cpu cpu[HWDESC_MAX_CPUS];
     uint32_t vterm;
+    uint32_t nvram_size; /* bytes (PETREL_H_NVRAM_READ/_WRITE); 0: no NVRAM */
+    uint32_t phbs;       /* PCI host bridges 0 .. phbs - 1 (petrel/pci.h) */
     uint64_t kernel_base, kernel_size;
     uint64_t initrd_base, initrd_size;
     const char *bootargs;
@@ -62,6 +64,10 @@ struct hw_facts {
     bool boot_report;           /* -M boot-report=on: mark milestones (PETREL_H_BOOT_MARK) */
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
+
+/* nvram.c: formats the NVRAM as CHRP partitions unless it already is
+ * (called once per boot, before the OS runs). */
+void nvram_prepare(const struct hw_facts *hw);
 
 /* cache.c: makes code copied to [addr, addr + len) fetchable. */
 void sync_icache(uint64_t addr, uint64_t len);

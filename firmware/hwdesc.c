@@ -8,6 +8,7 @@
 
 #include <libfdt.h>
 #include <petrel/hwdesc.h>
+#include <petrel/pci.h>
 
 #include "firmware.h"
 
@@ -148,6 +149,11 @@ static int read_machine(const void *fdt, struct hw_facts *hw)
         hw->trace_mask = t && len == 4 ? fdt32_to_cpu(*t) : 0;
     }
     hw->boot_report = fdt_getprop(fdt, node, HWDESC_PROP_BOOT_REPORT, NULL) != NULL;
+    if (fdt_getprop(fdt, node, HWDESC_PROP_PHBS, NULL) &&
+        (read_u32(fdt, node, HWDESC_PROP_PHBS, &hw->phbs) || hw->phbs > PETREL_PHB_MAX)) {
+        printf("hwdesc: bad phbs\n");
+        return -1;
+    }
     return 0;
 }
 
@@ -176,6 +182,12 @@ int hwdesc_read(const void *fdt, struct hw_facts *hw)
     node = fdt_path_offset(fdt, HWDESC_NODE_CONSOLE);
     if (node < 0 || read_u32(fdt, node, "reg", &hw->vterm)) {
         printf("hwdesc: no console\n");
+        return -1;
+    }
+    /* Optional: a machine without NVRAM has no node. */
+    node = fdt_path_offset(fdt, HWDESC_NODE_NVRAM);
+    if (node >= 0 && read_u32(fdt, node, HWDESC_PROP_SIZE, &hw->nvram_size)) {
+        printf("hwdesc: bad nvram size\n");
         return -1;
     }
     node = fdt_path_offset(fdt, HWDESC_NODE_BOOT);

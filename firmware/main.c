@@ -20,6 +20,7 @@
 #include "firmware.h"
 #include "linux61_vector.h"
 #include "rtas.h"
+#include "rtas/image.h"
 
 /* The OS device tree, in firmware memory ([0, FW_REGION_SIZE)). */
 static uint8_t devtree[DEVTREE_MAX_SIZE] __attribute__((aligned(8)));
@@ -31,7 +32,7 @@ static uint8_t cif_tree[DEVTREE_LIVE_SIZE] __attribute__((aligned(8)));
 /* Where RTAS goes on the flattened-tree path (DESIGN.md): in the
  * firmware's region, so below the 4 MiB kernel load address and above
  * 0x3000, which small kernels overwrite with their vectors. */
-#define RTAS_FLAT_ROOM 0x10000
+#define RTAS_FLAT_ROOM (0x10000 + (HWDESC_MAX_CPUS << RTAS_CPU_AREA_SHIFT))
 static uint8_t rtas_flat[RTAS_FLAT_ROOM] __attribute__((aligned(0x1000)));
 
 /* The client's stack and the firmware's own memory (firmware.lds). */
@@ -72,7 +73,7 @@ static int build_devtree(const struct hw_facts *hw)
         printf("firmware: the built-in RTAS image is malformed\n");
         platform_power_off(1);
     }
-    rtas_describe(rtas, &rtas_calls);
+    rtas_describe(rtas, hw->max_cpus, &rtas_calls);
     size = devtree_build(devtree, sizeof(devtree), hw, &rtas_calls);
     if (size < 0) {
         printf("firmware: cannot build the device tree: %s\n", fdt_strerror(size));
@@ -195,21 +196,22 @@ static int add_rtas_flat(void *fdt, const struct hw_facts *hw)
     const struct rtas_image *img = rtas_builtin();
     uint64_t base = (uintptr_t)rtas_flat, entry;
     int node = fdt_path_offset(fdt, "/rtas"), err;
+    uint32_t size;
 
-    if (node < 0)
-        return node;
-    if (!img || img->region_size > sizeof(rtas_flat) || base < 0x3000 ||
-        base + img->region_size > FW_REGION_SIZE)
+    if (node < 0 || !img)
+        return node < 0 ? node : -FDT_ERR_INTERNAL;
+    size = rtas_region_size(img, hw->max_cpus);
+    if (size > sizeof(rtas_flat) || base < 0x3000 || base + size > FW_REGION_SIZE)
         return -FDT_ERR_INTERNAL;
-    entry = rtas_instantiate(img, 0, hw->ram_size, base, hw->vterm, hw->trace_mask);
+    entry = rtas_instantiate(img, 0, base, hw);
     if (!entry)
         return -FDT_ERR_INTERNAL;
-    sync_icache(base, img->region_size);
+    sync_icache(base, size);
     err = fdt_setprop_u32(fdt, node, "linux,rtas-base", (uint32_t)base);
     if (!err)
         err = fdt_setprop_u32(fdt, node, "linux,rtas-entry", (uint32_t)entry);
     if (!err)
-        err = fdt_add_mem_rsv(fdt, base, img->region_size);
+        err = fdt_add_mem_rsv(fdt, base, size);
     return err;
 }
 
@@ -406,6 +408,7 @@ void fw_main(const void *hwdesc, uint64_t tb_at_entry)
                (unsigned long)hw.initrd_base);
     if (hw.bootargs && hw.bootargs[0])
         printf("  bootargs \"%s\"\n", hw.bootargs);
+    nvram_prepare(&hw);
     if (hw.kernel_size)
         boot_kernel(&hw);
     build_devtree(&hw);

@@ -34,12 +34,13 @@ const char *rtas_image_open(struct rtas_image *img, const uint8_t *blob, size_t 
         return "no RTAS header";
     img->blob = blob;
     img->image_size = rtas_be32(h + RTAS_HDR_IMAGE_SIZE);
-    img->region_size = rtas_be32(h + RTAS_HDR_REGION_SIZE);
+    img->fixed_size = rtas_be32(h + RTAS_HDR_REGION_SIZE);
+    img->cpu_area = rtas_be32(h + RTAS_HDR_CPU_AREA);
     img->entry = rtas_be32(h + RTAS_HDR_ENTRY);
     img->state = rtas_be32(h + RTAS_HDR_STATE);
     img->align = rtas_be32(h + RTAS_HDR_ALIGN);
-    if (img->image_size > len || (len - img->image_size) % 4 ||
-        img->image_size > img->region_size || img->entry >= img->image_size ||
+    if (img->image_size > len || (len - img->image_size) % 4 || img->image_size > img->fixed_size ||
+        img->entry >= img->image_size || img->cpu_area != 1u << RTAS_CPU_AREA_SHIFT ||
         img->state > img->image_size - RTAS_STATE_SIZE || !img->align ||
         (img->align & (img->align - 1)))
         return "inconsistent header";
@@ -64,31 +65,43 @@ const struct rtas_image *rtas_builtin(void)
     return state > 0 ? &img : NULL;
 }
 
-void rtas_describe(const struct rtas_image *img, struct devtree_rtas *out)
+uint32_t rtas_region_size(const struct rtas_image *img, uint32_t max_cpus)
+{
+    return img->fixed_size + max_cpus * img->cpu_area;
+}
+
+void rtas_describe(const struct rtas_image *img, uint32_t max_cpus, struct devtree_rtas *out)
 {
     out->calls = rtas_calls;
     out->ncalls = sizeof(rtas_calls) / sizeof(rtas_calls[0]);
-    out->size = img->region_size;
+    out->size = rtas_region_size(img, max_cpus);
     out->version = 1; /* rtas-version: the PAPR interface level, as on every pseries */
 }
 
-uint64_t rtas_instantiate(const struct rtas_image *img, uintptr_t ram, uint64_t ram_size,
-                          uint64_t base, uint32_t vterm, uint32_t trace)
+uint64_t rtas_instantiate(const struct rtas_image *img, uintptr_t ram, uint64_t base,
+                          const struct hw_facts *hw)
 {
-    uint64_t limit = ram_size < RTAS_ADDR_LIMIT ? ram_size : RTAS_ADDR_LIMIT;
-    uint8_t *dst;
+    uint64_t limit = hw->ram_size < RTAS_ADDR_LIMIT ? hw->ram_size : RTAS_ADDR_LIMIT;
+    uint32_t size = rtas_region_size(img, hw->max_cpus);
+    uint8_t *dst, *state;
 
-    if (base & (img->align - 1) || base > limit || img->region_size > limit - base)
+    if (base & (img->align - 1) || base > limit || size > limit - base)
         return 0;
     dst = (uint8_t *)(ram + base);
     memcpy(dst, img->blob, img->image_size);
-    memset(dst + img->image_size, 0, img->region_size - img->image_size);
+    memset(dst + img->image_size, 0, size - img->image_size);
     for (uint32_t i = 0; i < img->nrelocs; i++) {
         uint8_t *w = dst + rtas_be32(img->relocs + 4 * i);
         rtas_put_be64(w, rtas_be64(w) + base);
     }
-    rtas_put_be64(dst + img->state + RTAS_STATE_RAM_SIZE, ram_size);
-    rtas_put_be32(dst + img->state + RTAS_STATE_VTERM, vterm);
-    rtas_put_be32(dst + img->state + RTAS_STATE_TRACE, trace);
+    state = dst + img->state;
+    rtas_put_be64(state + RTAS_STATE_RAM_SIZE, hw->ram_size);
+    rtas_put_be32(state + RTAS_STATE_VTERM, hw->vterm);
+    rtas_put_be32(state + RTAS_STATE_TRACE, hw->trace_mask);
+    rtas_put_be32(state + RTAS_STATE_MAX_CPUS, hw->max_cpus);
+    rtas_put_be32(state + RTAS_STATE_CPUS, hw->ncpus);
+    rtas_put_be32(state + RTAS_STATE_NVRAM_SIZE, hw->nvram_size);
+    rtas_put_be32(state + RTAS_STATE_TB_FREQ, hw->tb_freq);
+    rtas_put_be32(state + RTAS_STATE_PHBS, hw->phbs);
     return base + img->entry;
 }

@@ -45,6 +45,13 @@ static const struct hcall_def hcall_table[] = {
     {PETREL_H_DUMP_TREE, "PETREL_H_DUMP_TREE", h_petrel_dump_tree, NULL},
     {PETREL_H_TRACE, "PETREL_H_TRACE", h_petrel_trace, NULL},
     {PETREL_H_BOOT_MARK, "PETREL_H_BOOT_MARK", h_petrel_boot_mark, NULL},
+    {PETREL_H_START_CPU, "PETREL_H_START_CPU", h_petrel_start_cpu, NULL},
+    {PETREL_H_STOP_SELF, "PETREL_H_STOP_SELF", h_petrel_stop_self, NULL},
+    {PETREL_H_QUERY_CPU, "PETREL_H_QUERY_CPU", h_petrel_query_cpu, NULL},
+    {PETREL_H_GET_TIME, "PETREL_H_GET_TIME", h_petrel_get_time, NULL},
+    {PETREL_H_SET_TIME, "PETREL_H_SET_TIME", h_petrel_set_time, NULL},
+    {PETREL_H_NVRAM_READ, "PETREL_H_NVRAM_READ", h_petrel_nvram_read, NULL},
+    {PETREL_H_NVRAM_WRITE, "PETREL_H_NVRAM_WRITE", h_petrel_nvram_write, NULL},
     {PETREL_H_ALLOC_HPT, "PETREL_H_ALLOC_HPT", h_petrel_alloc_hpt, NULL},
 };
 
@@ -111,6 +118,8 @@ int64_t hcall_dispatch(struct hcall_env *env, uint64_t opcode, const uint64_t ar
                        uint64_t out[9])
 {
     const struct hcall_def *def = hcall_lookup(opcode);
+    bool tracing = trace_on(PETREL_TRACE_HCALL) && opcode != PETREL_H_TRACE;
+    double start = tracing ? trace_seconds() : 0;
     int64_t ret;
 
     memset(out, 0, 9 * sizeof(out[0]));
@@ -121,11 +130,13 @@ int64_t hcall_dispatch(struct hcall_env *env, uint64_t opcode, const uint64_t ar
         return H_FUNCTION;
     }
     ret = def->fn(env, args, out);
-    /* The guest's own trace lines are not hcalls worth a line each. */
-    if (trace_on(PETREL_TRACE_HCALL) && opcode != PETREL_H_TRACE)
+    /* The guest's own trace lines are not hcalls worth a line each.  The
+     * duration is the host's time serving the call. */
+    if (tracing)
         trace_printf(PETREL_TRACE_HCALL, (int)env->vcpu,
                      "%s(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> %" PRId64
-                     " (0x%" PRIx64 ")",
-                     def->name, args[0], args[1], args[2], args[3], ret, out[0]);
+                     " (0x%" PRIx64 ") in %.3f us",
+                     def->name, args[0], args[1], args[2], args[3], ret, out[0],
+                     (trace_seconds() - start) * 1e6);
     return ret;
 }

@@ -49,6 +49,13 @@ int64_t h_petrel_set_ic_mode(struct hcall_env *env, const uint64_t args[9], uint
 int64_t h_petrel_set_compat(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_dump_tree(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_trace(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_start_cpu(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_stop_self(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_query_cpu(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_get_time(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_set_time(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_nvram_read(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_nvram_write(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_boot_mark(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_set_mode(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_set_sprg0(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);

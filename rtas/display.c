@@ -10,9 +10,9 @@
 #include "firmware/hcall.h"
 #include "rtas.h"
 
-int32_t rtas_display_character(const uint32_t *args, uint32_t *rets)
+int32_t rtas_display_character(const uint32_t *args, uint32_t nargs, uint32_t *rets, uint32_t nret)
 {
-    (void)rets;
+    (void)nargs, (void)rets, (void)nret;
     if (hcall4(H_PUT_TERM_CHAR, rtas_state.vterm, 1, (unsigned long)(args[0] & 0xff) << 56, 0,
                NULL) != H_SUCCESS)
         return RTAS_HARDWARE_ERROR;

@@ -7,8 +7,10 @@
  * argument block; LR = where to return.  r1 is the OS's stack pointer, a
  * kernel virtual address that means nothing in real mode, and r2 is the
  * OS's TOC: the stub uses neither.  It finds itself with bcl, runs the
- * C dispatcher in 64-bit mode on the image's own stack with the image's
- * own TOC, and returns with the caller's MSR.  Every GPR may be clobbered
+ * C dispatcher in 64-bit mode on the calling CPU's own stack (its area
+ * after the fixed part, by PIR: image.h) with the image's own TOC, and
+ * returns with the caller's MSR.  A PIR without an area (which no vCPU
+ * of the machine has) returns at once, touching nothing.  Every GPR may be clobbered
  * (the OS saves what it needs); SPRGs are never touched.  The caller's
  * LR and MSR live in r31/r30 across the call (the ABI's non-volatile
  * registers, which the C code preserves).
@@ -18,6 +20,8 @@
 /* The base needs only word alignment for code and doubleword alignment
  * for the 64-bit data in the image. */
 #define RTAS_BASE_ALIGN 8
+
+#define SPRN_PIR 1023
 
     .section .text.entry, "ax"
     .globl  rtas_start
@@ -33,7 +37,7 @@ rtas_start:
     .long   __rtas_end - rtas_start
     .long   rtas_state - rtas_start
     .long   RTAS_BASE_ALIGN
-    .long   0
+    .long   1 << RTAS_CPU_AREA_SHIFT
 
 rtas_entry:
     mflr    r31
@@ -47,14 +51,23 @@ rtas_entry:
 1:  mflr    r29
     addis   r2, r29, (.TOC. - 1b)@ha
     addi    r2, r2, (.TOC. - 1b)@l
-    addis   r1, r29, (__rtas_stack_top - 1b)@ha
-    addi    r1, r1, (__rtas_stack_top - 1b)@l
+    mfspr   r4, SPRN_PIR
+    addis   r5, r29, (rtas_state - 1b)@ha
+    addi    r5, r5, (rtas_state - 1b)@l
+    lwz     r5, RTAS_STATE_MAX_CPUS(r5)
+    cmplw   r4, r5
+    bge     2f
+    addi    r4, r4, 1
+    sldi    r4, r4, RTAS_CPU_AREA_SHIFT
+    addis   r1, r29, (__rtas_end - 1b)@ha
+    addi    r1, r1, (__rtas_end - 1b)@l
+    add     r1, r1, r4                      /* the top of this CPU's area */
     li      r0, 0
     stdu    r0, -32(r1)                     /* ELFv2 minimal frame, back chain 0 */
     clrldi  r3, r3, 32                      /* 32-bit mode left the high word undefined */
     bl      rtas_dispatch
     nop
-    mtmsrd  r30                             /* the caller's mode again */
+2:  mtmsrd  r30                             /* the caller's mode again */
     isync
     mtlr    r31
     blr

@@ -13,16 +13,20 @@
 
 /* args: power-on mask hi, lo.  petrel has no timed power-on: the masks
  * are ignored, and a power-off is a clean exit (status 0). */
-int32_t rtas_power_off(const uint32_t *args, uint32_t *rets)
+int32_t rtas_power_off(const uint32_t *args, uint32_t nargs, uint32_t *rets, uint32_t nret)
 {
-    (void)args, (void)rets;
+    (void)args, (void)nargs, (void)rets, (void)nret;
+    if (rtas_tracing())
+        rtas_trace_text("power-off -> the machine stops", "", 0);
     hcall4(PETREL_H_POWER_OFF, 0, 0, 0, 0, NULL);
     return RTAS_HARDWARE_ERROR;
 }
 
-int32_t rtas_system_reboot(const uint32_t *args, uint32_t *rets)
+int32_t rtas_system_reboot(const uint32_t *args, uint32_t nargs, uint32_t *rets, uint32_t nret)
 {
-    (void)args, (void)rets;
+    (void)args, (void)nargs, (void)rets, (void)nret;
+    if (rtas_tracing())
+        rtas_trace_text("system-reboot -> the machine resets", "", 0);
     hcall4(PETREL_H_REBOOT, 0, 0, 0, 0, NULL);
     return RTAS_HARDWARE_ERROR;
 }

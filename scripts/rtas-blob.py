@@ -12,7 +12,8 @@ import struct
 import sys
 
 R_PPC64_RELATIVE = 22
-MAGIC, VERSION, HEADER_OFFSET = 0x52544153, 1, 8
+MAGIC, VERSION, HEADER_OFFSET = 0x52544153, 2, 8
+STATE_SIZE = 0x28  # image.h RTAS_STATE_SIZE
 
 
 def fail(msg):
@@ -46,7 +47,7 @@ def main():
     if magic != MAGIC or version != VERSION:
         fail("no RTAS header at offset 8 (rtas/entry.S)")
     if image_size != filesz or memsz > region_size or entry >= image_size or \
-            state + 16 > image_size or align & (align - 1):
+            state + STATE_SIZE > image_size or align & (align - 1):
         fail(f"the header disagrees with the ELF (image {image_size:#x}/{filesz:#x}, "
              f"region {region_size:#x}/{memsz:#x})")
     # Segments past the region are ld's dynamic-linking tables: not loaded.

@@ -281,6 +281,10 @@ static enum cli_action parse_machine(char *arg, struct machine_config *cfg, char
             if (!*val)
                 return fail(err, errlen, "-machine: dumpdtb needs a file name");
             cfg->dumpdtb = val;
+        } else if (!strcmp(key, "nvram")) {
+            if (!*val)
+                return fail(err, errlen, "-machine: nvram needs a file name");
+            cfg->nvram = val;
         } else if (!strcmp(key, "accel")) {
             if (strcmp(val, "tcg"))
                 return fail(err, errlen,
@@ -509,6 +513,8 @@ static void print_help(void)
         "                 and power-off (instructions counted: no block compiler)\n"
         "                 dumpdtb=FILE  write the device tree the OS would get (after\n"
         "                 CAS with Linux 6.1's request) to FILE and exit\n"
+        "                 nvram=FILE  keep the NVRAM in FILE (created with 64 KiB if\n"
+        "                 missing; 8 KiB..1 MiB): it persists across runs\n"
         "  -trace EVENT[,EVENT...]\n"
         "                 trace hcall, rtas, cif, cas, reset, mmu-fault (irq, pci, eeh\n"
         "                 once those exist), or all; -trace help lists them\n"

@@ -35,6 +35,7 @@ struct machine_config {
     const char *kernel, *initrd, *append, *bios;
     const char *name;    /* -name: the partition name; NULL if not given */
     const char *dumpdtb; /* -M dumpdtb=FILE: write the OS's tree there, exit */
+    const char *nvram;   /* -M nvram=FILE: the NVRAM's backing file; NULL: memory */
     bool nographic, no_reboot, start_stopped;
     bool no_jit;          /* -accel tcg,jit=off: interpret only (no block compiler) */
     bool boot_report;     /* -M boot-report=on: milestones printed on exit */

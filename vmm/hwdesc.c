@@ -61,6 +61,12 @@ int hwdesc_build(void *buf, size_t size, const struct hwdesc_facts *f)
     TRY(fdt_property_u32(fdt, "reg", f->vterm));
     TRY(fdt_end_node(fdt));
 
+    if (f->nvram_size) {
+        TRY(fdt_begin_node(fdt, "nvram"));
+        TRY(fdt_property_u32(fdt, HWDESC_PROP_SIZE, f->nvram_size));
+        TRY(fdt_end_node(fdt));
+    }
+
     TRY(fdt_begin_node(fdt, "firmware"));
     TRY(prop_range(fdt, "reg", f->fw_base, f->fw_size));
     TRY(fdt_end_node(fdt));
@@ -92,6 +98,8 @@ int hwdesc_build(void *buf, size_t size, const struct hwdesc_facts *f)
         TRY(fdt_property_u32(fdt, HWDESC_PROP_TRACE, f->trace_mask));
     if (f->boot_report)
         TRY(fdt_property(fdt, HWDESC_PROP_BOOT_REPORT, NULL, 0));
+    if (f->phbs)
+        TRY(fdt_property_u32(fdt, HWDESC_PROP_PHBS, f->phbs));
     TRY(fdt_end_node(fdt));
 
     TRY(fdt_end_node(fdt));

@@ -28,6 +28,8 @@ struct hwdesc_facts {
     bool dump_tree;
     uint32_t trace_mask; /* guest-side -trace events (PETREL_H_TRACE) */
     bool boot_report;    /* -M boot-report=on: the firmware marks milestones */
+    uint32_t nvram_size; /* bytes of NVRAM (0: none) */
+    unsigned phbs;       /* PCI host bridges 0 .. phbs - 1 (include/petrel/pci.h) */
 };
 
 /* Writes the flattened tree into buf; returns its size, or -1 if it does

@@ -37,6 +37,8 @@
 #include "machine.h"
 #include "trace.h"
 #include "memory.h"
+#include "nvram.h"
+#include "../pci/phb.h"
 
 extern const uint8_t petrel_firmware[], petrel_firmware_end[];
 
@@ -77,6 +79,11 @@ struct machine {
     unsigned n_vcpus;
 
     struct image fw, kernel, initrd;
+    struct nvram nvram;
+    bool nvram_open;
+    /* The PCI host bridges: one, as on every pseries machine by default. */
+    struct phb phb[1];
+    unsigned n_phbs;
 
     /* Negotiated at CAS (machine.h); under lock. */
     unsigned ic_mode;
@@ -85,6 +92,9 @@ struct machine {
      * that go with it; under lock. */
     struct cpu_mmu mmu;
     uint64_t mmu_lpcr;
+    /* Guest time of day minus the host's (PETREL_H_SET_TIME); resets keep
+     * it, as a battery-backed clock would. */
+    int64_t rtc_offset_sec, rtc_offset_nsec; /* nsec in [0, 10^9) */
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -207,6 +217,8 @@ static int load_images(struct machine *m)
         .trace_mask = m->cfg.trace_mask &
                       (1u << PETREL_TRACE_CIF | 1u << PETREL_TRACE_CAS | 1u << PETREL_TRACE_RTAS),
         .boot_report = m->cfg.boot_report,
+        .nvram_size = m->nvram.size,
+        .phbs = m->n_phbs,
     };
     uint8_t buf[HWDESC_MAX_SIZE];
     char hypertas[512];
@@ -573,9 +585,10 @@ static void *vcpu_thread(void *arg)
 
         pthread_mutex_lock(&m->lock);
         v->busy = false;
-        /* Only a stop waits for busy vCPUs; waking everyone after every
-         * exit would also wake all ceded vCPUs for nothing. */
-        if (m->stopping)
+        /* Only a stop (the machine's, or this vCPU's stop-self, which a
+         * start-cpu may wait on) waits for busy vCPUs; waking everyone
+         * after every exit would also wake all ceded vCPUs for nothing. */
+        if (m->stopping || !v->runnable)
             pthread_cond_broadcast(&m->cond);
         pthread_mutex_unlock(&m->lock);
     }
@@ -649,6 +662,13 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
                     "(they load at %u MiB)",
                     (unsigned long long)((next - BOOT_BLOB_ADDR) >> 20),
                     (unsigned long long)(cfg->ram_size >> 20), BOOT_BLOB_ADDR >> 20);
+
+    for (m->n_phbs = 0; m->n_phbs < sizeof(m->phb) / sizeof(m->phb[0]); m->n_phbs++)
+        if (phb_init(&m->phb[m->n_phbs], &m->mem, m->n_phbs) != 0)
+            return fail(err, errlen, "cannot map PCI host bridge %u", m->n_phbs);
+    if (nvram_open(&m->nvram, cfg->nvram, err, errlen) != 0)
+        return -1;
+    m->nvram_open = true;
 
     m->con = console_open(in_fd, out_fd);
     if (!m->con)
@@ -878,6 +898,11 @@ struct console *machine_console(struct machine *m)
     return m->con;
 }
 
+struct nvram *machine_nvram(struct machine *m)
+{
+    return &m->nvram;
+}
+
 struct guest_mem *machine_mem(struct machine *m)
 {
     return &m->mem;
@@ -950,6 +975,76 @@ void machine_prod(struct machine *m, unsigned index)
     pthread_mutex_lock(&m->lock);
     m->vcpus[index].prodded = true;
     pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* MSR of a vCPU that start-cpu starts: SF | ME (spec/rtas.md §4.4). */
+#define START_CPU_MSR (1ull << 63 | 1ull << 12)
+
+int machine_vcpu_start(struct machine *m, unsigned index, uint64_t nip, uint64_t r3)
+{
+    struct vcpu *v;
+    struct cpu_regs regs;
+
+    if (index >= m->n_vcpus)
+        return -1;
+    v = &m->vcpus[index];
+    pthread_mutex_lock(&m->lock);
+    /* A vCPU that asked to stop parks as soon as its exit is served. */
+    while (!v->runnable && v->busy && !m->quit && !m->stopping)
+        pthread_cond_wait(&m->cond, &m->lock);
+    if (v->runnable || v->busy) {
+        pthread_mutex_unlock(&m->lock);
+        return -2;
+    }
+    m->be->get_regs(v->cpu, &regs);
+    memset(regs.gpr, 0, sizeof(regs.gpr));
+    regs.gpr[3] = r3;
+    regs.nip = nip;
+    regs.msr = START_CPU_MSR;
+    m->be->set_regs(v->cpu, &regs);
+    v->runnable = true;
+    v->prodded = false;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+    return 0;
+}
+
+void machine_vcpu_stop_self(struct machine *m, unsigned index)
+{
+    pthread_mutex_lock(&m->lock);
+    m->vcpus[index].runnable = false;
+    pthread_mutex_unlock(&m->lock);
+}
+
+int machine_vcpu_state(struct machine *m, unsigned index)
+{
+    int state;
+
+    if (index >= m->n_vcpus)
+        return -1;
+    pthread_mutex_lock(&m->lock);
+    if (m->vcpus[index].runnable)
+        state = PETREL_CPU_RUNNING;
+    else
+        state = m->vcpus[index].busy ? PETREL_CPU_STOPPING : PETREL_CPU_STOPPED;
+    pthread_mutex_unlock(&m->lock);
+    return state;
+}
+
+void machine_rtc_offset(struct machine *m, int64_t *sec, int64_t *nsec)
+{
+    pthread_mutex_lock(&m->lock);
+    *sec = m->rtc_offset_sec;
+    *nsec = m->rtc_offset_nsec;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void machine_set_rtc_offset(struct machine *m, int64_t sec, int64_t nsec)
+{
+    pthread_mutex_lock(&m->lock);
+    m->rtc_offset_sec = sec;
+    m->rtc_offset_nsec = nsec;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -1069,6 +1164,8 @@ void machine_destroy(struct machine *m)
     free_hpt(m);
     free(m->vcpus);
     console_close(m->con);
+    if (m->nvram_open)
+        nvram_close(&m->nvram);
     guest_mem_destroy(&m->mem);
     free(m->fw.data);
     free(m->kernel.data);

@@ -36,6 +36,7 @@ void machine_power_off(struct machine *m, unsigned status);
 void machine_reboot(struct machine *m);
 struct console *machine_console(struct machine *m);
 struct guest_mem *machine_mem(struct machine *m);
+struct nvram *machine_nvram(struct machine *m);
 const struct machine_config *machine_config(struct machine *m);
 unsigned machine_vcpu_count(struct machine *m);
 struct cpu *machine_cpu(struct machine *m, unsigned index);
@@ -74,6 +75,25 @@ struct cpu_mmu;
 void machine_mmu(struct machine *m, struct cpu_mmu *out, uint64_t *lpcr);
 void machine_set_proc_tbl(struct machine *m, uint64_t proc_tbl, uint64_t lpcr);
 int machine_alloc_hpt(struct machine *m, unsigned shift);
+
+/*
+ * vCPU power states for RTAS start-cpu / stop-self / query-cpu-stopped-
+ * state (service.h PETREL_H_START_CPU...).  vcpu_start starts a stopped
+ * vCPU at nip in real mode (MSR = SF | ME, GPRs zero but r3), waiting
+ * for one that is stopping to park; it returns 0, -1 for a bad index, -2
+ * if the vCPU runs.  vcpu_stop_self is called from the vCPU's own hcall:
+ * it parks when the hcall is done.  vcpu_state returns PETREL_CPU_*, or
+ * -1 for a bad index.
+ */
+int machine_vcpu_start(struct machine *m, unsigned index, uint64_t nip, uint64_t r3);
+void machine_vcpu_stop_self(struct machine *m, unsigned index);
+int machine_vcpu_state(struct machine *m, unsigned index);
+
+/* The guest's time of day as an offset from the host's realtime clock
+ * (seconds, and nanoseconds in [0, 10^9)): kept across resets, for the
+ * process's life. */
+void machine_rtc_offset(struct machine *m, int64_t *sec, int64_t *nsec);
+void machine_set_rtc_offset(struct machine *m, int64_t sec, int64_t nsec);
 
 /*
  * The one reset every path takes (DESIGN.md "Reset is firmware re-entry"):

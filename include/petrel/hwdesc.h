@@ -15,6 +15,7 @@
  *           cpu@N { reg = <N>; pvr = <raw PVR>; timebase-frequency = <tb>; };
  *       };
  *       console { compatible = "petrel,hvterm"; reg = <vterm>; };
+       nvram { size = <bytes>; };                PETREL_H_NVRAM_READ/_WRITE
  *       firmware { reg = <base size>; };          where the image was loaded
  *       boot {                                    only what was given
  *           kernel = <base size>;  initrd = <base size>;
@@ -28,6 +29,7 @@
  *           trace = <mask>;                       -trace events the guest emits
  *                                                 (1 << PETREL_TRACE_CIF...): absent, none
  *           boot-report;                          -M boot-report=on: PETREL_H_BOOT_MARK
+           phbs = <n>;                           PCI host bridges 0 .. n - 1 (pci.h)
  *           dump-tree;                            -M dumpdtb=: hand the OS's tree
  *       };                                        to PETREL_H_DUMP_TREE, not to an OS
  *   };
@@ -47,6 +49,7 @@
 #define HWDESC_NODE_CPUS     "/cpus"
 #define HWDESC_NODE_CONSOLE  "/console"
 #define HWDESC_NODE_FIRMWARE "/firmware"
+#define HWDESC_NODE_NVRAM    "/nvram"
 #define HWDESC_NODE_BOOT     "/boot"
 #define HWDESC_NODE_MACHINE  "/machine"
 
@@ -65,6 +68,8 @@
 #define HWDESC_PROP_DUMP_TREE     "dump-tree"
 #define HWDESC_PROP_TRACE         "trace"
 #define HWDESC_PROP_BOOT_REPORT   "boot-report"
+#define HWDESC_PROP_SIZE          "size"
+#define HWDESC_PROP_PHBS          "phbs"
 #define HWDESC_CONSOLE_COMPAT     "petrel,hvterm"
 
 /* The host never describes more vCPUs than this; the firmware sizes its

@@ -112,10 +112,24 @@
 #define RTAS_HARDWARE_ERROR  -1
 #define RTAS_BUSY            -2
 #define RTAS_PARAMETER_ERROR -3
+/* event-scan, check-exception: nothing to report. */
+#define RTAS_NO_ERRORS 1
+/* ibm,get/set-system-parameter: the parameter may not be changed, and a
+ * malformed buffer. */
+#define RTAS_NOT_AUTHORIZED      -9002
+#define RTAS_SYSPARM_PARAM_ERROR -9999
+
+/* The largest error log RTAS writes (/rtas rtas-error-log-max, the event
+ * and error-detail buffers). */
+#define RTAS_ERROR_LOG_MAX 2048
 
 /* The console's terminal number: the unit address of /vdevice/vty@71000000
  * that Linux's hvc_vio passes in r4 (the value QEMU's pseries uses too). */
 #define PAPR_VTERM_UNIT 0x71000000u
+
+/* The NVRAM's unit address, /vdevice/nvram@71000001 (spec/device-tree.md
+ * §7.2); it is reached through RTAS, never by this number. */
+#define PAPR_NVRAM_UNIT 0x71000001u
 
 /* H_PUT_TERM_CHAR / H_GET_TERM_CHAR move at most 16 bytes per call,
  * packed big-endian in two registers. */

@@ -6,7 +6,24 @@
  * numbers QEMU/KVM use (0xf000-0xf005, 0xf800-0xf80c), so a KVM backend
  * can keep KVM's own private hcalls distinct (spec/hcalls.md §8.1).
  * Each service answers like an hcall: r3 = H_SUCCESS / H_PARAMETER /
- * H_FUNCTION, outputs in r4..r12.
+ * H_FUNCTION, outputs in r4..r12.  None carries policy: the firmware and
+ * RTAS decide, the host carries out.
+ *
+ *   opcode  service          in (r4, r5, ...)            out       caller
+ *   0xf100  POWER_OFF        exit status                 -         RTAS power-off, firmware
+ *   0xf104  REBOOT           -                           -         RTAS system-reboot
+ *   0xf108  SET_IC_MODE      XICS or XIVE                -         CAS
+ *   0xf10c  SET_COMPAT       logical PVR                 -         CAS
+ *   0xf110  DUMP_TREE        tree address, size          -         firmware (dumpdtb)
+ *   0xf114  TRACE            event, text, length         -         firmware, RTAS
+ *   0xf118  BOOT_MARK        milestone, argument         -         firmware (boot-report)
+ *   0xf11c  START_CPU        id, address, r3             -         RTAS start-cpu
+ *   0xf120  STOP_SELF        -                           -         RTAS stop-self
+ *   0xf124  QUERY_CPU        id                          state     RTAS query-cpu-stopped-state
+ *   0xf128  GET_TIME         -                           sec, ns   RTAS get-time-of-day
+ *   0xf12c  SET_TIME         sec, ns                     -         RTAS set-time-of-day
+ *   0xf130  NVRAM_READ       offset, address, length     -         RTAS nvram-fetch, firmware
+ *   0xf134  NVRAM_WRITE      offset, address, length     -         RTAS nvram-store, firmware
  */
 #ifndef PETREL_SERVICE_H
 #define PETREL_SERVICE_H
@@ -87,6 +104,59 @@
 #define PETREL_BOOT_KERNEL_ENTRY 1
 #define PETREL_BOOT_CIF_ENTER    2
 #define PETREL_BOOT_CIF_LEAVE    3
+
+/*
+ * vCPU control for RTAS start-cpu, stop-self and query-cpu-stopped-state
+ * (spec/rtas.md §4.4).  vCPUs are named by hardware id (PIR), which is the
+ * vCPU index 0 .. max-cpus - 1.
+ *
+ * PETREL_H_START_CPU: r4 = id, r5 = real address to start at (in RAM,
+ * word aligned), r6 = the value for its r3.  The vCPU starts with
+ * MSR = SF | ME (64-bit, big-endian, real mode, EE off), the other GPRs
+ * zero and the partition's LPCR (every vCPU shares it: H_SET_MODE and the
+ * MMU set it for all).  H_PARAMETER for a bad id or address, H_RESOURCE
+ * if the vCPU is not stopped.
+ *
+ * PETREL_H_STOP_SELF: the caller stops until a start-cpu names it; it
+ * does not return.  No interrupt or decrementer wakes it.
+ *
+ * PETREL_H_QUERY_CPU: r4 = id; r4 out = PETREL_CPU_STOPPED,
+ * PETREL_CPU_STOPPING (stop-self requested, the vCPU not yet parked) or
+ * PETREL_CPU_RUNNING.  H_PARAMETER for a bad id.
+ */
+#define PETREL_H_START_CPU  (PETREL_H_BASE + 0x1c)
+#define PETREL_H_STOP_SELF  (PETREL_H_BASE + 0x20)
+#define PETREL_H_QUERY_CPU  (PETREL_H_BASE + 0x24)
+#define PETREL_CPU_STOPPED  0
+#define PETREL_CPU_STOPPING 1
+#define PETREL_CPU_RUNNING  2
+
+/*
+ * The partition's time of day (RTAS get-time-of-day / set-time-of-day,
+ * spec/rtas.md §4.1): UTC as seconds and nanoseconds since 1970-01-01.
+ * The host keeps one offset from its own clock for the machine's life
+ * (resets keep it; a new petrel process starts at the host's time).
+ *
+ * PETREL_H_GET_TIME: r4 out = seconds (signed), r5 out = nanoseconds.
+ * PETREL_H_SET_TIME: r4 = seconds (signed, years 1900 .. 9999), r5 =
+ * nanoseconds (< 10^9); H_PARAMETER otherwise.
+ */
+#define PETREL_H_GET_TIME (PETREL_H_BASE + 0x28)
+#define PETREL_H_SET_TIME (PETREL_H_BASE + 0x2c)
+
+/*
+ * NVRAM block I/O for RTAS nvram-fetch / nvram-store (spec/rtas.md §4.3).
+ * The host holds the NVRAM (backed by -M pseries,nvram=FILE, else memory
+ * only) and says its size in the hardware description (/nvram size); its
+ * content is the guest's business (the firmware formats it).
+ *
+ * PETREL_H_NVRAM_READ / _WRITE: r4 = NVRAM offset, r5 = guest real
+ * address, r6 = length; the whole range must lie in the NVRAM and in RAM,
+ * else H_PARAMETER and nothing moves.  A write reaches the backing file
+ * before the call returns (H_HARDWARE if the host cannot write it).
+ */
+#define PETREL_H_NVRAM_READ  (PETREL_H_BASE + 0x30)
+#define PETREL_H_NVRAM_WRITE (PETREL_H_BASE + 0x34)
 
 /*
  * Allocate the hashed page table of a hash guest (spec/cas.md §4 step 11,

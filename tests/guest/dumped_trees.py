@@ -194,7 +194,8 @@ REQUIRED = [
     ("§7.1", vty, "compatible", lambda v, m: v in (b"hvterm1\0", b"hvterm-protocol\0"), always),
     ("§7.1", vty, "reg", u32_is(0x71000000), always),
     ("§7.2", nvram, "device_type", str_is("nvram"), always),
-    ("§7.2", nvram, "#bytes", present, always),
+    ("§7.2", nvram, "#bytes", u32_is(0x10000), always),
+    ("§7.2", nvram, "reg", u32_is(0x71000001), always),
     ("§8", xics, "compatible", str_is("IBM,ppc-xicp"), always),
     ("§9", xive, "compatible", str_is("ibm,power-ivpe"), always),
     ("§9", xive, "reg", lambda v, m: v is not None and len(v) == 32, always),
@@ -217,8 +218,6 @@ REQUIRED = [
 GAPS = {
     ("/chosen", "stdout"):
         "an ihandle of the Open Firmware client interface: only on the OF path",
-    ("/vdevice/nvram@71000001", "device_type"): "no NVRAM yet (needs RTAS nvram-fetch/store)",
-    ("/vdevice/nvram@71000001", "#bytes"): "no NVRAM yet",
 }
 
 

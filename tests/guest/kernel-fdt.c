@@ -22,56 +22,13 @@
 #include <petrel/service.h>
 
 #include "hcall.h"
+#include "kernel-io.h"
 
 #ifdef BIG_BSS
 /* volatile: the compiler may not assume the loader zeroed them. */
 static volatile uint8_t big[72u << 20];
 #endif
 static volatile uint64_t zeroes[64];
-
-static void out(const char *s, size_t n)
-{
-    while (n) {
-        unsigned long w[2] = {0, 0};
-        size_t k = n < 16 ? n : 16;
-
-        for (size_t i = 0; i < k; i++)
-            w[i / 8] |= (unsigned long)(uint8_t)s[i] << (56 - 8 * (i % 8));
-        hcall4(H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, k, w[0], w[1], NULL);
-        s += k, n -= k;
-    }
-}
-
-static void puts_(const char *s)
-{
-    out(s, strlen(s));
-}
-
-static void put_hex(uint64_t v)
-{
-    char b[19] = "0x";
-    int n = 2;
-
-    for (int sh = 60; sh >= 0; sh -= 4)
-        if ((v >> sh) || sh == 0 || n > 2)
-            b[n++] = "0123456789abcdef"[(v >> sh) & 15];
-    out(b, (size_t)n);
-}
-
-static void __attribute__((noreturn)) power_off(unsigned status)
-{
-    hcall4(PETREL_H_POWER_OFF, status, 0, 0, 0, NULL);
-    for (;;)
-        ;
-}
-
-static void __attribute__((noreturn)) fail(const char *why)
-{
-    puts_("kernel FAIL: ");
-    puts_(why);
-    puts_("\n");
-    power_off(1);
-}
 
 static uint64_t be64(const void *p)
 {

@@ -94,9 +94,9 @@ else:
 # The built-in firmware: banner and power-off.
 case("firmware banner, defaults", ["-nographic"],
      expect=["petrel firmware ", "RAM 512 MiB, 1 CPU, PVR 0x004e1202 (POWER9)",
-             "device tree ", " bytes, 11 nodes\n", "powering off"])
+             "device tree ", " bytes, 12 nodes\n", "powering off"])
 case("firmware banner, power8 2 CPUs 1G", ["-nographic", "-m", "1G", "-smp", "2", "-cpu", "power8"],
-     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 11 nodes\n"])
+     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 12 nodes\n"])
 # Machines no PAPR firmware could describe are refused on the command line
 # (the firmware's own refusal of such facts is tested in test_devtree).
 cli_error("cli: half a core", ["-smp", "3,threads=2"], "multiple of threads")
@@ -192,6 +192,60 @@ if os.path.exists(kernel("kernel-le")):
 else:
     print("skip kernel: LE (no powerpc64le-linux-gnu-gcc)")
 
+
+
+# RTAS (tests/guest/kernel-rtas.c): every call with good and bad arguments
+# on two CPUs, then a reboot through RTAS that keeps the clock's offset and
+# the NVRAM; a second run on the same NVRAM file sees it persist.  The
+# time the kernel reads must be the host's, within 2 s.
+def rtas_time_near_host(out, n=0):
+    stamps = re.findall(r"kernel: time (\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)\n", out)
+    if len(stamps) <= n:
+        return ["no time line"]
+    guest = time.mktime(tuple(int(x) for x in stamps[n]) + (0, 0, 0)) - time.mktime(
+        time.gmtime(0))
+    return [] if abs(guest - time.time()) <= 2 else [f"guest time {stamps[n]} is not now"]
+
+
+with tempfile.TemporaryDirectory() as d:
+    nv = os.path.join(d, "nvram.bin")
+    rtas_args = ["-nographic", "-smp", "2", "-M", f"pseries,nvram={nv}",
+                 "-kernel", kernel("kernel-rtas")]
+    case("rtas: every call, two CPUs, a reboot, a new NVRAM file", rtas_args,
+         expect=["nvram 64 KiB, formatted\n", "kernel: phase 0\n", "kernel: counts ok\n",
+                 "kernel: bad argument blocks refused\n", "kernel: nvram 65536 bytes ok\n",
+                 "kernel: events ok\n", "kernel: sensors ok\n",
+                 "kernel: splpar MaxEntCap=200,DesMem=512,DesProcs=2,MaxPlatProcs=2\n",
+                 "kernel: system parameters ok\n", "kernel: os-term ok\n",
+                 "kernel: pci config ok\n",
+                 "kernel: start-cpu and stop-self ok, 2 runs of cpu 1\n",
+                 "kernel: set-time-of-day reads back kernel: time 2000-02-29 12:00:0",
+                 "kernel: rebooting\n", "kernel: phase 1\n",
+                 "kernel: after reboot kernel: time 2000-02-29 12:0", "kernel ok\n"],
+         absent=["FAIL", "phase 2"], extra=rtas_time_near_host)
+    size = os.path.getsize(nv) if os.path.exists(nv) else 0
+    case("rtas: the NVRAM file persists, the clock is the host's again", rtas_args,
+         expect=["nvram 64 KiB, 2 partitions\n", "kernel: phase 2\n", "kernel ok\n"],
+         absent=["FAIL", "formatted"], extra=lambda out: rtas_time_near_host(out) + (
+             [] if size == 65536 else [f"NVRAM file of {size} bytes"]))
+    # The same, interpreted only: the calls do not depend on compiled code.
+    os.unlink(nv)
+    case("rtas: every call, jit=off", rtas_args + ["-accel", "tcg,jit=off"],
+         expect=["kernel: start-cpu and stop-self ok", "kernel: phase 1\n", "kernel ok\n"],
+         absent=["FAIL"])
+    # NVRAM files petrel refuses, with one line each.
+    with open(nv, "wb") as f:
+        f.write(bytes(4096))
+    cli_error("cli: nvram file too small", ["-M", f"pseries,nvram={nv}"],
+              "size must be a multiple of 16 bytes from 8 KiB to 1 MiB")
+    cli_error("cli: nvram is a directory", ["-M", f"pseries,nvram={d}"], f"'{d}'")
+    cli_error("cli: nvram without a name", ["-M", "pseries,nvram="], "nvram needs a file name")
+    os.unlink(nv)
+    with open(nv, "wb") as f:
+        f.write(bytes(8192))
+        import fcntl
+        fcntl.flock(f, fcntl.LOCK_EX)
+        cli_error("cli: nvram in use", ["-M", f"pseries,nvram={nv}"], "in use by another petrel")
 
 # The Open Firmware path: kernel-of.c behaves like prom_init (entry
 # registers, CAS with Linux 6.1's request and its result checked through

@@ -60,7 +60,8 @@ def kernel(name):
 # Host events: every hcall with its name, arguments and result.
 case("hcall: the firmware's console and power-off", ["-trace", "hcall"],
      want=[r"cpu0 hcall: H_PUT_TERM_CHAR\(0x71000000, 0x[0-9a-f]+, ",
-           r"cpu0 hcall: PETREL_H_POWER_OFF\(0x0, "],
+           r"cpu0 hcall: PETREL_H_POWER_OFF\(0x0, ",
+           r"cpu0 hcall: H_PUT_TERM_CHAR\(.*\) -> 0 \(0x0\) in \d+\.\d{3} us$"],
      absent=[r" (cif|cas|rtas|reset|mmu-fault|int|in_asm): "])
 # Off: not one line.
 case("nothing on: no lines", [], absent=[r"."])
@@ -78,8 +79,8 @@ case("cif, cas, rtas: the Open Firmware client",
            r"cpu0 cif: call-method\(",
            r"cpu0 cas: vector at 0x[0-9a-f]+: XIVE, radix with GTSE, compat 0x0f000005",
            r"cpu0 cas: refused: ",
-           r"cpu0 rtas: display-character\(0x[0-9a-f]+\) -> 0$",
-           r"cpu0 rtas: token 0x[0-9a-f]+\(nargs \d+, nret \d+\) -> -1$"],
+           r"cpu0 rtas: display-character\(0x[0-9a-f]+\) -> 0 in \d+\.\d{3} us$",
+           r"cpu0 rtas: token 0x[0-9a-f]+\(nargs \d+, nret \d+\) -> -1 in \d+\.\d{3} us$"],
      absent=[r" hcall: "])
 case("cas alone", ["-trace", "cas", "-M", "pseries,ic-mode=xics", "-kernel", kernel("kernel-of"),
                    "-no-reboot"], status=None,

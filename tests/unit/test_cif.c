@@ -171,11 +171,12 @@ static void setup(void)
     struct hwdesc_facts f = {
         .ram_size = RAM_SIZE,
         .cpus = 2,
-        .max_cpus = 2,
+        .max_cpus = 4,
         .threads = 1,
         .pvr = PVR_POWER9,
         .ic_mode = "dual",
         .vterm = PAPR_VTERM_UNIT,
+        .nvram_size = 0x4000,
         .fw_size = FW_SIZE,
         .hypertas = tas,
         .hypertas_len = sizeof(tas),
@@ -188,7 +189,7 @@ static void setup(void)
     CHECK(hwdesc_build(desc, sizeof(desc), &f) > 0);
     CHECK_EQ(hwdesc_read(desc, &hw), 0);
     CHECK(rtas_builtin() != NULL);
-    rtas_describe(rtas_builtin(), &rtas_desc);
+    rtas_describe(rtas_builtin(), hw.max_cpus, &rtas_desc);
     CHECK(devtree_build(devtree_buf, sizeof(devtree_buf), &hw, &rtas_desc) > 0);
     /* 16 KiB to grow: a bigger setprop must fail (and leave the tree). */
     CHECK_EQ(cif_init(&c, (uintptr_t)ram, &hw, devtree_buf, tree_buf,
@@ -647,7 +648,7 @@ static void test_instances(void)
 static void test_methods(void)
 {
     const struct rtas_image *img = rtas_builtin();
-    uint32_t root_ih, rtas_ih, base = 0x1000000, entry, token;
+    uint32_t root_ih, rtas_ih, base = 0x1000000, entry, token, region;
     uint32_t in[3];
     int32_t r3;
     int node;
@@ -675,8 +676,10 @@ static void test_methods(void)
     /* instantiate-rtas: claimed region -> the image, relocated, state set. */
     CHECK(img != NULL);
     rtas_ih = ci("open", 1, 1, str("/rtas"));
-    CHECK_EQ(ci("claim", 3, 1, base, img->region_size, 0), base);
-    memset(ram + base, 0xee, img->region_size);
+    region = rtas_region_size(img, hw.max_cpus);
+    CHECK_EQ(region, img->fixed_size + hw.max_cpus * (1u << RTAS_CPU_AREA_SHIFT));
+    CHECK_EQ(ci("claim", 3, 1, base, region, 0), base);
+    memset(ram + base, 0xee, region);
     in[0] = str("instantiate-rtas"), in[1] = rtas_ih, in[2] = base;
     CHECK_EQ(call_at(ARGS, "call-method", 3, 2, in, &r3), 0);
     entry = get32(ARGS + 12 + 16);
@@ -698,17 +701,21 @@ static void test_methods(void)
         uint32_t off = rtas_be32(img->relocs + 4 * i);
         CHECK_EQ(rtas_be64(ram + base + off), rtas_be64(img->blob + off) + base);
     }
-    for (uint32_t off = img->image_size; off < img->region_size; off++)
+    for (uint32_t off = img->image_size; off < region; off++)
         if (ram[base + off]) {
             CHECK(!"the bss is not zero");
             break;
         }
     CHECK_EQ(rtas_be64(ram + base + img->state + RTAS_STATE_RAM_SIZE), RAM_SIZE);
     CHECK_EQ(get32(base + img->state + RTAS_STATE_VTERM), PAPR_VTERM_UNIT);
+    CHECK_EQ(get32(base + img->state + RTAS_STATE_MAX_CPUS), hw.max_cpus);
+    CHECK_EQ(get32(base + img->state + RTAS_STATE_CPUS), hw.ncpus);
+    CHECK_EQ(get32(base + img->state + RTAS_STATE_NVRAM_SIZE), hw.nvram_size);
+    CHECK_EQ(get32(base + img->state + RTAS_STATE_TB_FREQ), hw.tb_freq);
     /* Its tokens are the ones /rtas publishes, with the image's size. */
     token = ci("getprop", 4, 1, find("/rtas"), str("rtas-size"), (uint32_t)BUF, 4);
     CHECK_EQ(token, 4);
-    CHECK_EQ(get32(BUF), img->region_size);
+    CHECK_EQ(get32(BUF), region);
     CHECK_EQ(ci("getproplen", 2, 1, find("/rtas"), str("power-off")), 4);
 }
 
@@ -778,7 +785,7 @@ static void test_rtas_blob(void)
     uint8_t *blob = malloc(len);
     struct rtas_image img;
 
-    CHECK(good != NULL && good->region_size >= good->image_size && good->nrelocs > 0);
+    CHECK(good != NULL && good->fixed_size >= good->image_size && good->nrelocs > 0);
     CHECK(rtas_image_open(&img, petrel_rtas, len) == NULL);
     CHECK(rtas_image_open(&img, petrel_rtas, 16) != NULL);
     CHECK(rtas_image_open(&img, petrel_rtas, len - 2) != NULL);
@@ -792,9 +799,17 @@ static void test_rtas_blob(void)
     rtas_put_be32(blob + RTAS_HEADER_OFFSET + RTAS_HDR_REGION_SIZE, 16);
     CHECK(rtas_image_open(&img, blob, len) != NULL);
     /* Bases the image cannot go to. */
-    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, RAM_SIZE, 0x1000004, 0, 0), 0);
-    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, RAM_SIZE, RAM_SIZE - 0x1000, 0, 0), 0);
-    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, 8ull << 30, 0xfffff000, 0, 0), 0);
+    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, 0x1000004, &hw), 0);
+    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, RAM_SIZE - 0x1000, &hw), 0);
+    /* The region must end in RAM: the CPU areas count. */
+    CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram,
+                              RAM_SIZE - rtas_region_size(good, hw.max_cpus) + 0x1000, &hw),
+             0);
+    {
+        struct hw_facts big = hw;
+        big.ram_size = 8ull << 30;
+        CHECK_EQ(rtas_instantiate(good, (uintptr_t)ram, 0xfffff000, &big), 0);
+    }
     free(blob);
 }
 
