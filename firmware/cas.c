@@ -6,9 +6,10 @@
  * OV5 bytes 23/24/26 (interrupt controller, MMU, GTSE), the negotiated
  * OV5 in /chosen, the interrupt-controller switch and the compat level on
  * the host, cpu nodes and the interrupt-controller node updated.
- * Not done: an HPT for hash clients (cas.md §7 item 7: the host has no
- * hash MMU hcalls yet, so there is no ibm,pft-size to report), NUMA and
- * memory DR bytes (petrel offers neither), and a second CAS changing
+ * A hash client gets its HPT here (cas.md §7 item 7), of the size the
+ * cpu nodes' ibm,pft-size already give; a radix one registers its
+ * process table later itself (H_REGISTER_PROC_TBL).
+ * Not done: NUMA and memory DR bytes (petrel offers neither), and a second CAS changing
  * controller (the first one drops the other node; it is refused).
  *
  * Parsing and deciding are pure; the guest memory read and the host calls
@@ -363,8 +364,12 @@ int cas_call(void *fdt, const struct hw_facts *hw, uint64_t vec_addr)
     if (err)
         return refuse("cannot update the device tree: ", fdt_strerror(err));
 
-    /* The compat level first: if the controller switch is refused, it is
-     * the one to undo. */
+    /* The HPT first: it changes nothing a refusal would have to undo (it
+     * is unused until the client enters hash entries, and stays until
+     * reset).  Then the compat level: if the controller switch is
+     * refused, it is the one to undo. */
+    if (!res.radix && platform_alloc_hpt(petrel_hpt_shift_for_ram(hw->ram_size)) != H_SUCCESS)
+        return refuse("the host has no memory for the hash page table", NULL);
     rc = platform_set_compat(res.compat_pvr);
     if (rc != H_SUCCESS)
         return refuse("the host refused the compat level", NULL);

@@ -29,6 +29,7 @@
 #include <libfdt.h>
 #include <petrel/irq.h>
 #include <petrel/papr.h>
+#include <petrel/service.h>
 
 #include "devtree.h"
 #include "offer.h"
@@ -226,7 +227,7 @@ static void build_chosen(struct builder *b, const struct hw_facts *hw, const str
 }
 
 static void build_cpu(struct builder *b, const struct hw_facts *hw, const struct cpu_plan *plan,
-                      const struct hw_cpu *threads)
+                      const struct cas_offer *o, const struct hw_cpu *threads)
 {
     const struct cpu_model *m = plan->model;
     char name[NAME_MAX_LEN];
@@ -262,6 +263,12 @@ static void build_cpu(struct builder *b, const struct hw_facts *hw, const struct
     prop_u32(b, "ibm,slb-size", m->slb_size);
     prop_cells(b, "ibm,processor-segment-sizes", segment_sizes, n_segment_sizes);
     prop_cells(b, "ibm,segment-page-sizes", segment_page_sizes, n_segment_page_sizes);
+    if (o->hash) {
+        /* The HPT a hash guest gets (petrel allocates it when CAS chooses
+         * hash): log2 of its size (§4, hcalls.md §3.4). */
+        const uint32_t pft[] = {0, petrel_hpt_shift_for_ram(hw->ram_size)};
+        prop_cells(b, "ibm,pft-size", pft, 2);
+    }
     if (m->radix_ap) {
         /* Without it Linux assumes 4K and 64K only: no 2M/1G mappings. */
         prop_cells(b, "ibm,processor-radix-AP-encodings", m->radix_ap, m->radix_ap_len);
@@ -281,13 +288,14 @@ static void build_cpu(struct builder *b, const struct hw_facts *hw, const struct
 }
 
 /* One node per core, named and reg'd by thread 0, in ascending order (§4). */
-static void build_cpus(struct builder *b, const struct hw_facts *hw, const struct cpu_plan *plan)
+static void build_cpus(struct builder *b, const struct hw_facts *hw, const struct cpu_plan *plan,
+                       const struct cas_offer *o)
 {
     begin_node(b, "cpus");
     prop_u32(b, "#address-cells", 1);
     prop_u32(b, "#size-cells", 0);
     for (unsigned core = 0; core < hw->ncpus / hw->threads; core++)
-        build_cpu(b, hw, plan, &hw->cpu[core * hw->threads]);
+        build_cpu(b, hw, plan, o, &hw->cpu[core * hw->threads]);
     end_node(b);
 }
 
@@ -492,7 +500,7 @@ int devtree_build(void *buf, size_t size, const struct hw_facts *hw,
     begin_node(&b, "");
     build_root(&b, hw, &offer);
     build_chosen(&b, hw, &offer);
-    build_cpus(&b, hw, &plan);
+    build_cpus(&b, hw, &plan, &offer);
     build_memory(&b, hw);
     build_interrupt_controllers(&b, hw, &offer);
     build_rtas(&b, hw, rtas);

@@ -77,6 +77,8 @@ void sync_icache(uint64_t addr, uint64_t len);
 void __attribute__((noreturn)) platform_power_off(unsigned status);
 long platform_set_ic_mode(unsigned mode);
 long platform_set_compat(uint32_t logical_pvr);
+/* The hash guest's HPT, 2^shift bytes (PETREL_H_ALLOC_HPT). */
+long platform_alloc_hpt(unsigned shift);
 long platform_dump_tree(const void *fdt, uint64_t size);
 /* The timebase (hw_facts.tb_freq ticks a second). */
 uint64_t platform_timebase(void);

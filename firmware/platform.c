@@ -30,6 +30,11 @@ long platform_set_compat(uint32_t logical_pvr)
     return hcall4(PETREL_H_SET_COMPAT, logical_pvr, 0, 0, 0, NULL);
 }
 
+long platform_alloc_hpt(unsigned shift)
+{
+    return hcall4(PETREL_H_ALLOC_HPT, shift, 0, 0, 0, NULL);
+}
+
 /* Returns only if the host refused. */
 long platform_dump_tree(const void *fdt, uint64_t size)
 {

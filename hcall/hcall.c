@@ -16,6 +16,12 @@
 
 /* Groups as LoPAPR names them in ibm,hypertas-functions (spec/hcalls.md §2). */
 static const struct hcall_def hcall_table[] = {
+    {H_REMOVE, "H_REMOVE", h_remove, "hcall-pft"},
+    {H_ENTER, "H_ENTER", h_enter, "hcall-pft"},
+    {H_READ, "H_READ", h_read, "hcall-pft"},
+    {H_CLEAR_MOD, "H_CLEAR_MOD", h_clear_mod, "hcall-pft"},
+    {H_CLEAR_REF, "H_CLEAR_REF", h_clear_ref, "hcall-pft"},
+    {H_PROTECT, "H_PROTECT", h_protect, "hcall-pft"},
     {H_SET_SPRG0, "H_SET_SPRG0", h_set_sprg0, "hcall-sprg0"},
     {H_SET_DABR, "H_SET_DABR", h_set_dabr, "hcall-dabr"},
     {H_PAGE_INIT, "H_PAGE_INIT", h_page_init, "hcall-copy"},
@@ -30,6 +36,7 @@ static const struct hcall_def hcall_table[] = {
     {H_CEDE, "H_CEDE", h_cede, "hcall-splpar"},
     {H_CONFER, "H_CONFER", h_confer, "hcall-splpar"},
     {H_PROD, "H_PROD", h_prod, "hcall-splpar"},
+    {H_BULK_REMOVE, "H_BULK_REMOVE", h_bulk_remove, "hcall-bulk"},
     {H_SET_XDABR, "H_SET_XDABR", h_set_xdabr, "hcall-xdabr"},
     {H_GET_CPU_CHARACTERISTICS, "H_GET_CPU_CHARACTERISTICS", h_get_cpu_characteristics, NULL},
     {H_XIRR_X, "H_XIRR_X", h_xirr_x, "hcall-interrupt"},
@@ -47,6 +54,8 @@ static const struct hcall_def hcall_table[] = {
     {H_INT_ESB, "H_INT_ESB", h_int_esb, NULL},
     {H_INT_SYNC, "H_INT_SYNC", h_int_sync, NULL},
     {H_INT_RESET, "H_INT_RESET", h_int_reset, NULL},
+    /* ISA 3.00 guests call it unconditionally: no group. */
+    {H_REGISTER_PROC_TBL, "H_REGISTER_PROC_TBL", h_register_proc_tbl, NULL},
     {PETREL_H_POWER_OFF, "PETREL_H_POWER_OFF", h_petrel_power_off, NULL},
     {PETREL_H_REBOOT, "PETREL_H_REBOOT", h_petrel_reboot, NULL},
     {PETREL_H_SET_IC_MODE, "PETREL_H_SET_IC_MODE", h_petrel_set_ic_mode, NULL},
@@ -61,6 +70,7 @@ static const struct hcall_def hcall_table[] = {
     {PETREL_H_SET_TIME, "PETREL_H_SET_TIME", h_petrel_set_time, NULL},
     {PETREL_H_NVRAM_READ, "PETREL_H_NVRAM_READ", h_petrel_nvram_read, NULL},
     {PETREL_H_NVRAM_WRITE, "PETREL_H_NVRAM_WRITE", h_petrel_nvram_write, NULL},
+    {PETREL_H_ALLOC_HPT, "PETREL_H_ALLOC_HPT", h_petrel_alloc_hpt, NULL},
 };
 
 size_t hcall_hypertas_list(char *buf, size_t len)

@@ -84,5 +84,14 @@ int64_t h_int_os_reporting_line(struct hcall_env *env, const uint64_t args[9], u
 int64_t h_int_esb(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_int_sync(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_int_reset(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_register_proc_tbl(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_enter(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_remove(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_read(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_protect(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_bulk_remove(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_clear_ref(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_clear_mod(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_alloc_hpt(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 
 #endif

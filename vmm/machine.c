@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -93,6 +94,10 @@ struct machine {
     struct irq_ctl *irq;
     uint32_t compat_pvr;
     struct irqtest *irqtest; /* -device petrel-irq-test, or NULL */
+    /* The partition's MMU (machine.h machine_mmu) and the radix LPCR bits
+     * that go with it; under lock. */
+    struct cpu_mmu mmu;
+    uint64_t mmu_lpcr;
     /* Guest time of day minus the host's (PETREL_H_SET_TIME); resets keep
      * it, as a battery-backed clock would. */
     int64_t rtc_offset_sec, rtc_offset_nsec; /* nsec in [0, 10^9) */
@@ -264,6 +269,14 @@ static void reset_interrupt_controller(struct machine *m)
     irq_reset(m->irq, power_on_ic_mode(m));
 }
 
+static void free_hpt(struct machine *m)
+{
+    if (m->mmu.hpt)
+        munmap(m->mmu.hpt, 1ull << m->mmu.hpt_shift);
+    m->mmu.hpt = NULL;
+    m->mmu.hpt_shift = 0;
+}
+
 /* Power-on state of every vCPU; vCPU 0 enters the firmware.  The compat
  * level is machine state, set for all vCPUs at once (spec/irq.md §7 (b)). */
 static void reset_vcpus(struct machine *m)
@@ -271,6 +284,11 @@ static void reset_vcpus(struct machine *m)
     struct cpu_regs regs;
 
     m->compat_pvr = m->cfg.max_compat_level;
+    /* The vCPUs are stopped: no walk can be reading the HPT.  Their reset
+     * below forgets it and the process table. */
+    free_hpt(m);
+    memset(&m->mmu, 0, sizeof(m->mmu));
+    m->mmu_lpcr = 0;
 
     for (unsigned i = 0; i < m->n_vcpus; i++) {
         m->be->reset(m->vcpus[i].cpu);
@@ -1111,6 +1129,57 @@ struct irq_ctl *machine_irq(struct machine *m)
     return m->irq;
 }
 
+void machine_mmu(struct machine *m, struct cpu_mmu *out, uint64_t *lpcr)
+{
+    pthread_mutex_lock(&m->lock);
+    *out = m->mmu;
+    if (lpcr)
+        *lpcr = m->mmu_lpcr;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* Every vCPU, running or stopped, so that one started later inherits it. */
+static void apply_mmu_locked(struct machine *m)
+{
+    for (unsigned i = 0; i < m->n_vcpus; i++) {
+        m->be->set_lpcr(m->vcpus[i].cpu, CPU_LPCR_MMU, m->mmu_lpcr);
+        m->be->set_mmu(m->vcpus[i].cpu, &m->mmu);
+    }
+}
+
+void machine_set_proc_tbl(struct machine *m, uint64_t proc_tbl, uint64_t lpcr)
+{
+    pthread_mutex_lock(&m->lock);
+    m->mmu.proc_tbl = proc_tbl;
+    m->mmu_lpcr = lpcr & CPU_LPCR_MMU;
+    apply_mmu_locked(m);
+    pthread_mutex_unlock(&m->lock);
+}
+
+int machine_alloc_hpt(struct machine *m, unsigned shift)
+{
+    void *p;
+    int ret = 0;
+
+    pthread_mutex_lock(&m->lock);
+    if (m->mmu.hpt) {
+        /* No resizing (hcall-hpt-resize is not offered). */
+        ret = m->mmu.hpt_shift == shift ? 0 : -1;
+    } else {
+        /* Anonymous memory reads as zeroes: every HPTE invalid. */
+        p = mmap(NULL, 1ull << shift, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            ret = -1;
+        } else {
+            m->mmu.hpt = p;
+            m->mmu.hpt_shift = shift;
+            apply_mmu_locked(m);
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    return ret;
+}
+
 uint32_t machine_compat_pvr(struct machine *m)
 {
     uint32_t pvr;
@@ -1156,6 +1225,7 @@ void machine_destroy(struct machine *m)
         for (unsigned i = 0; i < m->n_vcpus; i++)
             if (m->vcpus[i].cpu)
                 m->be->destroy(m->vcpus[i].cpu);
+    free_hpt(m);
     free(m->vcpus);
     irqtest_destroy(m->irqtest);
     irq_destroy(m->irq);

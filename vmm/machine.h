@@ -63,6 +63,22 @@ uint32_t machine_compat_pvr(struct machine *m);
 void machine_set_compat_pvr(struct machine *m, uint32_t logical_pvr);
 
 /*
+ * The partition's MMU (spec/cpu.md §3, cas.md §4): the process table
+ * H_REGISTER_PROC_TBL registered with the LPCR radix bits it implies
+ * (CPU_LPCR_UPRT, _HR, _GTSE), and the HPT petrel allocates for a hash
+ * guest.  Both are handed to every vCPU, stopped ones included, through
+ * the backend's set_lpcr and set_mmu, so a vCPU started later inherits
+ * them.  The HPT is never resized or freed before reset: alloc with the
+ * size already allocated succeeds, another size fails (-1), as does a
+ * failed allocation.  Reset returns to no process table, no HPT, hash
+ * (LPCR bits clear).  Setters do not validate: the hcalls do.
+ */
+struct cpu_mmu;
+void machine_mmu(struct machine *m, struct cpu_mmu *out, uint64_t *lpcr);
+void machine_set_proc_tbl(struct machine *m, uint64_t proc_tbl, uint64_t lpcr);
+int machine_alloc_hpt(struct machine *m, unsigned shift);
+
+/*
  * vCPU power states for RTAS start-cpu / stop-self / query-cpu-stopped-
  * state (service.h PETREL_H_START_CPU...).  vcpu_start starts a stopped
  * vCPU at nip in real mode (MSR = SF | ME, GPRs zero but r3), waiting

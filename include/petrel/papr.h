@@ -30,6 +30,12 @@
 #define H_UNSUPPORTED_FLAG -256
 
 /* Hcall opcodes petrel implements (PAPR numbers are multiples of 4). */
+#define H_REMOVE                  0x04
+#define H_ENTER                   0x08
+#define H_READ                    0x0c
+#define H_CLEAR_MOD               0x10
+#define H_CLEAR_REF               0x14
+#define H_PROTECT                 0x18
 #define H_SET_SPRG0               0x24
 #define H_SET_DABR                0x28
 #define H_PAGE_INIT               0x2c
@@ -44,6 +50,7 @@
 #define H_CEDE                    0xe0
 #define H_CONFER                  0xe4
 #define H_PROD                    0xe8
+#define H_BULK_REMOVE             0x124
 #define H_SET_XDABR               0x134
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
 #define H_XIRR_X                  0x2fc
@@ -61,6 +68,7 @@
 #define H_INT_ESB                   0x3c8
 #define H_INT_SYNC                  0x3cc
 #define H_INT_RESET                 0x3d0
+#define H_REGISTER_PROC_TBL       0x37c
 
 /* H_SET_MODE resources (LoPAPR 14.5.4.3.x; spec/hcalls.md §5). */
 #define H_SET_MODE_RESOURCE_SET_CIABR  1

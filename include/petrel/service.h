@@ -158,6 +158,30 @@
 #define PETREL_H_NVRAM_READ  (PETREL_H_BASE + 0x30)
 #define PETREL_H_NVRAM_WRITE (PETREL_H_BASE + 0x34)
 
+/*
+ * Allocate the hashed page table of a hash guest (spec/cas.md §4 step 11,
+ * §7 item 7): r4 = log2 of its size in bytes, from 18 up to 1/64 of RAM
+ * (rounded up to a power of two); the firmware asks for 1/128 of RAM
+ * (petrel_hpt_shift_for_ram) and writes the shift to every cpu node's
+ * ibm,pft-size.  H_SUCCESS when an HPT of that size exists afterwards
+ * (also when it already did: the HPT is never resized and lives until
+ * machine reset), H_PARAMETER for a size out of range or other than the
+ * existing HPT's, H_NO_MEM when the host has no memory for it.  The
+ * H_ENTER family (hcall-pft) works on it.
+ */
+#define PETREL_H_ALLOC_HPT   (PETREL_H_BASE + 0x40)
+#define PETREL_HPT_SHIFT_MIN 18
+#ifndef __ASSEMBLER__
+/* 1/128 of RAM rounded up to a power of two, at least 2^18 (the shift
+ * QEMU's pseries also gives, spec/hcalls.md §3.4). */
+static inline unsigned petrel_hpt_shift_for_ram(unsigned long long ram_size)
+{
+    unsigned shift = ram_size > 1 ? 64 - (unsigned)__builtin_clzll(ram_size - 1) : 0;
+
+    return shift < PETREL_HPT_SHIFT_MIN + 7 ? PETREL_HPT_SHIFT_MIN : shift - 7;
+}
+#endif
+
 /* Trace events: bit numbers of -trace's mask, shared by host and guest. */
 #ifndef __ASSEMBLER__
 enum petrel_trace_event {

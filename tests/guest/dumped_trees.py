@@ -218,7 +218,6 @@ REQUIRED = [
 GAPS = {
     ("/chosen", "stdout"):
         "an ihandle of the Open Firmware client interface: only on the OF path",
-    ("cpu", "ibm,pft-size"): "hash MMU: the host has no HPT or hash hcalls yet",
 }
 
 

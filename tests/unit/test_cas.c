@@ -61,9 +61,10 @@ const void *guest_real(uint64_t addr)
 static struct {
     long ic_answer, compat_answer; /* what the host says */
     unsigned ic_calls, compat_calls;
-    unsigned ic;         /* mode in force */
-    uint32_t compat;     /* level in force */
-    uint32_t compats[8]; /* every compat asked for */
+    unsigned ic;                   /* mode in force */
+    uint32_t compat;               /* level in force */
+    uint32_t compats[8];           /* every compat asked for */
+    unsigned hpt_calls, hpt_shift; /* PETREL_H_ALLOC_HPT */
 } host;
 
 static void host_reset(unsigned ic, uint32_t compat)
@@ -96,6 +97,13 @@ void platform_trace(unsigned event, const char *fmt, ...)
     vsnprintf(trace_line, sizeof(trace_line), fmt, ap);
     va_end(ap);
     trace_count++;
+}
+
+long platform_alloc_hpt(unsigned shift)
+{
+    host.hpt_calls++;
+    host.hpt_shift = shift;
+    return H_SUCCESS;
 }
 
 long platform_set_compat(uint32_t logical_pvr)
@@ -154,6 +162,10 @@ static const struct machine power8 = {.name = "power8", .cpus = 2, .pvr = PVR_PO
 static const char pft[] = "hcall-pft\0hcall-term\0hcall-splpar";
 static const struct machine hash_too = {
     .name = "hash-offered", .hypertas = pft, .hypertas_len = sizeof(pft)};
+/* A host without the hash MMU hcalls offers radix only. */
+static const char no_pft[] = "hcall-term\0hcall-splpar";
+static const struct machine radix_only = {
+    .name = "radix-only", .hypertas = no_pft, .hypertas_len = sizeof(no_pft)};
 
 /* The machine's pre-CAS tree, opened as the client interface serves it:
  * DEVTREE_LIVE_SIZE bytes, mostly free space. */
@@ -705,8 +717,8 @@ static void test_bad_lengths(void)
     CHECK_EQ(cas(), 0);
 
     /* A short OV5 (2 bytes): bytes 23/24 read as 0 -- hash and XICS, which
-     * the default machine does not offer (radix only). */
-    boot(&dual);
+     * a machine without hcall-pft does not offer (radix only). */
+    boot(&radix_only);
     linux_vec();
     vec[LINUX61_OV5_OFFSET] = 1;
     check_refused(cas(), PETREL_IC_XICS, 0);
@@ -748,16 +760,16 @@ static void test_bad_requests(void)
         uint8_t value;
         unsigned ic; /* the machine's power-on mode */
     } bad[] = {
-        {&dual, 24, 0xc0, PETREL_IC_XICS},      /* both MMU bits */
-        {&dual, 24, 0x80, PETREL_IC_XICS},      /* "either" MMU */
-        {&hash_too, 24, 0xc0, PETREL_IC_XICS},  /* even where both are offered */
-        {&dual, 23, 0x80, PETREL_IC_XICS},      /* byte 23 bit 0x80 */
-        {&dual, 23, 0xc0, PETREL_IC_XICS},      /* both controller bits */
-        {&xics_only, 23, 0x40, PETREL_IC_XICS}, /* XIVE on ic-mode=xics */
-        {&xive_only, 23, 0x00, PETREL_IC_XIVE}, /* XICS on ic-mode=xive */
-        {&dual, 24, 0x00, PETREL_IC_XICS},      /* hash: not offered without hcall-pft */
-        {&compat8, 24, 0x40, PETREL_IC_XICS},   /* radix below ISA 3.00 */
-        {&compat8, 23, 0x40, PETREL_IC_XICS},   /* XIVE below ISA 3.00 */
+        {&dual, 24, 0xc0, PETREL_IC_XICS},       /* both MMU bits */
+        {&dual, 24, 0x80, PETREL_IC_XICS},       /* "either" MMU */
+        {&hash_too, 24, 0xc0, PETREL_IC_XICS},   /* even where both are offered */
+        {&dual, 23, 0x80, PETREL_IC_XICS},       /* byte 23 bit 0x80 */
+        {&dual, 23, 0xc0, PETREL_IC_XICS},       /* both controller bits */
+        {&xics_only, 23, 0x40, PETREL_IC_XICS},  /* XIVE on ic-mode=xics */
+        {&xive_only, 23, 0x00, PETREL_IC_XIVE},  /* XICS on ic-mode=xive */
+        {&radix_only, 24, 0x00, PETREL_IC_XICS}, /* hash: not offered without hcall-pft */
+        {&compat8, 24, 0x40, PETREL_IC_XICS},    /* radix below ISA 3.00 */
+        {&compat8, 23, 0x40, PETREL_IC_XICS},    /* XIVE below ISA 3.00 */
         {&power8, 24, 0x40, PETREL_IC_XICS},
     };
 
@@ -779,13 +791,20 @@ static void test_bad_requests(void)
     vec[LINUX61_OV1_OFFSET + 3] = 0x40;
     check_refused(cas(), PETREL_IC_XICS, 0);
     /* The same client asking hash where hash is offered: accepted, radix
-     * hidden from its pa-features. */
+     * hidden from its pa-features, an HPT of 1/128 of RAM allocated. */
     boot(&hash_too);
     linux_vec();
     vec[LINUX61_OV1_OFFSET + 3] = 0x00;
     vec[157 + 24] = vec[157 + 26] = 0x00;
     CHECK_EQ(cas(), 0);
+    CHECK_EQ(host.hpt_calls, 1);
+    CHECK_EQ(host.hpt_shift, petrel_hpt_shift_for_ram(RAM_SIZE));
     check_cpus(PVR_COMPAT_POWER9, LEVEL_300, false);
+    /* A radix client gets none. */
+    boot(&hash_too);
+    linux_vec();
+    CHECK_EQ(cas(), 0);
+    CHECK_EQ(host.hpt_calls, 0);
 }
 
 /* The host says no: the tree as it was, the compat level restored. */

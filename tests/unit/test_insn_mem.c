@@ -425,8 +425,9 @@ static void test_machine_check(struct harness *h)
     CHECK_EQ(R(3), JUNK);
 }
 
-/* MSR[DR]=1 with no MMU yet: every data access is a DSI with DAR = EA,
- * DSISR "no translation" (+ store) (Book III 7.5.3). */
+/* MSR[DR]=1 in a radix partition with no process table: every data
+ * access is a DSI with DAR = EA, DSISR "no translation" (+ store) (Book
+ * III 7.5.3).  tests/unit/test_mmu.c has the translations themselves. */
 static void test_dsi(struct harness *h)
 {
     static const struct {
@@ -447,6 +448,7 @@ static void test_dsi(struct harness *h)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         start(h, 0);
         h->msr |= MSR_DR;
+        h->cpu->lpcr |= LPCR_HR;
         R(3) = JUNK;
         R(4) = H_DATA;
         R(5) = 0x10;

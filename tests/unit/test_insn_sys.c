@@ -152,8 +152,10 @@ static void test_mtmsrd(struct harness *h)
     CHECK_EQ(R(5), 0x5a);
     CHECK_EQ(h->cpu->msr & MSR_SF, 0);
 
-    /* Turning DR on drops translations made in real mode: DSI. */
+    /* Turning DR on drops translations made in real mode: DSI (a radix
+     * partition without a process table translates nothing). */
     start(h, 0);
+    h->cpu->lpcr |= LPCR_HR;
     R(3) = MSR_SF | MSR_DR;
     R(4) = H_DATA;
     h_code(h, enc_d(34, 5, 4, 8)); /* lbz r5,8(r4): fills the soft TLB */
@@ -163,9 +165,10 @@ static void test_mtmsrd(struct harness *h)
     CHECK_EQ(h->cpu->srr0, H_CODE + 8);
     CHECK_EQ(h->cpu->dar, H_DATA + 8);
 
-    /* Setting PR also sets EE, IR and DR (Book III "Machine State Register"): with no MMU
-     * the next fetch is an ISI, from user state. */
+    /* Setting PR also sets EE, IR and DR (Book III "Machine State Register"): with nothing
+     * mapped the next fetch is an ISI, from user state. */
     start(h, 0);
+    h->cpu->lpcr |= LPCR_HR;
     R(3) = MSR_SF | MSR_PR;
     h_code(h, MTMSRD(3, 0));
     CHECK_EQ(h_run(h), 0x400);
@@ -262,9 +265,10 @@ static void test_rfid(struct harness *h)
     CHECK_EQ(R(3), 45);
     CHECK_EQ(h->cpu->msr, MSR_SF | MSR_ME | MSR_FP);
 
-    /* To problem state: PR forces EE, IR, DR; with no MMU yet the fetch
-     * at SRR0 is an ISI taken from problem state. */
+    /* To problem state: PR forces EE, IR, DR; with nothing mapped the
+     * fetch at SRR0 is an ISI taken from problem state. */
     start(h, 0);
+    h->cpu->lpcr |= LPCR_HR;
     h->cpu->srr0 = TARGET;
     h->cpu->srr1 = MSR_SF | MSR_PR;
     h_code(h, RFID);
@@ -630,42 +634,78 @@ static void test_barriers(struct harness *h)
     }
 }
 
-/* ---- TLB management: drops the soft TLB ---- */
+/* ---- TLB management (spec/cpu.md §3.1.6): drops soft-TLB entries ---- */
+
+#define IS_PID (1ull << 10) /* RB IS=1: by PID */
+#define AP_64K (5ull << 5)
+
+/* Loads from H_DATA and the page after it, then runs `insn` with r4 =
+ * rb, r5 = PID 1 << 32; returns the run's end. */
+static uint64_t run_inval(struct harness *h, uint64_t lpcr, uint32_t insn, uint64_t rb)
+{
+    start(h, 0);
+    h->cpu->lpcr |= lpcr;
+    R(4) = rb;
+    R(5) = 1ull << 32;
+    R(6) = H_DATA;
+    h_code(h, enc_d(34, 3, 6, 0));      /* lbz r3,0(r6) */
+    h_code(h, enc_d(34, 3, 6, 0x1000)); /* lbz r3,0x1000(r6) */
+    h_code(h, insn);
+    h_code(h, 0x7c00046c); /* tlbsync */
+    h_code(h, SYNC(2));    /* ptesync */
+    return h_run(h);
+}
+
 static void test_tlb(struct harness *h)
 {
-    static const uint32_t inval[] = {
-        TLBIE(0, 4, 0, 0, 0),
-        TLBIE(5, 4, 2, 1, 1),
-        TLBIEL(0, 4, 0, 0, 0),
-        TLBIEL(5, 4, 1, 1, 1),
-    };
     const struct tlb_entry *e = &h->cpu->tlb_read[(H_DATA >> 12) & (TLB_SIZE - 1)];
+    const struct tlb_entry *e2 = &h->cpu->tlb_read[((H_DATA >> 12) + 1) & (TLB_SIZE - 1)];
+    const uint64_t radix = LPCR_HR | LPCR_UPRT | LPCR_GTSE;
 
-    /* Control: a load leaves its translation in the soft TLB. */
-    start(h, 0);
-    R(4) = H_DATA;
-    h_code(h, enc_d(34, 3, 4, 0)); /* lbz r3,0(r4) */
-    CHECK_EQ(h_run(h), H_END(h));
+    /* By address, 4K (AP 0): that page only, globally or locally. */
+    CHECK_EQ(run_inval(h, radix, TLBIE(5, 4, 0, 1, 1), H_DATA), H_END(h));
+    CHECK_EQ(e->tag, TLB_INVALID);
+    CHECK_EQ(e2->tag, H_DATA + 0x1000);
+    CHECK_EQ(run_inval(h, radix, TLBIEL(5, 4, 0, 1, 1), H_DATA + 0x1000), H_END(h));
     CHECK_EQ(e->tag, H_DATA);
-
-    for (size_t i = 0; i < sizeof(inval) / sizeof(inval[0]); i++) {
-        start(h, 0);
-        R(4) = H_DATA;
-        R(5) = 1ull << 32;
-        h_code(h, enc_d(34, 3, 4, 0));
-        h_code(h, inval[i]);
-        h_code(h, 0x7c00046c); /* tlbsync */
-        h_code(h, SYNC(2));    /* ptesync */
-        CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(e2->tag, TLB_INVALID);
+    /* A 64K page covers both; the EA's quadrant bits do not matter. */
+    CHECK_EQ(run_inval(h, radix, TLBIEL(5, 4, 0, 1, 1), 0xc000000000000000ull | H_DATA | AP_64K),
+             H_END(h));
+    CHECK_EQ(e->tag, TLB_INVALID);
+    CHECK_EQ(e2->tag, TLB_INVALID);
+    /* By PID with RIC 0, 1 (page-walk cache) or 2 (all): everything. */
+    for (unsigned ric = 0; ric < 3; ric++) {
+        CHECK_EQ(run_inval(h, radix, TLBIE(5, 4, ric, 1, 1), IS_PID), H_END(h));
         CHECK_EQ(e->tag, TLB_INVALID);
-        PRIVILEGED_ONLY(inval[i]);
+        CHECK_EQ(e2->tag, TLB_INVALID);
+        PRIVILEGED_ONLY(TLBIE(5, 4, ric, 1, 1));
     }
+    /* Hash form (R=0) in a hash partition with GTSE: everything. */
+    CHECK_EQ(run_inval(h, LPCR_GTSE, TLBIE(0, 4, 0, 0, 0), H_DATA), H_END(h));
+    CHECK_EQ(e->tag, TLB_INVALID);
+    CHECK_EQ(e2->tag, TLB_INVALID);
+    /* tlbiel needs no GTSE. */
+    CHECK_EQ(run_inval(h, 0, TLBIEL(0, 4, 0, 0, 0), H_DATA), H_END(h));
+    CHECK_EQ(e->tag, TLB_INVALID);
+    PRIVILEGED_ONLY(TLBIEL(0, 4, 0, 0, 0));
     PRIVILEGED_ONLY(0x7c00046c); /* tlbsync */
 
-    /* RIC=3 is reserved: invalid form. */
-    start(h, 0);
-    h_code(h, TLBIE(0, 4, 3, 1, 1));
-    CHECK_ILLEGAL(h_run(h), H_CODE);
+    /* Hypervisor-privileged: tlbie without GTSE, partition scope (PRS=0)
+     * in a radix partition.  The translations survive. */
+    CHECK_PRIV(run_inval(h, LPCR_HR | LPCR_UPRT, TLBIE(5, 4, 0, 1, 1), H_DATA), H_CODE + 8);
+    CHECK_EQ(e->tag, H_DATA);
+    CHECK_PRIV(run_inval(h, radix, TLBIEL(5, 4, 0, 0, 1), H_DATA), H_CODE + 8);
+    CHECK_EQ(e->tag, H_DATA);
+
+    /* Invalid forms: RIC=3, RIC 1 or 2 by address, by PID with PRS=0, an
+     * AP that is no radix page size. */
+    CHECK_ILLEGAL(run_inval(h, radix, TLBIE(5, 4, 3, 1, 1), IS_PID), H_CODE + 8);
+    CHECK_ILLEGAL(run_inval(h, radix, TLBIE(5, 4, 2, 1, 1), H_DATA), H_CODE + 8);
+    CHECK_ILLEGAL(run_inval(h, radix, TLBIEL(5, 4, 1, 1, 1), H_DATA), H_CODE + 8);
+    CHECK_ILLEGAL(run_inval(h, LPCR_GTSE, TLBIE(5, 4, 0, 0, 0), IS_PID), H_CODE + 8);
+    CHECK_ILLEGAL(run_inval(h, radix, TLBIE(5, 4, 0, 1, 1), H_DATA | (3ull << 5)), H_CODE + 8);
+    CHECK_EQ(e->tag, H_DATA);
 }
 
 /* ---- SLB management (spec/cpu.md §3.2) ---- */

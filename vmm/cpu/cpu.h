@@ -36,6 +36,20 @@ struct cpu_exit {
 /* Watchpoint kinds, as gdb's Z2 (write), Z3 (read), Z4 (access). */
 enum cpu_watch_kind { CPU_WATCH_WRITE = 1, CPU_WATCH_READ = 2, CPU_WATCH_ACCESS = 3 };
 
+/*
+ * The partition's MMU state, owned by the VMM (spec/cpu.md §3): the
+ * process table H_REGISTER_PROC_TBL registered (its base | log2(bytes) -
+ * 12, the partition-table entry's second doubleword without PATE1_GR; 0 =
+ * none), used while LPCR[HR] = 1, and the hashed page table petrel
+ * allocated (big-endian HPTEs, vmm/cpu/hpte.h; NULL = none) of 2^hpt_shift
+ * bytes, used while LPCR[HR] = 0.
+ */
+struct cpu_mmu {
+    uint64_t proc_tbl;
+    uint8_t *hpt;
+    unsigned hpt_shift;
+};
+
 /* The architected register set the VMM reads and writes. */
 struct cpu_regs {
     uint64_t gpr[32];
@@ -62,6 +76,19 @@ struct cpu_backend {
     void (*kick)(struct cpu *cpu);
     /* Hypervisor-owned LPCR bits (ILE, AIL, radix...): any thread. */
     void (*set_lpcr)(struct cpu *cpu, uint64_t mask, uint64_t value);
+    /*
+     * The partition's MMU state (any thread; the vCPU need not be
+     * stopped): the vCPU drops its cached translations before its next
+     * instruction.  Reset returns it to none.
+     */
+    void (*set_mmu)(struct cpu *cpu, const struct cpu_mmu *mmu);
+    /*
+     * Drops the cached translations of every vCPU sharing cpu's guest
+     * memory and returns once none can use one any more (after an hcall
+     * removed or changed an HPTE).  From cpu's own thread while it is not
+     * running (an hcall handler).
+     */
+    void (*flush_translations)(struct cpu *cpu);
     /* The external interrupt input, level-sensitive: any thread. */
     void (*set_irq)(struct cpu *cpu, bool level);
     /* An external or decrementer interrupt is pending, whatever MSR[EE]. */
@@ -112,6 +139,11 @@ struct cpu_backend {
 /* LPCR bits the VMM sets through set_lpcr (Power ISA Book III 2.2). */
 #define CPU_LPCR_ILE (1ull << 25)
 #define CPU_LPCR_AIL (3ull << 23)
+/* Partition-wide radix bits H_REGISTER_PROC_TBL sets (spec/cpu.md §2.4). */
+#define CPU_LPCR_UPRT (1ull << 22)
+#define CPU_LPCR_HR   (1ull << 20)
+#define CPU_LPCR_GTSE (1ull << 10)
+#define CPU_LPCR_MMU  (CPU_LPCR_UPRT | CPU_LPCR_HR | CPU_LPCR_GTSE)
 
 extern const struct cpu_backend cpu_interp_backend;
 

@@ -26,6 +26,7 @@
 #include "decode.h"
 #include "exec.h"
 #include "jit.h"
+#include "mmu.h"
 #include "ppc.h"
 
 const void *const *interp_op_handlers;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codecache.h"
+#include "mmu.h"
 #include "ppc.h"
 
 /* -M boot-report: every vCPU of the process counts its instructions
@@ -100,7 +101,9 @@ static struct cpu *interp_create(struct guest_mem *mem, unsigned index, uint32_t
         free(cpu);
         return NULL;
     }
-    if (guest_mem_watch_code(mem, &cpu->attention, ATT_FLUSHW) != 0) {
+    if (guest_mem_watch_code(mem, &cpu->attention, ATT_FLUSHW) != 0 ||
+        tlbflush_register(cpu) != 0) {
+        guest_mem_unwatch_code(mem, &cpu->attention);
         dec_timer_free(cpu->dectimer);
         code_cache_free(cpu->cc);
         jit_free(cpu->jit);
@@ -117,6 +120,7 @@ static void interp_destroy(struct cpu *c)
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
     if (!cpu)
         return;
+    tlbflush_unregister(cpu);
     guest_mem_unwatch_code(cpu->mem, &cpu->attention);
     dec_timer_free(cpu->dectimer);
     code_cache_free(cpu->cc);
@@ -138,7 +142,11 @@ static void interp_run(struct cpu *c, struct cpu_exit *exit)
     cpu->wp_resume = ~0ull;
     exit->debug_watch = 0;
     exit->debug_addr = 0;
+    /* Broadcast invalidations wait only for vCPUs in the executor
+     * (tlbflush.c); one entering serves any request at its first lookup. */
+    __atomic_store_n(&cpu->in_exec, 1, __ATOMIC_SEQ_CST);
     interp_exec(cpu, exit);
+    __atomic_store_n(&cpu->in_exec, 0, __ATOMIC_SEQ_CST);
 }
 
 static void interp_complete_hcall(struct cpu *c, int64_t ret, const uint64_t out[9])
@@ -201,6 +209,28 @@ static void interp_set_lpcr(struct cpu *c, uint64_t mask, uint64_t value)
     while (!__atomic_compare_exchange_n(&cpu->lpcr, &old, (old & ~mask) | (value & mask), false,
                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     }
+    /* Radix on or off is another translation regime. */
+    if ((old ^ value) & mask & (LPCR_HR | LPCR_UPRT))
+        __atomic_or_fetch(&cpu->attention, ATT_FLUSH, __ATOMIC_SEQ_CST);
+}
+
+static void interp_set_mmu(struct cpu *c, const struct cpu_mmu *mmu)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    __atomic_store_n(&cpu->proc_tbl, mmu->proc_tbl, __ATOMIC_RELEASE);
+    __atomic_store_n(&cpu->hpt_mask, mmu->hpt ? (1ull << (mmu->hpt_shift - 7)) - 1 : 0,
+                     __ATOMIC_RELEASE);
+    __atomic_store_n(&cpu->hpt, mmu->hpt, __ATOMIC_RELEASE);
+    __atomic_or_fetch(&cpu->attention, ATT_FLUSH, __ATOMIC_SEQ_CST);
+}
+
+static void interp_flush_translations(struct cpu *c)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    ppc_tlb_flush(cpu);
+    tlbflush_broadcast(cpu);
 }
 
 static void interp_set_irq(struct cpu *c, bool level)
@@ -318,6 +348,8 @@ const struct cpu_backend cpu_interp_backend = {
     .reset = interp_reset,
     .kick = interp_kick,
     .set_lpcr = interp_set_lpcr,
+    .set_mmu = interp_set_mmu,
+    .flush_translations = interp_flush_translations,
     .set_irq = interp_set_irq,
     .irq_pending = interp_irq_pending,
     .read_tb = interp_read_tb,

@@ -5,11 +5,15 @@
  * accesses that must be atomic on the host (larx/stcx.), dcbz, and the
  * SLB instructions' state.
  *
- * Translation is real mode only at this stage: EA bits 0:3 are ignored
- * (spec/cpu.md §3.1.2) and the result is a guest physical address.  With
- * MSR[IR]/[DR] set there is no MMU yet, so every access faults as "no
- * translation" (the radix and hash MMUs replace this).  An access to a
- * physical address backed by neither RAM nor a device is a machine check.
+ * In real mode EA bits 0:3 are ignored (spec/cpu.md §3.1.2) and the
+ * result is a guest physical address; with MSR[IR]/[DR] set the radix or
+ * hash MMU translates (mmu.h).  Soft-TLB entries are 4K pages of one
+ * translation regime: every change of MSR[IR], [DR] or [PR], of PIDR or
+ * of the partition's MMU drops them all, tlbie and slbie the ones they
+ * name.  The read TLB is filled by loads, the write TLB only by stores --
+ * after the MMU set the change bit -- and the execute TLB by fetches.  An
+ * access to a physical address backed by neither RAM nor a device is a
+ * machine check.
  */
 #include <string.h>
 
@@ -17,6 +21,7 @@
 #include "codecache.h"
 #include "exec.h"
 #include "jit.h"
+#include "mmu.h"
 #include "ppc.h"
 
 #define REAL_ADDR_MASK 0x0fffffffffffffffull
@@ -44,14 +49,7 @@ void ppc_tlb_flush(struct ppc_cpu *cpu)
     tlb_flush_exec(cpu);
 }
 
-static void set_fault(struct ppc_cpu *cpu, unsigned vector, uint64_t dar, uint32_t dsisr,
-                      uint64_t srr1_bits)
-{
-    cpu->fault.vector = vector;
-    cpu->fault.dar = dar;
-    cpu->fault.dsisr = dsisr;
-    cpu->fault.srr1_bits = srr1_bits;
-}
+#define set_fault ppc_set_fault
 
 /* Does a debugger's watchpoint of a kind in `kinds` overlap [ea, ea + len)? */
 static int watched(const struct ppc_cpu *cpu, uint64_t ea, uint64_t len, unsigned kinds)
@@ -103,20 +101,18 @@ static void note_code_write(struct guest_mem *mem, uint64_t pa)
 
 static bool translate_data(struct ppc_cpu *cpu, uint64_t ea, bool store, uint64_t *pa)
 {
-    if (cpu->msr & MSR_DR) {
-        set_fault(cpu, VEC_DSI, ea, DSISR_NOPTE | (store ? DSISR_STORE : 0), 0);
-        return false;
-    }
+    if (cpu->msr & MSR_DR)
+        return mmu_translate(cpu, ea, store ? MMU_STORE : MMU_LOAD, 0, pa);
     *pa = ea & REAL_ADDR_MASK;
     return true;
 }
 
 /* The debugger's view (cpu.h debug_translate): the data translation
- * translate_data() does, without a fault. */
+ * translate_data() does, without a fault or a reference bit. */
 int ppc_debug_translate(struct ppc_cpu *cpu, uint64_t ea, uint64_t *pa)
 {
     if (cpu->msr & MSR_DR)
-        return -1; /* no MMU yet: nothing is mapped with translation on */
+        return mmu_translate(cpu, ea, MMU_LOAD, MMU_PROBE, pa) ? 0 : -1;
     *pa = ea & REAL_ADDR_MASK;
     return 0;
 }
@@ -129,10 +125,11 @@ struct itlb_entry *ppc_itlb_fill(struct ppc_cpu *cpu, uint64_t ea)
     int flushed, new_code;
 
     if (cpu->msr & MSR_IR) {
-        set_fault(cpu, VEC_ISI, 0, 0, 0x40000000ull);
-        return NULL;
+        if (!mmu_translate(cpu, ea, MMU_EXEC, 0, &pa))
+            return NULL;
+    } else {
+        pa = ea & REAL_ADDR_MASK;
     }
-    pa = ea & REAL_ADDR_MASK;
     if (!guest_ram_contains(cpu->mem, pa & ~0xfffull, GUEST_PAGE_SIZE)) {
         /* Instruction fetch from no memory: machine check (Book III 7.5.2). */
         set_fault(cpu, VEC_MACHINE_CHECK, ea, 0, 0);
@@ -244,6 +241,9 @@ static bool store_in_page(struct ppc_cpu *cpu, uint64_t ea, unsigned size, uint6
             __atomic_add_fetch(&mem->page_gen[pfn], 1, __ATOMIC_RELEASE);
         }
         tlb_fill(cpu, cpu->tlb_write, ea, pa);
+        /* A translation that allows a store allows a load (radix EAA, hash
+         * PP), and the store set R: spare the load that follows a walk. */
+        tlb_fill(cpu, cpu->tlb_read, ea, pa);
         /* The page may have become code again while we stored: then the
          * entry must not stay and the store must count. */
         if (__atomic_load_n(&mem->page_code[pfn], __ATOMIC_ACQUIRE)) {
@@ -523,67 +523,4 @@ bool ppc_probe_load(struct ppc_cpu *cpu, uint64_t ea)
 {
     uint64_t pa;
     return tlb_probe(cpu->tlb_read, ea, 1) || translate_data(cpu, ea, false, &pa);
-}
-
-/*
- * SLB state for the hash MMU (Book III "Segment Lookaside Buffer";
- * spec/cpu.md §3.2): 32
- * entries as slbmte wrote them.  Translation does not consult it yet.
- * Validity rules follow QEMU's ppc_store_slb: index below 32, no reserved
- * ESID bits, segment size 256M or 1T, a base page size offered in
- * ibm,segment-page-sizes (4K, 64K, 16M, 16G).
- */
-#define SLB_ESID_ESID 0xfffffffff0000000ull
-#define SLB_ESID_V    0x0000000008000000ull
-#define SLB_VSID_B    0xc000000000000000ull
-#define SLB_VSID_B_1T 0x4000000000000000ull
-#define SLB_VSID_C    0x80ull
-#define SLB_VSID_LLP  0x130ull
-#define SEG_MASK_256M 0xfffffffff0000000ull
-#define SEG_MASK_1T   0xffffff0000000000ull
-#define SLB_ENTRIES   32
-
-bool ppc_slb_store(struct ppc_cpu *cpu, uint64_t rb, uint64_t rs)
-{
-    unsigned index = rb & 0xfff;
-    uint64_t esid = rb & ~0xfffull, llp = rs & SLB_VSID_LLP;
-
-    if (index >= SLB_ENTRIES || (esid & ~(SLB_ESID_ESID | SLB_ESID_V)) ||
-        (rs & SLB_VSID_B) > SLB_VSID_B_1T)
-        return false;
-    if (llp != 0 && llp != 0x110 && llp != 0x100 && llp != 0x120)
-        return false;
-    cpu->slb[index].esid = esid;
-    cpu->slb[index].vsid = rs;
-    return true;
-}
-
-/* The valid entry translating ea, or -1 (slbie, slbfee.). */
-int ppc_slb_find(const struct ppc_cpu *cpu, uint64_t ea)
-{
-    for (int i = 0; i < SLB_ENTRIES; i++) {
-        uint64_t esid = cpu->slb[i].esid, b = cpu->slb[i].vsid & SLB_VSID_B;
-        uint64_t mask = b == SLB_VSID_B_1T ? SEG_MASK_1T : SEG_MASK_256M;
-        if ((esid & SLB_ESID_V) && esid == ((ea & mask) | SLB_ESID_V))
-            return i;
-    }
-    return -1;
-}
-
-/*
- * slbia IH (Book III "SLB Management Instructions"): IH 0, 1, 2, 6 (and the undefined 5)
- * invalidate every entry but 0; 3 also entry 0 but keeps class-0
- * entries; 4 every entry; 7 no entry, only lookaside information.
- */
-void ppc_slb_invalidate_all(struct ppc_cpu *cpu, unsigned ih)
-{
-    unsigned first = (ih == 3 || ih == 4) ? 0 : 1;
-
-    if (ih == 7)
-        return;
-    for (unsigned i = first; i < SLB_ENTRIES; i++) {
-        if (ih == 3 && !(cpu->slb[i].vsid & SLB_VSID_C))
-            continue;
-        cpu->slb[i].esid &= ~SLB_ESID_V;
-    }
 }

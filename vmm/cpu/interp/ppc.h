@@ -76,6 +76,15 @@ enum ppc_vector {
 #define DSISR_STORE 0x02000000u
 /* DSISR bit 37: a larx/stcx. to caching-inhibited storage (Book III 7.5.3). */
 #define DSISR_ATOMIC_CI 0x04000000u
+/* Storage-key (AMR/IAMR) denial and an unsupported radix tree or process
+ * table (spec/cpu.md §3.1.7); the same bits name ISI causes in SRR1. */
+#define DSISR_KEY       0x00200000u
+#define DSISR_BADCONFIG 0x00080000u
+/* ISI causes in SRR1 (Book III 7.5.5): no translation, no-execute or
+ * guarded, protection. */
+#define SRR1_ISI_NOPTE  0x40000000ull
+#define SRR1_ISI_NOEXEC 0x10000000ull
+#define SRR1_ISI_PROT   0x08000000ull
 
 /* SPR numbers petrel names (Book III ch. 5 SPR table). */
 enum {
@@ -125,7 +134,8 @@ enum {
 #define ATT_EXIT   1u
 #define ATT_IRQ    2u
 #define ATT_STEP   4u
-#define ATT_FLUSHW 8u /* another vCPU made a page code: drop write-TLB entries */
+#define ATT_FLUSHW 8u  /* another vCPU made a page code: drop write-TLB entries */
+#define ATT_FLUSH  16u /* translations changed elsewhere: drop every soft-TLB entry (tlbflush.c) */
 
 /* LPCR fields the hypervisor (petrel) sets for the guest (spec/cpu.md §2.4). */
 #define LPCR_ILE  (1ull << 25)
@@ -247,6 +257,25 @@ struct ppc_cpu {
         uint64_t esid, vsid;
     } slb[32];
 
+    /*
+     * The partition's MMU (cpu.h set_mmu; spec/cpu.md §3), set by the VMM
+     * from any thread: the registered process table (base | log2(size) -
+     * 12, 0 = none) used when LPCR[HR] = 1, and the HPT in host memory
+     * (big-endian HPTEs; NULL = none) with its PTEG index mask.
+     */
+    uint64_t proc_tbl;
+    uint8_t *hpt;
+    uint64_t hpt_mask;
+    /*
+     * Cross-vCPU invalidation (tlbflush.c): another vCPU counts a request
+     * in flush_req and raises ATT_FLUSH; this one drops its soft TLBs and
+     * publishes the request count it served in flush_ack.  in_exec says
+     * the executor is running (else the flush happens before it next
+     * runs an instruction).
+     */
+    uint64_t flush_req, flush_ack;
+    uint8_t in_exec;
+
     /* Asynchronous interrupt sources: the external line (level) and the
      * decrementer's host-time deadline (dectimer in interp.c). */
     volatile uint8_t ext_level;
@@ -335,9 +364,14 @@ int ppc_stqcx(struct ppc_cpu *cpu, uint64_t ea, uint64_t hi, uint64_t lo);
 bool ppc_dcbz(struct ppc_cpu *cpu, uint64_t ea);
 /* Translation check of cache-block ops treated as loads (dcbst dcbf icbi). */
 bool ppc_probe_load(struct ppc_cpu *cpu, uint64_t ea);
-/* SLB instructions: false = invalid form. */
-bool ppc_slb_store(struct ppc_cpu *cpu, uint64_t rb, uint64_t rs);
-int ppc_slb_find(const struct ppc_cpu *cpu, uint64_t ea);
-void ppc_slb_invalidate_all(struct ppc_cpu *cpu, unsigned ih);
+/* A fault for the executor to deliver (ppc_deliver_fault). */
+static inline void ppc_set_fault(struct ppc_cpu *cpu, unsigned vector, uint64_t dar, uint32_t dsisr,
+                                 uint64_t srr1_bits)
+{
+    cpu->fault.vector = vector;
+    cpu->fault.dar = dar;
+    cpu->fault.dsisr = dsisr;
+    cpu->fault.srr1_bits = srr1_bits;
+}
 
 #endif
