@@ -51,6 +51,7 @@ int64_t h_petrel_dump_tree(struct hcall_env *env, const uint64_t args[9], uint64
 int64_t h_petrel_trace(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_start_cpu(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_stop_self(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_fwnmi(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_query_cpu(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_get_time(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_set_time(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);

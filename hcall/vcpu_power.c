@@ -1,8 +1,10 @@
 /*
  * Starting and stopping vCPUs for RTAS start-cpu, stop-self and
  * query-cpu-stopped-state (service.h PETREL_H_START_CPU..., spec/rtas.md
- * §4.4).  The policy -- which CPU, when, from where -- is the guest's;
- * the host only changes run states, under the machine lock.
+ * §4.4), and where the vCPUs deliver machine checks once the OS asked for
+ * firmware-assisted NMIs (ibm,nmi-register, §4.6).  The policy -- which
+ * CPU, when, from where -- is the guest's; the host only changes run
+ * states, under the machine lock, and vectors.
  */
 #include <petrel/papr.h>
 #include <petrel/service.h>
@@ -33,6 +35,21 @@ int64_t h_petrel_stop_self(struct hcall_env *env, const uint64_t args[9], uint64
     (void)args;
     (void)out;
     machine_vcpu_stop_self(env->machine, env->vcpu);
+    return H_SUCCESS;
+}
+
+/* r4 = system-reset vector, r5 = machine-check vector, r6 = save area. */
+int64_t h_petrel_fwnmi(struct hcall_env *env, const uint64_t args[9], uint64_t out[9])
+{
+    struct guest_mem *mem = machine_mem(env->machine);
+    uint64_t sreset = args[0], mce = args[1], area = args[2];
+
+    (void)out;
+    if ((sreset & 3) || (mce & 3) || (area & 7) || area < 8 ||
+        !guest_ram_contains(mem, sreset, 4) || !guest_ram_contains(mem, mce, 4) ||
+        !guest_ram_contains(mem, area - 8, 8 + 16 + RTAS_ERROR_LOG_MAX))
+        return H_PARAMETER;
+    machine_set_fwnmi(env->machine, sreset, mce, area);
     return H_SUCCESS;
 }
 

@@ -1103,6 +1103,12 @@ int machine_vcpu_state(struct machine *m, unsigned index)
     return state;
 }
 
+void machine_set_fwnmi(struct machine *m, uint64_t sreset, uint64_t mce, uint64_t area)
+{
+    for (unsigned i = 0; i < m->n_vcpus; i++)
+        m->be->set_fwnmi(m->vcpus[i].cpu, sreset, mce, area);
+}
+
 void machine_rtc_offset(struct machine *m, int64_t *sec, int64_t *nsec)
 {
     pthread_mutex_lock(&m->lock);

@@ -91,6 +91,9 @@ int machine_vcpu_start(struct machine *m, unsigned index, uint64_t nip, uint64_t
 void machine_vcpu_stop_self(struct machine *m, unsigned index);
 int machine_vcpu_state(struct machine *m, unsigned index);
 
+/* FWNMI registration (service.h PETREL_H_FWNMI) for every vCPU. */
+void machine_set_fwnmi(struct machine *m, uint64_t sreset, uint64_t mce, uint64_t area);
+
 /* The guest's time of day as an offset from the host's realtime clock
  * (seconds, and nanoseconds in [0, 10^9)): kept across resets, for the
  * process's life. */

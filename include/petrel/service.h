@@ -24,6 +24,8 @@
  *   0xf12c  SET_TIME         sec, ns                     -         RTAS set-time-of-day
  *   0xf130  NVRAM_READ       offset, address, length     -         RTAS nvram-fetch, firmware
  *   0xf134  NVRAM_WRITE      offset, address, length     -         RTAS nvram-store, firmware
+ *   0xf138  FWNMI            sreset, mce vectors, area   -         RTAS ibm,nmi-register
+ *   0xf140  ALLOC_HPT        log2 size                   -         CAS (hash)
  */
 #ifndef PETREL_SERVICE_H
 #define PETREL_SERVICE_H
@@ -157,6 +159,20 @@
  */
 #define PETREL_H_NVRAM_READ  (PETREL_H_BASE + 0x30)
 #define PETREL_H_NVRAM_WRITE (PETREL_H_BASE + 0x34)
+
+/*
+ * Firmware-assisted NMI registration for RTAS ibm,nmi-register (spec/
+ * rtas.md §4.6): r4 = system-reset vector, r5 = machine-check vector
+ * (real addresses in RAM, word aligned), r6 = the machine-check save area
+ * (8-byte aligned; the 8-byte interlock word lies just before it, and
+ * 16 + RTAS_ERROR_LOG_MAX bytes after it must be RAM).  From then on every
+ * vCPU delivers a machine check to r5 with r3 = r6, the interrupted r3 at
+ * r6 and an RTAS error log after it, and sets the interlock word (to the
+ * vCPU's index + 1); ibm,nmi-interlock clears it in guest memory.  While
+ * it is set, machine checks take the architected vector.  H_PARAMETER for
+ * anything else; a machine reset forgets the registration.
+ */
+#define PETREL_H_FWNMI (PETREL_H_BASE + 0x38)
 
 /*
  * Allocate the hashed page table of a hash guest (spec/cas.md §4 step 11,

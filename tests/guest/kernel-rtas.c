@@ -129,6 +129,8 @@ static void check_counts(void)
         {"ibm,get-xive", 1, 3},
         {"ibm,int-off", 1, 1},
         {"ibm,int-on", 1, 1},
+        {"ibm,nmi-register", 2, 1},
+        {"ibm,nmi-interlock", 0, 1},
     };
     uint32_t zero[16] = {0};
 
@@ -500,6 +502,50 @@ static void check_xics(void)
     puts_("kernel: xics calls ok\n");
 }
 
+/* kernel-rtas-nmi.S */
+void trigger_mce(uint64_t addr);
+void mce_handler(void);
+extern volatile struct {
+    uint64_t r3, saved_r3, srr0, srr1, log0, count;
+} mce_record;
+
+/* FWNMI: after ibm,nmi-register a machine check reaches the handler with
+ * r3 = a save area in the RTAS region holding the interrupted r3 and an
+ * error log; the area is the OS's until ibm,nmi-interlock. */
+static void check_nmi(uint64_t ram_size)
+{
+    uint32_t h = (uint32_t)(uintptr_t)mce_handler, zero[1] = {0};
+    uint32_t in[2] = {32u << 20, h};
+
+    expect("ibm,nmi-register above 32 MiB", call("ibm,nmi-register", 2, 1, in, NULL),
+           RTAS_PARAMETER_ERROR);
+    in[0] = h, in[1] = h + 2;
+    expect("ibm,nmi-register misaligned", call("ibm,nmi-register", 2, 1, in, NULL),
+           RTAS_PARAMETER_ERROR);
+    in[1] = (uint32_t)rtas_base;
+    expect("ibm,nmi-register into RTAS", call("ibm,nmi-register", 2, 1, in, NULL),
+           RTAS_PARAMETER_ERROR);
+    expect("ibm,nmi-interlock before any", call("ibm,nmi-interlock", 0, 1, zero, NULL),
+           RTAS_PARAMETER_ERROR);
+    in[0] = h, in[1] = h;
+    expect("ibm,nmi-register", call("ibm,nmi-register", 2, 1, in, NULL), 0);
+    for (uint64_t n = 1; n <= 2; n++) {
+        trigger_mce(ram_size + 0x1000);
+        if (mce_record.count != n)
+            fail("the machine check did not reach the registered handler");
+        if (mce_record.r3 < rtas_base || mce_record.r3 >= rtas_base + rtas_size - 16)
+            fail("FWNMI r3 is not a save area in the RTAS region");
+        if (mce_record.saved_r3 != 0x51515151 || mce_record.srr0 != (uintptr_t)trigger_mce + 12)
+            fail("the save area or SRR0 is wrong");
+        if (mce_record.log0 >> 24 != 6)
+            fail("the save area holds no version 6 error log");
+        expect("ibm,nmi-interlock", call("ibm,nmi-interlock", 0, 1, zero, NULL), 0);
+        expect("ibm,nmi-interlock again", call("ibm,nmi-interlock", 0, 1, zero, NULL),
+               RTAS_PARAMETER_ERROR);
+    }
+    puts_("kernel: fwnmi ok\n");
+}
+
 /* What the second CPU saw when start-cpu entered it. */
 static volatile uint64_t sec_r3, sec_msr, sec_pir, sec_runs;
 static volatile uint32_t sec_go;
@@ -615,6 +661,7 @@ void kernel_main(uint64_t r3)
         check_os_term(ram_size);
         check_pci();
         check_xics();
+        check_nmi(ram_size);
         check_cpus(ram_size);
         check_time();
         nvram_set_phase(size, 1);

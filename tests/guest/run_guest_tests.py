@@ -218,7 +218,7 @@ with tempfile.TemporaryDirectory() as d:
                  "kernel: splpar MaxEntCap=200,DesMem=512,DesProcs=2,MaxPlatProcs=2\n",
                  "kernel: system parameters ok\n", "kernel: os-term ok\n",
                  "kernel: pci config ok\n",
-                 "kernel: xive in force: the xics calls are refused\n",
+                 "kernel: xive in force: the xics calls are refused\n", "kernel: fwnmi ok\n",
                  "kernel: start-cpu and stop-self ok, 2 runs of cpu 1\n",
                  "kernel: set-time-of-day reads back kernel: time 2000-02-29 12:00:0",
                  "kernel: rebooting\n", "kernel: phase 1\n",

@@ -89,6 +89,15 @@ struct cpu_backend {
      * running (an hcall handler).
      */
     void (*flush_translations)(struct cpu *cpu);
+    /*
+     * FWNMI (spec/rtas.md §4.6): machine checks go to the real address mce
+     * with r3 = area, a save area in guest RAM (8-byte aligned, with the
+     * interlock word just before it) holding the interrupted r3 and an RTAS
+     * error log; sreset likewise for system resets.  0 = the architected
+     * vectors.  Any thread (registration happens once, before the OS can
+     * cause a machine check); reset() returns to the architected vectors.
+     */
+    void (*set_fwnmi)(struct cpu *cpu, uint64_t sreset, uint64_t mce, uint64_t area);
     /* The external interrupt input, level-sensitive: any thread. */
     void (*set_irq)(struct cpu *cpu, bool level);
     /* An external or decrementer interrupt is pending, whatever MSR[EE]. */

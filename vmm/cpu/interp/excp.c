@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 
+#include "../../memory.h"
 #include "../../trace.h"
 #include "decode.h"
 #include "exec.h"
@@ -47,6 +48,55 @@ static uint64_t ail_base(const struct ppc_cpu *cpu, uint64_t old_msr, unsigned v
     }
 }
 
+/* An RTAS error log's fixed part (LoPAPR 10.3.2, version 6): an
+ * uncorrectable memory error the processor met, not recovered, with no
+ * extended log -- what an access to no memory is. */
+#define FWNMI_LOG_WORD0               0x06000000u /* version 6 */
+#define FWNMI_LOG_SEVERITY_ERROR_SYNC (3u << 21)
+#define FWNMI_LOG_NOT_RECOVERED       (2u << 19)
+#define FWNMI_LOG_INITIATOR_CPU       (1u << 12)
+#define FWNMI_LOG_TARGET_MEMORY       (4u << 8)
+#define FWNMI_LOG_TYPE_ECC_UNCORR     0x09u
+
+static void put_be(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+/*
+ * FWNMI machine-check delivery (spec/rtas.md §4.6): after the OS
+ * registered with ibm,nmi-register, a machine check goes to its handler
+ * with r3 = the save area in the RTAS region, which holds the interrupted
+ * r3 and then an RTAS error log; the word before the area is the
+ * interlock RTAS ibm,nmi-interlock releases (non-zero: held, by vCPU
+ * index + 1).  While it is held, the next machine check is delivered the
+ * architected way (0x200, no log): the handler's buffer is still in use.
+ * Returns the vector to go to.
+ */
+static uint64_t fwnmi_machine_check(struct ppc_cpu *cpu)
+{
+    uint64_t area = cpu->fwnmi_area;
+    uint8_t *lock, *save;
+
+    if (!cpu->fwnmi_mce || area < 8 || !guest_ram_contains(cpu->mem, area - 8, 32))
+        return VEC_MACHINE_CHECK;
+    lock = cpu->mem->ram + area - 8;
+    save = cpu->mem->ram + area;
+    if (__atomic_load_n((uint64_t *)lock, __ATOMIC_ACQUIRE))
+        return VEC_MACHINE_CHECK;
+    put_be(lock, cpu->index + 1, 8);
+    put_be(save, cpu->gpr[3], 8);
+    put_be(save + 8,
+           FWNMI_LOG_WORD0 | FWNMI_LOG_SEVERITY_ERROR_SYNC | FWNMI_LOG_NOT_RECOVERED |
+               FWNMI_LOG_INITIATOR_CPU | FWNMI_LOG_TARGET_MEMORY | FWNMI_LOG_TYPE_ECC_UNCORR,
+           4);
+    put_be(save + 12, 0, 4); /* no extended log */
+    guest_ram_note_write(cpu->mem, area - 8, 32);
+    cpu->gpr[3] = area;
+    return cpu->fwnmi_mce;
+}
+
 void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1_bits)
 {
     uint64_t old = cpu->msr, msr = (old & MSR_ME) | MSR_SF, target = vector;
@@ -57,6 +107,8 @@ void ppc_raise(struct ppc_cpu *cpu, unsigned vector, uint64_t nip, uint64_t srr1
         msr |= MSR_LE;
     if (vector == VEC_MACHINE_CHECK)
         msr &= ~MSR_ME;
+    if (vector == VEC_MACHINE_CHECK)
+        target = fwnmi_machine_check(cpu);
     uint64_t ail = ail_base(cpu, old, vector);
     if (ail) {
         msr |= MSR_IR | MSR_DR;

@@ -194,6 +194,15 @@ static void interp_set_regs(struct cpu *c, const struct cpu_regs *r)
     cpu->dsisr = r->dsisr;
 }
 
+static void interp_set_fwnmi(struct cpu *c, uint64_t sreset, uint64_t mce, uint64_t area)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    cpu->fwnmi_sreset = sreset;
+    cpu->fwnmi_mce = mce;
+    cpu->fwnmi_area = area;
+}
+
 static void interp_kick(struct cpu *c)
 {
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
@@ -348,6 +357,7 @@ const struct cpu_backend cpu_interp_backend = {
     .reset = interp_reset,
     .kick = interp_kick,
     .set_lpcr = interp_set_lpcr,
+    .set_fwnmi = interp_set_fwnmi,
     .set_mmu = interp_set_mmu,
     .flush_translations = interp_flush_translations,
     .set_irq = interp_set_irq,

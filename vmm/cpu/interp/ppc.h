@@ -280,6 +280,9 @@ struct ppc_cpu {
      * decrementer's host-time deadline (dectimer in interp.c). */
     volatile uint8_t ext_level;
     uint64_t excp_count; /* interrupts delivered so far */
+    /* FWNMI (cpu.h set_fwnmi): machine checks go to fwnmi_mce with r3 =
+     * the save area; 0 = the architected vector. */
+    uint64_t fwnmi_sreset, fwnmi_mce, fwnmi_area;
 
     /* Single-step (MSR[SE]/[BE] trace): a scratch page holding just the
      * stepped instruction and a stop sentinel. */
