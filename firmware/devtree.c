@@ -7,14 +7,13 @@
  * memory@... (§5.1), the interrupt controllers the machine offers (§8,
  * §9: both until CAS picks one), /rtas with ibm,hypertas-functions and the
  * RTAS image the caller publishes (§6), /vdevice with the hvterm (§7.1)
- * and the NVRAM (§7.2), /aliases with "hvterm" for it (the alias SLOF's tree has, which
- * finddevice and open resolve, spec/boot-and-cif.md §4).
+ * and the NVRAM (§7.2), /event-sources with the EPOW source (§11), /aliases with "hvterm" for it
+ * (the alias SLOF's tree has, which finddevice and open resolve, spec/boot-and-cif.md §4).
  *
  * Not emitted, because the machinery behind them does not exist yet and a
  * property without it would be a lie: interrupt specifiers (the vty's
  * interrupts: Linux's hvc stops polling once it has an irq, and the host
- * raises none yet), /event-sources (§11: no event is ever raised yet),
- * PHBs (§10), ibm,pft-size (needs an HPT), NUMA and DR
+ * raises none yet), PHBs (§10), ibm,pft-size (needs an HPT), NUMA and DR
  * connector tables, ibm,chip-id (no socket fact), vm,uuid (no UUID
  * option).  /chosen stdout, stdin and cpu are ihandles: the client
  * interface adds them to its own copy (cif.c).  rtas-size and the RTAS
@@ -472,6 +471,29 @@ static void build_vdevice(struct builder *b, const struct hw_facts *hw)
     end_node(b);
 }
 
+/*
+ * /event-sources (§11): the EPOW source, on which Linux calls RTAS
+ * check-exception and learns of power-down requests.  Like /vdevice an
+ * interrupt controller in name only.  No hot-plug source: petrel has no
+ * DR connectors.
+ */
+static void build_event_sources(struct builder *b)
+{
+    const uint32_t range[2] = {PETREL_IRQ_EPOW, 1}, epow[2] = {PETREL_IRQ_EPOW, 0 /* edge */};
+
+    begin_node(b, "event-sources");
+    /* No children have addresses; dtc wants an interrupt provider to say
+     * so. */
+    prop_u32(b, "#address-cells", 0);
+    prop_empty(b, "interrupt-controller");
+    prop_u32(b, "#interrupt-cells", 2);
+    prop_cells(b, "interrupt-ranges", range, 2);
+    begin_node(b, "epow-events");
+    prop_cells(b, "interrupts", epow, 2);
+    end_node(b);
+    end_node(b);
+}
+
 /* /aliases (IEEE 1275 3.5): "hvterm" names the console as SLOF's tree
  * does.  Last, so the other nodes keep their phandles. */
 static void build_aliases(struct builder *b, const struct hw_facts *hw)
@@ -505,6 +527,7 @@ int devtree_build(void *buf, size_t size, const struct hw_facts *hw,
     build_interrupt_controllers(&b, hw, &offer);
     build_rtas(&b, hw, rtas);
     build_vdevice(&b, hw);
+    build_event_sources(&b);
     build_aliases(&b, hw);
     end_node(&b);
     if (!b.err)

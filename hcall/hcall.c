@@ -67,6 +67,7 @@ static const struct hcall_def hcall_table[] = {
     {PETREL_H_STOP_SELF, "PETREL_H_STOP_SELF", h_petrel_stop_self, NULL},
     {PETREL_H_QUERY_CPU, "PETREL_H_QUERY_CPU", h_petrel_query_cpu, NULL},
     {PETREL_H_FWNMI, "PETREL_H_FWNMI", h_petrel_fwnmi, NULL},
+    {PETREL_H_EVENT, "PETREL_H_EVENT", h_petrel_event, NULL},
     {PETREL_H_GET_TIME, "PETREL_H_GET_TIME", h_petrel_get_time, NULL},
     {PETREL_H_SET_TIME, "PETREL_H_SET_TIME", h_petrel_set_time, NULL},
     {PETREL_H_NVRAM_READ, "PETREL_H_NVRAM_READ", h_petrel_nvram_read, NULL},

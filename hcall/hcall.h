@@ -57,6 +57,7 @@ int64_t h_petrel_get_time(struct hcall_env *env, const uint64_t args[9], uint64_
 int64_t h_petrel_set_time(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_nvram_read(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_nvram_write(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_petrel_event(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_boot_mark(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_set_mode(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_set_sprg0(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);

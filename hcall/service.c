@@ -178,6 +178,18 @@ int64_t h_petrel_trace(struct hcall_env *env, const uint64_t args[9], uint64_t o
     return H_SUCCESS;
 }
 
+/* r4 = event classes, r5 = 1 to take one: what RTAS reports (service.h). */
+int64_t h_petrel_event(struct hcall_env *env, const uint64_t args[9], uint64_t out[9])
+{
+    unsigned left;
+
+    if (!args[0] || (args[0] & ~(uint64_t)PETREL_EVENT_CLASSES) || args[1] > 1)
+        return H_PARAMETER;
+    out[0] = machine_event(env->machine, (unsigned)args[0], args[1] != 0, &left);
+    out[1] = left;
+    return H_SUCCESS;
+}
+
 /* r4 = PETREL_BOOT_*, r5 = its argument: a milestone for boot-report. */
 int64_t h_petrel_boot_mark(struct hcall_env *env, const uint64_t args[9], uint64_t out[9])
 {

@@ -53,6 +53,9 @@ typedef int32_t rtas_handler(const uint32_t *args, uint32_t nargs, uint32_t *ret
  */
 bool rtas_buffer_ok(uint64_t addr, uint64_t len);
 
+/* events.c: the platform event classes pending (PETREL_EVENT_*). */
+unsigned rtas_events_pending(void);
+
 /* The calling CPU (PIR): the entry picked its stack by it. */
 uint32_t rtas_cpu_id(void);
 

@@ -101,6 +101,7 @@ struct machine {
     /* Guest time of day minus the host's (PETREL_H_SET_TIME); resets keep
      * it, as a battery-backed clock would. */
     int64_t rtc_offset_sec, rtc_offset_nsec; /* nsec in [0, 10^9) */
+    unsigned events_pending;                 /* PETREL_EVENT_* (machine_event) */
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -338,6 +339,7 @@ void machine_reset(struct machine *m)
     if (trace_on(PETREL_TRACE_RESET))
         trace_printf(PETREL_TRACE_RESET, -1, "2-3 in-flight exits dropped, devices quiesced");
     reset_interrupt_controller(m);
+    m->events_pending = 0;
     if (trace_on(PETREL_TRACE_RESET))
         trace_printf(PETREL_TRACE_RESET, -1, "4 interrupt controller to power-on mode");
     reset_vcpus(m);
@@ -829,9 +831,31 @@ void machine_resume(struct machine *m)
  * are not there yet, so the guest does not learn of it.  The event is
  * still reported so that clients see what QEMU reports.
  */
+/* The guest learns of a power-down request through an EPOW event
+ * (spec/rtas.md §4.7): pending for RTAS, and its source pulsed. */
 void machine_powerdown(struct machine *m)
 {
+    pthread_mutex_lock(&m->lock);
+    m->events_pending |= PETREL_EVENT_EPOW;
+    pthread_mutex_unlock(&m->lock);
+    irq_pulse(m->irq, PETREL_IRQ_EPOW);
     emit_event(m, MACHINE_EV_POWERDOWN, 0);
+}
+
+unsigned machine_event(struct machine *m, unsigned mask, bool take, unsigned *left)
+{
+    unsigned hit;
+
+    pthread_mutex_lock(&m->lock);
+    hit = m->events_pending & mask;
+    hit &= -hit; /* the lowest */
+    if (take)
+        m->events_pending &= ~hit;
+    *left = m->events_pending;
+    pthread_mutex_unlock(&m->lock);
+    if (take && hit && (*left & PETREL_EVENT_EPOW))
+        irq_pulse(m->irq, PETREL_IRQ_EPOW);
+    return hit;
 }
 
 int machine_vcpu_thread_id(struct machine *m, unsigned index)

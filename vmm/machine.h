@@ -91,6 +91,10 @@ int machine_vcpu_start(struct machine *m, unsigned index, uint64_t nip, uint64_t
 void machine_vcpu_stop_self(struct machine *m, unsigned index);
 int machine_vcpu_state(struct machine *m, unsigned index);
 
+/* Platform events (service.h PETREL_H_EVENT): the lowest pending class
+ * in mask, taken if take; *left = the classes pending afterwards. */
+unsigned machine_event(struct machine *m, unsigned mask, bool take, unsigned *left);
+
 /* FWNMI registration (service.h PETREL_H_FWNMI) for every vCPU. */
 void machine_set_fwnmi(struct machine *m, uint64_t sreset, uint64_t mce, uint64_t area);
 
@@ -183,9 +187,9 @@ void machine_attach_client(struct machine *m, const struct machine_client *clien
  * once every vCPU is parked; pausing a machine that is not running and
  * resuming a running one change nothing and report no event.  Reset and
  * shutdown requests are carried out by the main loop (reset honours
- * -no-reboot as a guest reboot does).  powerdown only reports the event:
- * the guest is told through an EPOW interrupt, which needs RTAS event
- * sources that do not exist yet.
+ * -no-reboot as a guest reboot does).  powerdown reports the event and
+ * tells the guest through an EPOW event (machine_event, RTAS
+ * check-exception and event-scan).
  */
 /*
  * -M boot-report: the firmware's milestones (PETREL_H_BOOT_MARK), and the

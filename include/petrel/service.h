@@ -25,6 +25,8 @@
  *   0xf130  NVRAM_READ       offset, address, length     -         RTAS nvram-fetch, firmware
  *   0xf134  NVRAM_WRITE      offset, address, length     -         RTAS nvram-store, firmware
  *   0xf138  FWNMI            sreset, mce vectors, area   -         RTAS ibm,nmi-register
+ *   0xf13c  EVENT            class mask, take            class, more RTAS event-scan, check-exception,
+ *                                                                      get-sensor-state
  *   0xf140  ALLOC_HPT        log2 size                   -         CAS (hash)
  */
 #ifndef PETREL_SERVICE_H
@@ -173,6 +175,20 @@
  * anything else; a machine reset forgets the registration.
  */
 #define PETREL_H_FWNMI (PETREL_H_BASE + 0x38)
+
+/*
+ * Platform events for RTAS event-scan / check-exception (spec/rtas.md
+ * §4.7): the host only keeps which classes are pending and raises the
+ * class's event source (irq.h PETREL_IRQ_EPOW); RTAS writes the log.
+ * r4 = the classes the caller asks about (PETREL_EVENT_*), r5 = 1 to take
+ * one, 0 to look.  r4 out = the lowest pending class among them (0: none;
+ * taken if r5 = 1), r5 out = the classes still pending afterwards; when a
+ * taken class leaves others pending, the host raises their sources again.
+ * A machine reset drops pending events.
+ */
+#define PETREL_H_EVENT      (PETREL_H_BASE + 0x3c)
+#define PETREL_EVENT_EPOW   1u /* power-down requested (QMP system_powerdown) */
+#define PETREL_EVENT_CLASSES 1u
 
 /*
  * Allocate the hashed page table of a hash guest (spec/cas.md §4 step 11,

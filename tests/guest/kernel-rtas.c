@@ -502,6 +502,46 @@ static void check_xics(void)
     puts_("kernel: xics calls ok\n");
 }
 
+/*
+ * With -append epow (tests/monitor/test_epow.py): waits for the host's
+ * power-down request (QMP system_powerdown), sees the EPOW sensor report
+ * it, takes the event log through check-exception exactly once, checks
+ * it is "system shutdown, normal" in an EP section, and powers off.
+ */
+static void __attribute__((noreturn)) await_epow(void)
+{
+    uint32_t sensor[2] = {9, 0}, st[1] = {0};
+    uint32_t exc[6] = {0x500, PETREL_IRQ_EPOW, 0x40000000, 0, (uint32_t)(uintptr_t)buf, 2048};
+    uint32_t off[2] = {0xffffffff, 0xffffffff};
+    const uint8_t *sec;
+
+    puts_("kernel: waiting for a power-down request\n");
+    do
+        expect("get-sensor-state EPOW", call("get-sensor-state", 2, 2, sensor, st), 0);
+    while (st[0] == 0);
+    if (st[0] != 3)
+        fail("the EPOW sensor is not 3, system shutdown");
+    exc[2] = 0x80000000; /* internal errors only: not the EPOW log */
+    expect("check-exception, other classes", call("check-exception", 6, 1, exc, NULL),
+           RTAS_NO_ERRORS);
+    exc[2] = 0x40000000;
+    expect("check-exception EPOW", call("check-exception", 6, 1, exc, NULL), 0);
+    /* Summary: version 6; severity event, not recovered, extended; type
+     * EPOW.  Then a v6 header from IBM. */
+    if (buf[0] != 6 || buf[1] != 0x34 || buf[3] != 0x40 || memcmp(buf + 8 + 12, "IBM", 4))
+        fail("the EPOW log's headers are wrong");
+    sec = buf + 8 + 16;
+    if (sec[0] != 'E' || sec[1] != 'P' || sec[8] != 3 || sec[9] != 1)
+        fail("no EP section saying system shutdown, normal");
+    expect("check-exception again", call("check-exception", 6, 1, exc, NULL), RTAS_NO_ERRORS);
+    expect("get-sensor-state EPOW", call("get-sensor-state", 2, 2, sensor, st), 0);
+    if (st[0] != 0)
+        fail("the EPOW sensor still reports the taken event");
+    puts_("kernel: epow: system shutdown, normal\n");
+    call("power-off", 2, 1, off, NULL);
+    fail("power-off returned");
+}
+
 /* kernel-rtas-nmi.S */
 void trigger_mce(uint64_t addr);
 void mce_handler(void);
@@ -645,6 +685,12 @@ void kernel_main(uint64_t r3)
     rtas_base = token("linux,rtas-base");
     rtas_entry = token("linux,rtas-entry");
     rtas_size = token("rtas-size");
+    {
+        int chosen = fdt_path_offset(fdt, "/chosen");
+        const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+        if (args && !strcmp(args, "epow"))
+            await_epow();
+    }
     size = nvram_size();
     phase = nvram_phase(size);
     puts_("kernel: phase ");

@@ -94,9 +94,9 @@ else:
 # The built-in firmware: banner and power-off.
 case("firmware banner, defaults", ["-nographic"],
      expect=["petrel firmware ", "RAM 512 MiB, 1 CPU, PVR 0x004e1202 (POWER9)",
-             "device tree ", " bytes, 12 nodes\n", "powering off"])
+             "device tree ", " bytes, 14 nodes\n", "powering off"])
 case("firmware banner, power8 2 CPUs 1G", ["-nographic", "-m", "1G", "-smp", "2", "-cpu", "power8"],
-     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 12 nodes\n"])
+     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 14 nodes\n"])
 # Machines no PAPR firmware could describe are refused on the command line
 # (the firmware's own refusal of such facts is tested in test_devtree).
 cli_error("cli: half a core", ["-smp", "3,threads=2"], "multiple of threads")

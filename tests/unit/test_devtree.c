@@ -492,7 +492,7 @@ static void check_unique_props(const void *fdt, int node)
 static void check_all_nodes(const void *fdt)
 {
     static uint32_t handles[4096];
-    int node, n = 0;
+    int node, n = 0, epow = 0, len;
 
     for (node = 0; node >= 0; node = fdt_next_node(fdt, node, NULL)) {
         uint32_t ph = fdt_get_phandle(fdt, node);
@@ -505,15 +505,23 @@ static void check_all_nodes(const void *fdt)
             CHECK(handles[i] != ph);
         if (n < (int)ARRAY_LEN(handles))
             handles[n++] = ph;
-        /* No interrupt specifiers until the host delivers interrupts;
-         * controllers only where §7-§9 put them. */
-        CHECK(!getprop(fdt, node, "interrupts", NULL));
+        /* Interrupt specifiers only where a source is raised: the EPOW
+         * event source (§11); controllers only where §7-§9, §11 put them. */
+        if (!strcmp(name, "epow-events")) {
+            const fdt32_t *irq = getprop(fdt, node, "interrupts", &len);
+            CHECK(irq && len == 8 && fdt32_to_cpu(irq[0]) == PETREL_IRQ_EPOW &&
+                  fdt32_to_cpu(irq[1]) == 0);
+            epow++;
+        } else {
+            CHECK(!getprop(fdt, node, "interrupts", NULL));
+        }
         CHECK(!getprop(fdt, node, "interrupt-parent", NULL));
         CHECK(!getprop(fdt, node, "interrupt-controller", NULL) ||
-              !strncmp(name, "interrupt-controller", 20) || !strcmp(name, "vdevice"));
-        CHECK(strncmp(name, "pci@", 4) && strcmp(name, "event-sources") &&
-              strncmp(name, "nvram", 5));
+              !strncmp(name, "interrupt-controller", 20) || !strcmp(name, "vdevice") ||
+              !strcmp(name, "event-sources"));
+        CHECK(strncmp(name, "pci@", 4));
     }
+    CHECK_EQ(epow, 1);
     CHECK_EQ(n, devtree_node_count(fdt));
 }
 
@@ -620,8 +628,9 @@ static void test_values(void)
     CHECK(fdt_path_offset(tree, "/memory@20000000000") >= 0);
     CHECK(fdt_path_offset(tree, "/memory@30000000000") >= 0);
     CHECK(fdt_path_offset(tree, "/memory@30020000000") >= 0);
-    /* root, chosen, cpus + 1 cpu, 5 memory, 2 controllers, rtas, vdevice + vty, aliases */
-    CHECK_EQ(devtree_node_count(tree), 15);
+    /* root, chosen, cpus + 1 cpu, 5 memory, 2 controllers, rtas, vdevice + vty,
+     * event-sources + epow-events, aliases */
+    CHECK_EQ(devtree_node_count(tree), 17);
 
     describe(&smt, &hw);
     CHECK(devtree_build(tree, sizeof(tree), &hw, NULL) > 0);

@@ -134,7 +134,7 @@ static struct json *cmd_system_reset(struct qmp_call *call)
     return empty();
 }
 
-/* The guest is not notified yet (machine_powerdown explains why). */
+/* The guest is told through an EPOW event (machine_powerdown). */
 static struct json *cmd_system_powerdown(struct qmp_call *call)
 {
     machine_powerdown(call->m);
