@@ -40,56 +40,6 @@ extern uint64_t of_call_r1_changed, of_call_regs_changed;
 /* kernel.lds: the image, bss and stack end here. */
 extern char _start[], __stack_top[];
 
-/* ------------------------------------------------------------- output -- */
-
-void out(const char *s, size_t n)
-{
-    while (n) {
-        unsigned long w[2] = {0, 0};
-        size_t k = n < 16 ? n : 16;
-
-        for (size_t i = 0; i < k; i++)
-            w[i / 8] |= (unsigned long)(uint8_t)s[i] << (56 - 8 * (i % 8));
-        hcall4(H_PUT_TERM_CHAR, PAPR_VTERM_UNIT, k, w[0], w[1], NULL);
-        s += k, n -= k;
-    }
-}
-
-void puts_(const char *s)
-{
-    out(s, strlen(s));
-}
-
-void put_hex(uint64_t v)
-{
-    char b[19] = "0x";
-    int n = 2;
-
-    for (int sh = 60; sh >= 0; sh -= 4)
-        if ((v >> sh) || sh == 0 || n > 2)
-            b[n++] = "0123456789abcdef"[(v >> sh) & 15];
-    out(b, (size_t)n);
-}
-
-void put_dec(uint64_t v)
-{
-    char b[21];
-    int n = 20;
-
-    b[n] = 0;
-    do
-        b[--n] = (char)('0' + v % 10);
-    while (v /= 10);
-    puts_(b + n);
-}
-
-static void __attribute__((noreturn)) power_off(unsigned status)
-{
-    hcall4(PETREL_H_POWER_OFF, status, 0, 0, 0, NULL);
-    for (;;)
-        ;
-}
-
 unsigned checks, failures;
 
 void check(bool ok, const char *file, int line, const char *what)

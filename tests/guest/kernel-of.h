@@ -18,10 +18,7 @@
 
 /* ---------------------------------------------------------- output -- */
 
-void out(const char *s, size_t n);
-void puts_(const char *s);
-void put_hex(uint64_t v);
-void put_dec(uint64_t v);
+#include "kernel-io.h" /* out, puts_, put_hex, put_dec, power_off */
 void __attribute__((noreturn)) fatal(const char *why);
 
 /* A failed check prints "of FAIL <file>:<line>: <what>"; the run then
