@@ -14,14 +14,12 @@ when the kernel is not cached.
 """
 import os
 import re
-import subprocess
 import sys
-import time
+
+from kernel_boot import DEFAULT_VMLINUX, boot_until
 
 PETREL = sys.argv[1]
-CACHE = os.environ.get("PETREL_CACHE") or os.path.join(
-    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "petrel")
-VMLINUX = sys.argv[2] if len(sys.argv) > 2 else os.path.join(CACHE, "linux", "vmlinux")
+VMLINUX = sys.argv[2] if len(sys.argv) > 2 else DEFAULT_VMLINUX
 DONE = b"Initmem setup node 0"
 
 MACHINES = [
@@ -40,24 +38,7 @@ ABSENT = [b"Oops", b"Unable to handle kernel", b"Kernel panic", b"BUG:"]
 
 
 def boot(extra, timeout=120):
-    cmd = [PETREL, "-m", "1G", "-nographic", "-kernel", VMLINUX, "-append", "console=hvc0"] + extra
-    t0 = time.monotonic()
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out = b""
-    try:
-        while time.monotonic() - t0 < timeout:
-            chunk = p.stdout.read1(4096)
-            if not chunk:
-                break
-            out += chunk
-            if DONE in out:
-                break
-    finally:
-        if p.poll() is None:
-            p.kill()
-        p.wait()
-    return out, time.monotonic() - t0
+    return boot_until(PETREL, VMLINUX, "console=hvc0", extra, DONE, timeout)
 
 
 def main():
