@@ -116,7 +116,7 @@ void expect_fault(unsigned n, uint64_t ret, unsigned vec, uint64_t srr0, uint64_
 extern char snip_start[], snip_end[];
 #define SNIP_VA(base, s) ((uint64_t)(base) + (uint64_t)((s)-snip_start))
 extern char s_load[], s_store[], s_jump[], s_mfmsr[], s_mfsprg0[], s_tlbie[], s_tlbiel[];
-extern char s_tlbiel_prs0[], s_tlbie_ric3[], s_watch[], s_smc[], s_stale[], s_dcbz[];
+extern char s_tlbiel_prs0[], s_tlbie_ric3[], s_watch[], s_smc[], s_stale[], s_dcbz[], s_pidr[];
 extern char secondary_start[];
 
 /* The mailbox of the two-vCPU tests (s_watch): vCPU 1 loads *X, stores

@@ -366,6 +366,10 @@ static void test_user(void)
     CHECK(41, "PID 6's page", run(USNIP(s_load), UMSR, UDATA, 0, 0), WORD(25, 0));
     set_pidr(UPID);
     CHECK(41, "PID 5's page again", run(USNIP(s_load), UMSR, UDATA, 0, 0), WORD(20, 0));
+    /* mtspr PIDR with translation on: the next access uses the new tree. */
+    CHECK(41, "PID 5's page, then", run(KSNIP(s_pidr), KMSR, UDATA, UPID2, 0), WORD(20, 0));
+    CHECK(41, "PID 6's page after mtspr PIDR", this_cpu()->ret[1], WORD(25, 0));
+    set_pidr(UPID);
     /* A fault the handler resolves: the load runs again and succeeds. */
     this_cpu()->fixup = demand_map;
     this_cpu()->fixups = 0;

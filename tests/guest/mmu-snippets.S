@@ -84,6 +84,17 @@ s_tlbie_ric3:
     li      r3, 0
     sc      0
 
+/* r3 = *(X) before and r4 = *(X) after PIDR = r4 (X = r3), and no
+ * interrupt between: quadrant 0 follows the new PID at once. */
+    .globl  s_pidr
+s_pidr:
+    ld      r5, 0(r3)
+    mtspr   48, r4
+    isync
+    ld      r4, 0(r3)
+    mr      r3, r5
+    sc      0
+
 /*
  * The watcher of the two-vCPU tests: r3 = address X, r4 = the mailbox
  * (mmu-lib.h struct mailbox).  Loads X, publishes the value, then bumps
