@@ -215,16 +215,14 @@ void expect_fault(unsigned n, uint64_t ret, unsigned vec, uint64_t srr0, uint64_
         CHECK(n, "DSISR", pc->dsisr, dsisr);
 }
 
-/* Waits until vCPU 1 has bumped the mailbox n times since `past`. */
-uint64_t wait_seq(uint64_t past, uint64_t n)
+void wait_seq(uint64_t n)
 {
-    uint64_t t0 = MFSPR(268), seq;
+    uint64_t t0 = MFSPR(268), past = __atomic_load_n(&mbox.seq, __ATOMIC_ACQUIRE), seq;
 
     while ((seq = __atomic_load_n(&mbox.seq, __ATOMIC_ACQUIRE)) < past + n) {
         if (cpu1_done || MFSPR(268) - t0 > 10ull * PETREL_TB_FREQ)
             fail(240, "vCPU 1 stopped watching", cpu1_done, seq);
     }
-    return seq;
 }
 
 /* Starts vCPU 1 on its next run (cpu1_* set by the caller). */

@@ -129,7 +129,9 @@ extern struct mailbox mbox;
 extern volatile uint64_t cpu1_run_va, cpu1_msr, cpu1_args[3], cpu1_done, cpu1_ret;
 extern void (*volatile cpu1_setup)(void);
 extern struct percpu cpus[2];
-uint64_t wait_seq(uint64_t past, uint64_t n);
+/* Waits for n more rounds of vCPU 1 from now: with n >= 2, the last
+ * one loaded X after the call. */
+void wait_seq(uint64_t n);
 void start_cpu1(unsigned n);
 
 static inline uint64_t mfmsr(void)

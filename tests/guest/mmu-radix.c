@@ -397,7 +397,7 @@ static void test_invalidate_local(void)
 /* vCPU 1 watches X while vCPU 0 changes X's PTE. */
 static void test_two_cpus(void)
 {
-    uint64_t x = K4K + 0x4000, e = leaf_entry(kroot, x, 12), seq;
+    uint64_t x = K4K + 0x4000, e = leaf_entry(kroot, x, 12);
 
     puts_("mmu-radix: tlbie reaches the other vCPU\n");
     cpu1_setup = 0;
@@ -406,20 +406,20 @@ static void test_two_cpus(void)
     cpu1_args[0] = x;
     cpu1_args[1] = KVA(&mbox);
     start_cpu1(45);
-    seq = wait_seq(0, 2);
+    wait_seq(2);
     CHECK(45, "vCPU 1 sees X", mbox.seen, WORD(9, 0));
     /* A new PTE without invalidation: vCPU 1 keeps its translation. */
     st64(e, (ld64(e) & ~RPN) | PAGE(10));
     ptesync();
-    seq = wait_seq(seq, 3);
+    wait_seq(3);
     CHECK(46, "vCPU 1 before any tlbie: the cached translation", mbox.seen, WORD(9, 0));
     /* tlbiel on vCPU 0 is local. */
     CHECK(47, "tlbiel", run((uint64_t)s_tlbiel, RMSR, x, 0, 0), 0);
-    seq = wait_seq(seq, 3);
+    wait_seq(3);
     CHECK(47, "vCPU 1 after vCPU 0's tlbiel: the cached translation", mbox.seen, WORD(9, 0));
     /* tlbie; eieio; tlbsync; ptesync: done on vCPU 1 too. */
     CHECK(48, "tlbie", run((uint64_t)s_tlbie, RMSR, x, 0, 0), 0);
-    seq = wait_seq(seq, 2);
+    wait_seq(2);
     CHECK(48, "vCPU 1 after tlbie: the new translation", mbox.seen, WORD(10, 0));
     /* Invalid now: vCPU 1's next load faults there. */
     st64(e, 0);

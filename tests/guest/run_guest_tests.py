@@ -482,9 +482,9 @@ case("payload: irq without -device petrel-irq-test",
 # state, every storage interrupt's registers, invalidation seen by the
 # other vCPU, code changed through an alias; compiled and interpreted.
 # A failure exits with the check's number (mmu-lib.h).
-for name, cpu in [("mmu-radix", [])]:
+for name, cpu in [("mmu-radix", []), ("mmu-hash", []), ("mmu-hash", ["-cpu", "power8"])]:
     for extra in ([], ["-accel", "tcg,jit=off"]):
-        case(f"payload: {name}" + (", jit=off" if extra else ""),
+        case(f"payload: {name}" + "".join(", " + a for a in cpu[1:] + extra[1:]),
              extra + cpu + ["-bios", payload(name), "-smp", "2"],
              expect=[f"{name}: all ok\n"], absent=["FAIL", "unexpected interrupt"])
 
