@@ -285,6 +285,15 @@ static void test_kernel_faults(void)
     /* A directory of no POWER9 shape. */
     expect_fault(27, run(KSNIP(s_load), KMSR, KBAD + 0x1000, 0, 0), 0x300, KSNIP(s_load), m,
                  KBAD + 0x1000, DSISR_BADCONFIG);
+    /* A page, or a directory, outside RAM: the access, or the walk, is a
+     * machine check (Book III 7.5.2), SRR0 at the load. */
+    map(kroot, K4K + 0x7000, 0x100000000000ull, 12, PRIV | EAA_RW | EAA_R);
+    expect_fault(52, run(KSNIP(s_load), KMSR, K4K + 0x7000, 0, 0), 0x200, KSNIP(s_load), m,
+                 NO_CHECK, NO_CHECK);
+    st64(leaf_entry(kroot, K4K + 0x200000, 21), V | 0x100000000000ull | 9);
+    ptesync();
+    expect_fault(52, run(KSNIP(s_load), KMSR, K4K + 0x200000, 0, 0), 0x200, KSNIP(s_load), m,
+                 NO_CHECK, NO_CHECK);
     /* A PID beyond the 256-entry table: no translation. */
     set_pidr(300);
     expect_fault(28, run(KSNIP(s_load), KMSR, UDATA, 0, 0), 0x300, KSNIP(s_load), m, UDATA,
