@@ -392,14 +392,20 @@ static void test_invalidate_local(void)
     uint64_t e = leaf_entry(kroot, K4K + 0x3000, 12), old = ld64(e), m = msr_seen(KMSR);
 
     puts_("mmu-radix: tlbiel, tlbie forms\n");
-    run(KSNIP(s_stale), KMSR, K4K + 0x3008, KVA(e), (old & ~RPN) | PAGE(8));
-    CHECK(43, "first load", this_cpu()->ret[0], WORD(7, 8));
-    CHECK(43, "load before tlbiel: the cached translation", this_cpu()->ret[1], WORD(7, 8));
-    CHECK(43, "load after tlbiel: the new translation", this_cpu()->ret[2], WORD(8, 8));
+    /* tlbiel by address (IS 0, AP 4K), by PID (IS 1), everything (IS 3). */
+    static const uint64_t rb[] = {K4K + 0x3000, 1 << 10, 3 << 10};
+    for (unsigned i = 0; i < 3; i++) {
+        uint64_t from = i & 1 ? 8 : 7, to = i & 1 ? 7 : 8;
+        run4(KSNIP(s_stale), KMSR, K4K + 0x3008, KVA(e), (old & ~RPN) | PAGE(to), rb[i]);
+        CHECK(43, "first load", this_cpu()->ret[0], WORD(from, 8));
+        CHECK(43, "load before tlbiel: the cached translation", this_cpu()->ret[1], WORD(from, 8));
+        CHECK(i ? 53 + i : 43, "load after tlbiel: the new translation", this_cpu()->ret[2],
+              WORD(to, 8));
+    }
     /* Partition-scoped tlbiel under radix, and RIC 3. */
-    expect_fault(44, run(KSNIP(s_tlbiel_prs0), KMSR, 0, 0, 0), 0x700, KSNIP(s_tlbiel_prs0),
+    expect_fault(53, run(KSNIP(s_tlbiel_prs0), KMSR, 0, 0, 0), 0x700, KSNIP(s_tlbiel_prs0),
                  m | SRR1_PRIV, DAR_SENTINEL, DSISR_SENTINEL);
-    expect_fault(44, run(KSNIP(s_tlbie_ric3), KMSR, 0, 0, 0), 0x700, KSNIP(s_tlbie_ric3),
+    expect_fault(53, run(KSNIP(s_tlbie_ric3), KMSR, 0, 0, 0), 0x700, KSNIP(s_tlbie_ric3),
                  m | SRR1_ILLEGAL, DAR_SENTINEL, DSISR_SENTINEL);
 }
 

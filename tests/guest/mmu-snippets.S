@@ -148,19 +148,20 @@ s_smc:
 
 /*
  * A stale translation: r3 = address X (a 4K page of PID 0), r4 = the
- * address of X's PTE, r5 = a new PTE.  Loads X, stores the PTE, loads X
- * again (the translation the first load cached may still be used), then
- * tlbiel X's page and loads X a third time (it must not be).
- * r3, r4, r5 = the three values.
+ * address of X's PTE, r5 = a new PTE, r6 = RB of a tlbiel (by address,
+ * PID or all; RS = PID 0).  Loads X, stores the PTE, loads X again (the
+ * translation the first load cached may still be used), then the tlbiel
+ * and loads X a third time (it must not be).  r3, r4, r5 = the three
+ * values.
  */
     .globl  s_stale
 s_stale:
+    mr      r8, r6
     ld      r6, 0(r3)
     std     r5, 0(r4)
     ptesync
     ld      r7, 0(r3)
-    rldicr  r8, r3, 0, 51           /* EPN, AP 0 (4K), IS 0 */
-    li      r9, 0                   /* PID 0 */
+    li      r9, 0
     tlbiel  r8, r9, 0, 1, 1
     ptesync
     ld      r5, 0(r3)
