@@ -392,7 +392,9 @@ static void test_invalidate_local(void)
     uint64_t e = leaf_entry(kroot, K4K + 0x3000, 12), old = ld64(e), m = msr_seen(KMSR);
 
     puts_("mmu-radix: tlbiel, tlbie forms\n");
-    /* tlbiel by address (IS 0, AP 4K), by PID (IS 1), everything (IS 3). */
+    /* tlbiel by address (IS 0, AP 4K), by PID (IS 1), everything (IS 3);
+     * before it, petrel's soft TLB still holds the old translation (as
+     * the architecture allows). */
     static const uint64_t rb[] = {K4K + 0x3000, 1 << 10, 3 << 10};
     for (unsigned i = 0; i < 3; i++) {
         uint64_t from = i & 1 ? 8 : 7, to = i & 1 ? 7 : 8;
@@ -423,7 +425,10 @@ static void test_two_cpus(void)
     start_cpu1(45);
     wait_seq(2);
     CHECK(45, "vCPU 1 sees X", mbox.seen, WORD(9, 0));
-    /* A new PTE without invalidation: vCPU 1 keeps its translation. */
+    /* A new PTE without invalidation: vCPU 1 keeps its translation.  The
+     * architecture allows either; petrel's soft TLB keeps it until an
+     * invalidation, which is what makes the invalidations below
+     * observable. */
     st64(e, (ld64(e) & ~RPN) | PAGE(10));
     ptesync();
     wait_seq(3);
