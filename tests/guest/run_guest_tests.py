@@ -477,6 +477,17 @@ for extra in ([], ["-accel", "tcg,jit=off"]):
 case("payload: irq without -device petrel-irq-test",
      ["-bios", payload("irq"), "-smp", "2"], status=99, expect=["irq FAIL 0x63"])
 
+# The MMU from inside the guest (mmu-radix.c, mmu-hash.c): tables built
+# in guest memory, code run with translation on in supervisor and problem
+# state, every storage interrupt's registers, invalidation seen by the
+# other vCPU, code changed through an alias; compiled and interpreted.
+# A failure exits with the check's number (mmu-lib.h).
+for name, cpu in [("mmu-radix", []), ("mmu-hash", []), ("mmu-hash", ["-cpu", "power8"])]:
+    for extra in ([], ["-accel", "tcg,jit=off"]):
+        case(f"payload: {name}" + "".join(", " + a for a in cpu[1:] + extra[1:]),
+             extra + cpu + ["-bios", payload(name), "-smp", "2"],
+             expect=[f"{name}: all ok\n"], absent=["FAIL", "unexpected interrupt"])
+
 # Ctrl-A x quits a guest that would wait forever.
 case("console: Ctrl-A x quits", ["-bios", payload("echo")], stdin=b"\x01x", status=0,
      absent=["<done>"])

@@ -23,8 +23,8 @@ def check(name, cond, detail=""):
         failures.append(name)
 
 
-def start(payload, *extra):
-    p = subprocess.Popen([PETREL, "-bios", os.path.join(BUILD, payload + ".bin"), "-S",
+def start(payload, *extra, build=BUILD):
+    p = subprocess.Popen([PETREL, "-bios", os.path.join(build, payload + ".bin"), "-S",
                           "-gdb", "tcp:127.0.0.1:0", *extra],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
@@ -36,12 +36,14 @@ def start(payload, *extra):
     return p, int(m.group(1))
 
 
-def run_gdb(payload, script, port, timeout=60):
+def run_gdb(payload, script, port, timeout=60, build=BUILD, before=()):
     cmd = [GDB, "-nx", "-q", "-batch",
            "-ex", "set architecture powerpc:common64",
-           "-ex", "file " + os.path.join(BUILD, payload + ".elf"),
-           "-ex", "target remote 127.0.0.1:%d" % port,
-           "-x", os.path.join(SRC, script)]
+           "-ex", "file " + os.path.join(build, payload + ".elf"),
+           "-ex", "target remote 127.0.0.1:%d" % port]
+    for c in before:
+        cmd += ["-ex", c]
+    cmd += ["-x", os.path.join(SRC, script)]
     r = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
     return r.stdout + r.stderr
 
@@ -60,8 +62,8 @@ def has(out, text):
     return text in out
 
 
-def sym(payload, name):
-    nm = subprocess.run(["powerpc64-linux-gnu-nm", os.path.join(BUILD, payload + ".elf")],
+def sym(payload, name, build=BUILD):
+    nm = subprocess.run(["powerpc64-linux-gnu-nm", os.path.join(build, payload + ".elf")],
                         capture_output=True, text=True, check=True).stdout
     for line in nm.splitlines():
         f = line.split()
@@ -203,6 +205,31 @@ def test_interrupt():
     check("interrupt: k ends petrel", status == 0, "status %s %s" % (status, perr))
 
 
+def test_mmu():
+    """The radix payload (tests/guest/mmu-radix.c) stopped in its last
+    part, where vCPU 1 runs with translation on at a kernel address: gdb
+    reads through the guest's page tables, where the virtual address's
+    low bits are no physical address of the page (PAGE(9) at
+    0xc000000080004000 holds 0x7e570000_00090000), and an unmapped one
+    fails."""
+    guest = os.path.join(BUILD, "..", "guest")
+    watch = 0xc000000000000000 | sym("payload-mmu-radix", "s_watch", build=guest)
+    p, port = start("payload-mmu-radix", "-smp", "2", build=guest)
+    out = run_gdb("payload-mmu-radix", "gdb-mmu.gdb", port, build=guest,
+                  before=["set $watch = 0x%x" % watch])
+    status, pout, perr = finish(p)
+    check("mmu: breakpoint at a translated address, vCPU 1",
+          re.search(r"THREAD=2 PC=%x\n" % watch, out), out)
+    check("mmu: msr with IR and DR", has(out, "MSR=8000000000001030\n"), out)
+    check("mmu: r3 is the watched address", has(out, "R3=c000000080004000\n"), out)
+    check("mmu: data read through the radix tree", has(out, "X=7e57000000090000\n"), out)
+    check("mmu: instruction read at pc", has(out, "INSN=e8a30000\n"), out)
+    check("mmu: 2M leaf", has(out, "M2=7e57000000211238\n"), out)
+    check("mmu: unmapped address refused",
+          has(out, "Cannot access memory at address 0xc000000080005000"), out)
+    check("mmu: kill ends petrel", status is not None, "status %s %s" % (status, perr))
+
+
 def test_cli_errors():
     for args, msg in ((["-gdb", "udp::1"], "-gdb: only tcp"),
                       (["-gdb", "tcp::99999"], "needs a port number"),
@@ -216,7 +243,7 @@ def test_cli_errors():
 if not GDB:
     print("SKIP: gdb-multiarch not found")
     sys.exit(77)
-for t in (test_be, test_le, test_watch, test_raw, test_interrupt, test_cli_errors):
+for t in (test_be, test_le, test_watch, test_raw, test_interrupt, test_mmu, test_cli_errors):
     try:
         t()
     except Exception as e:  # a hang or crash is a failure of that case
