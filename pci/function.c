@@ -166,12 +166,16 @@ void pci_function_reset_config(struct pci_function *f)
         f->msix_pending = 0;
     }
     f->intx_asserted = false;
+    f->status_writes = 0;
 }
 
 void pci_function_config_write(struct pci_function *f, unsigned reg, unsigned size, uint32_t value)
 {
     uint16_t msix_ctl_before = f->msix_cap ? (uint16_t)pci_cfg_get(f, f->msix_cap + 2, 2) : 0;
 
+    /* Counted so tests can prove nobody writes it (rtas.md §9 (d)). */
+    if (reg < PCI_STATUS + 2 && reg + size > PCI_STATUS)
+        f->status_writes++;
     for (unsigned i = 0; i < size && reg + i < PCI_CFG_SIZE; i++) {
         uint8_t b = (uint8_t)(value >> (8 * i)), *c = &f->cfg[reg + i];
         *c = (uint8_t)((*c & ~f->wmask[reg + i]) | (b & f->wmask[reg + i]));

@@ -97,7 +97,8 @@ struct pci_function {
      * words: address lo, address hi, data, vector control). */
     uint8_t msix_table[PCI_MSIX_MAX * PCI_MSIX_ENTRY_SIZE];
     uint64_t msix_pending;
-    uint8_t intx_pin; /* 1 = INTA .. 4 = INTD, 0: none */
+    uint32_t status_writes; /* config writes that reached the status register */
+    uint8_t intx_pin;       /* 1 = INTA .. 4 = INTD, 0: none */
     bool intx_asserted;
     /* Set by phb_plug. */
     struct phb *phb;

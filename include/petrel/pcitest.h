@@ -14,6 +14,8 @@
  *   0x18 DMA_LEN  (rw) bytes, at most PETREL_PCITEST_BUF_SIZE
  *   0x1c DMA_CMD  (wo) 1: bus -> buffer, 2: buffer -> bus
  *   0x20 DMA_STATUS (ro) 0 none yet, 1 done, 2 refused by the PHB
+ *   0x24 STATUS_WRITES (ro) config writes that reached the PCI status
+ *        register since reset (no one should ever make one)
  *   0x800 .. 0xfff  the buffer
  * Config: vendor PETREL_PCITEST_VENDOR, device PETREL_PCITEST_DEVICE,
  * class 0xff0000 (unassigned).
@@ -21,23 +23,24 @@
 #ifndef PETREL_PCITEST_H
 #define PETREL_PCITEST_H
 
-#define PETREL_PCITEST_VENDOR      0x1234u
-#define PETREL_PCITEST_DEVICE      0x7e57u
-#define PETREL_PCITEST_MAGIC       0x7e57de71u
-#define PETREL_PCITEST_BAR_SIZE    0x1000u
-#define PETREL_PCITEST_MSI_VECTORS 4u
-#define PETREL_PCITEST_ID          0x00u
-#define PETREL_PCITEST_FIRE        0x04u
-#define PETREL_PCITEST_INTX        0x08u
-#define PETREL_PCITEST_FIRED       0x0cu
-#define PETREL_PCITEST_DMA_LO      0x10u
-#define PETREL_PCITEST_DMA_HI      0x14u
-#define PETREL_PCITEST_DMA_LEN     0x18u
-#define PETREL_PCITEST_DMA_CMD     0x1cu
-#define PETREL_PCITEST_DMA_STATUS  0x20u
-#define PETREL_PCITEST_BUF         0x800u
-#define PETREL_PCITEST_BUF_SIZE    0x800u
-#define PETREL_PCITEST_DMA_TO_BUF  1u
-#define PETREL_PCITEST_DMA_TO_BUS  2u
+#define PETREL_PCITEST_VENDOR        0x1234u
+#define PETREL_PCITEST_DEVICE        0x7e57u
+#define PETREL_PCITEST_MAGIC         0x7e57de71u
+#define PETREL_PCITEST_BAR_SIZE      0x1000u
+#define PETREL_PCITEST_MSI_VECTORS   4u
+#define PETREL_PCITEST_ID            0x00u
+#define PETREL_PCITEST_FIRE          0x04u
+#define PETREL_PCITEST_INTX          0x08u
+#define PETREL_PCITEST_FIRED         0x0cu
+#define PETREL_PCITEST_DMA_LO        0x10u
+#define PETREL_PCITEST_DMA_HI        0x14u
+#define PETREL_PCITEST_DMA_LEN       0x18u
+#define PETREL_PCITEST_DMA_CMD       0x1cu
+#define PETREL_PCITEST_DMA_STATUS    0x20u
+#define PETREL_PCITEST_STATUS_WRITES 0x24u
+#define PETREL_PCITEST_BUF           0x800u
+#define PETREL_PCITEST_BUF_SIZE      0x800u
+#define PETREL_PCITEST_DMA_TO_BUF    1u
+#define PETREL_PCITEST_DMA_TO_BUS    2u
 
 #endif

@@ -207,6 +207,19 @@ def rtas_time_near_host(out, n=0):
     return [] if abs(guest - time.time()) <= 2 else [f"guest time {stamps[n]} is not now"]
 
 
+# PCI (tests/guest/kernel-pci.c): the MSI-only test device on two PHBs,
+# ibm,change-msi's rules, MSI delivery, TCE DMA, and EEH freeze and
+# recovery, under XICS.
+PCI_ARGS = ["-nographic", "-M", "pseries,ic-mode=xics", "-device", "petrel-pci-test",
+            "-device", "spapr-pci-host-bridge,index=1",
+            "-device", "petrel-pci-test,bus=pci.1,addr=2", "-kernel", kernel("kernel-pci")]
+case("pci: change-msi, MSI delivery, DMA and EEH recovery", PCI_ARGS,
+     expect=["PCI 0:00.0 1234:7e57 class ff0000 MSI\n", "PCI 1:02.0 1234:7e57",
+             " checks, 0 failed\n"],
+     absent=["FAIL"])
+case("pci: the same, interpreted only", PCI_ARGS + ["-accel", "tcg,jit=off"],
+     expect=[" checks, 0 failed\n"], absent=["FAIL"])
+
 with tempfile.TemporaryDirectory() as d:
     nv = os.path.join(d, "nvram.bin")
     rtas_args = ["-nographic", "-smp", "2", "-M", f"pseries,nvram={nv}",

@@ -46,6 +46,7 @@ static uint64_t pcitest_read(void *opaque, unsigned bar, uint64_t off, unsigned 
         case PETREL_PCITEST_DMA_HI: v = t->dma_hi; break;
         case PETREL_PCITEST_DMA_LEN: v = t->dma_len; break;
         case PETREL_PCITEST_DMA_STATUS: v = t->dma_status; break;
+        case PETREL_PCITEST_STATUS_WRITES: v = t->fn.status_writes; break;
         default: v = 0; break;
         }
     return __builtin_bswap32(v);
