@@ -78,6 +78,11 @@ cli_error("cli: directory as bios", ["-bios", "/"], "not a regular file")
 cli_error("cli: unknown cpu", ["-cpu", "power11"], "unknown CPU model")
 cli_error("cli: initrd without kernel", ["-initrd", "/bin/sh"], "-initrd only allowed")
 cli_error("cli: unknown accelerator", ["-accel", "kvm"], "-accel: accelerator 'kvm'")
+cli_error("cli: PCI device on a missing PHB", ["-device", "petrel-pci-test,bus=pci.2"],
+          "bus pci.2 does not exist")
+cli_error("cli: drive without file", ["-drive", "if=virtio"], "-drive: needs file=")
+cli_error("cli: virtio-rng not built yet", ["-device", "virtio-rng-pci"],
+          "this PCI device is not available yet")
 rc, out, err = run(["--help"])
 if rc != 0 or "usage: petrel" not in out:
     failures.append("cli: --help")
