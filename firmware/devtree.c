@@ -25,8 +25,11 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include <libfdt.h>
 #include <petrel/irq.h>
+#include <petrel/pci.h>
 #include <petrel/papr.h>
 #include <petrel/service.h>
 
@@ -81,8 +84,9 @@ uint32_t devtree_nr_servers(const struct hw_facts *hw)
 
 struct builder {
     void *fdt;
-    int err;          /* first libfdt error; nothing more is written after it */
-    uint32_t phandle; /* last one given out */
+    int err;             /* first libfdt error; nothing more is written after it */
+    uint32_t phandle;    /* last one given out */
+    uint32_t ic_phandle; /* the interrupt controller interrupt-map entries name */
 };
 
 static void note(struct builder *b, int ret)
@@ -344,6 +348,8 @@ static void build_xics(struct builder *b, const struct hw_facts *hw)
     const uint32_t servers[] = {0, devtree_nr_servers(hw)};
 
     begin_node(b, "interrupt-controller");
+    if (!b->ic_phandle)
+        b->ic_phandle = b->phandle;
     prop_string(b, "device_type", "PowerPC-External-Interrupt-Presentation");
     prop_string(b, "compatible", DEVTREE_XICS_COMPATIBLE);
     prop_empty(b, "interrupt-controller");
@@ -367,6 +373,8 @@ static void build_xive(struct builder *b, const struct hw_facts *hw)
     char name[NAME_MAX_LEN];
 
     begin_node(b, unit_name(name, sizeof(name), "interrupt-controller", reg[0]));
+    if (!b->ic_phandle)
+        b->ic_phandle = b->phandle;
     prop_string(b, "device_type", "power-ivpe");
     prop_string(b, "compatible", DEVTREE_XIVE_COMPATIBLE);
     prop_u64s(b, "reg", reg, 4);
@@ -433,6 +441,149 @@ static void build_rtas(struct builder *b, const struct hw_facts *hw,
         for (unsigned i = 0; i < rtas->ncalls; i++)
             prop_u32(b, rtas->calls[i].name, rtas->calls[i].token);
     }
+    end_node(b);
+}
+
+/* A function's generic name from its class (IEEE 1275 PCI binding 2.1,
+ * §10.1), or "pci<vendor>,<device>". */
+static const char *pci_name(char *buf, size_t len, const struct fw_pci_fn *f)
+{
+    static const struct {
+        uint16_t class;
+        const char *name;
+    } names[] = {
+        {0x0100, "scsi"},    {0x0101, "ide"}, {0x0106, "sata"}, {0x0200, "ethernet"},
+        {0x0300, "display"}, {0x0c03, "usb"}, {0x0604, "pci"},
+    };
+    char base[24];
+    int n;
+
+    snprintf(base, sizeof(base), "pci%x,%x", f->vendor, f->device);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].class == f->class_code >> 8)
+            snprintf(base, sizeof(base), "%s", names[i].name);
+    if (f->devfn & 7)
+        n = snprintf(buf, len, "%s@%x,%x", base, f->devfn >> 3, f->devfn & 7);
+    else
+        n = snprintf(buf, len, "%s@%x", base, f->devfn >> 3);
+    return n > 0 && (size_t)n < len ? buf : "";
+}
+
+/* One 5-cell PCI address with its size (PCI binding 2.2.1.1). */
+static unsigned pci_reg_entry(uint32_t *c, uint32_t hi, uint64_t addr, uint64_t size)
+{
+    c[0] = hi, c[1] = (uint32_t)(addr >> 32), c[2] = (uint32_t)addr;
+    c[3] = (uint32_t)(size >> 32), c[4] = (uint32_t)size;
+    return 5;
+}
+
+/*
+ * A function node (§10.1): reg (config space, then each BAR with its
+ * size), assigned-addresses (what pci.c placed, relocatable bit clear),
+ * the ids, the pin, and the MSI facts exactly as the capabilities say:
+ * ibm,req#msi only with an MSI capability, ibm,req#msi-x only with MSI-X
+ * -- the OS picks MSI or MSI-X for ibm,change-msi from these (rtas.md §6).
+ */
+static void build_pci_function(struct builder *b, const struct fw_pci_fn *f)
+{
+    uint32_t cfg_hi = (uint32_t)f->devfn << 8, reg[5 * 7], assigned[5 * 6];
+    unsigned nreg = 0, nassigned = 0;
+    char name[NAME_MAX_LEN], loc[48];
+
+    nreg += pci_reg_entry(reg, cfg_hi, 0, 0);
+    for (unsigned i = 0; i < f->nbars; i++) {
+        uint32_t space = f->bar[i].mem64 ? 0x03000000u : 0x02000000u;
+        nreg += pci_reg_entry(reg + nreg, space | cfg_hi | f->bar[i].reg, 0, f->bar[i].size);
+        if (f->bar[i].addr)
+            nassigned +=
+                pci_reg_entry(assigned + nassigned, 0x80000000u | space | cfg_hi | f->bar[i].reg,
+                              f->bar[i].addr, f->bar[i].size);
+    }
+    begin_node(b, pci_name(name, sizeof(name), f));
+    prop_cells(b, "reg", reg, nreg);
+    if (nassigned)
+        prop_cells(b, "assigned-addresses", assigned, nassigned);
+    prop_u32(b, "vendor-id", f->vendor);
+    prop_u32(b, "device-id", f->device);
+    prop_u32(b, "revision-id", f->revision);
+    prop_u32(b, "class-code", f->class_code);
+    if (f->subsys_vendor)
+        prop_u32(b, "subsystem-vendor-id", f->subsys_vendor);
+    if (f->subsys_id)
+        prop_u32(b, "subsystem-id", f->subsys_id);
+    if (f->pin)
+        prop_u32(b, "interrupts", f->pin);
+    if (f->msi)
+        prop_u32(b, "ibm,req#msi", f->msi);
+    if (f->msix)
+        prop_u32(b, "ibm,req#msi-x", f->msix);
+    prop_u32(b, "ibm,pci-config-space-type", 1);
+    snprintf(loc, sizeof(loc), "petrel-phb%u:%02x.%x", f->phb, f->devfn >> 3, f->devfn & 7);
+    prop_string(b, "ibm,loc-code", loc);
+    end_node(b);
+}
+
+/*
+ * PHB n (§10), at the addresses of the contract (include/petrel/pci.h):
+ * reg is the BUID RTAS calls name it by, ranges the two memory windows
+ * (no I/O space), the DMA window its LIOBN maps, the MSIs it hands out,
+ * and INTx of every slot swizzled onto its four LSIs.
+ */
+static void build_phb(struct builder *b, const struct hw_facts *hw, unsigned n)
+{
+    const uint64_t buid = PETREL_PHB_BUID_BASE + n;
+    const uint64_t reg[] = {buid, 0};
+    const uint64_t m32 = PETREL_PHB_MMIO32_BASE + PETREL_PHB_MMIO32_SIZE * n;
+    const uint64_t m64 = PETREL_PHB_MMIO64_BASE + PETREL_PHB_MMIO64_SIZE * n;
+    const uint32_t ranges[] = {0x02000000,
+                               0,
+                               (uint32_t)PETREL_PHB_MMIO32_PCI,
+                               (uint32_t)(m32 >> 32),
+                               (uint32_t)m32,
+                               0,
+                               (uint32_t)PETREL_PHB_MMIO32_SIZE,
+                               0x03000000,
+                               (uint32_t)(m64 >> 32),
+                               (uint32_t)m64,
+                               (uint32_t)(m64 >> 32),
+                               (uint32_t)m64,
+                               (uint32_t)(PETREL_PHB_MMIO64_SIZE >> 32),
+                               (uint32_t)PETREL_PHB_MMIO64_SIZE};
+    const uint32_t dma[] = {PETREL_PHB_LIOBN(n), 0, 0, (uint32_t)(PETREL_PHB_DMA_SIZE >> 32),
+                            (uint32_t)PETREL_PHB_DMA_SIZE};
+    static const uint32_t bus_range[] = {0, 0};
+    static const uint32_t map_mask[] = {0xf800, 0, 0, 0xffffffff};
+    uint32_t map[32 * 4 * 7];
+    char name[NAME_MAX_LEN];
+    unsigned k = 0;
+
+    for (uint32_t slot = 0; slot < 32; slot++)
+        for (uint32_t pin = 1; pin <= 4; pin++) {
+            map[k++] = slot << 11, map[k++] = 0, map[k++] = 0, map[k++] = pin;
+            map[k++] = b->ic_phandle;
+            map[k++] = PETREL_IRQ_PCI_LSI_BASE + 4 * n + ((slot + pin - 1) & 3);
+            map[k++] = 1; /* level */
+        }
+    begin_node(b, unit_name(name, sizeof(name), "pci", buid));
+    prop_string(b, "device_type", "pci");
+    prop_string(b, "compatible", "IBM,Logical_PHB");
+    prop_u64s(b, "reg", reg, 2);
+    prop_u32(b, "#address-cells", 3);
+    prop_u32(b, "#size-cells", 2);
+    prop_u32(b, "#interrupt-cells", 1);
+    prop_cells(b, "bus-range", bus_range, 2);
+    prop_cells(b, "ranges", ranges, sizeof(ranges) / sizeof(ranges[0]));
+    prop_empty(b, "used-by-rtas");
+    prop_u32(b, "ibm,pci-config-space-type", 1);
+    prop_u32(b, "ibm,pe-total-#msi", PETREL_PHB_MSI_COUNT);
+    prop_cells(b, "ibm,dma-window", dma, 5);
+    prop_u32(b, "ibm,#dma-address-cells", 2);
+    prop_u32(b, "ibm,#dma-size-cells", 2);
+    prop_cells(b, "interrupt-map-mask", map_mask, 4);
+    prop_cells(b, "interrupt-map", map, k);
+    for (unsigned i = 0; i < hw->npci; i++)
+        if (hw->pci[i].phb == n)
+            build_pci_function(b, &hw->pci[i]);
     end_node(b);
 }
 
@@ -528,6 +679,8 @@ int devtree_build(void *buf, size_t size, const struct hw_facts *hw,
     build_rtas(&b, hw, rtas);
     build_vdevice(&b, hw);
     build_event_sources(&b);
+    for (unsigned n = 0; n < hw->phbs && n < PETREL_PHB_MAX; n++)
+        build_phb(&b, hw, n);
     build_aliases(&b, hw);
     end_node(&b);
     if (!b.err)

@@ -37,6 +37,25 @@ enum hw_boot_protocol {
     HW_BOOT_FDT, /* flattened tree: r3 = tree, r5 = 0 */
 };
 
+/* pci.c: a PCI function the firmware found and set up (devtree.c
+ * describes it, spec/device-tree.md §10.1). */
+#define FW_PCI_MAX 64
+struct fw_pci_bar {
+    uint8_t reg; /* its config offset, 0x10 .. 0x24 */
+    bool mem64;
+    uint64_t addr, size; /* PCI address assigned (0: none fitted), size */
+};
+
+struct fw_pci_fn {
+    uint8_t phb, devfn;
+    uint16_t vendor, device, subsys_vendor, subsys_id;
+    uint32_t class_code; /* 24 bits */
+    uint8_t revision, pin;
+    uint32_t msi, msix; /* vectors the MSI / MSI-X capability offers; 0: none */
+    unsigned nbars;
+    struct fw_pci_bar bar[6];
+};
+
 struct hw_facts {
     uint64_t ram_base, ram_size;
     uint32_t ncpus;    /* present vCPUs, in description order; cpu[0] boots */
@@ -62,8 +81,16 @@ struct hw_facts {
     bool dump_tree;             /* -M dumpdtb=: hand the final tree to the host */
     uint32_t trace_mask;        /* -trace events the firmware emits (PETREL_TRACE_*) */
     bool boot_report;           /* -M boot-report=on: mark milestones (PETREL_H_BOOT_MARK) */
+    /* Filled by pci_probe, not by the description. */
+    uint32_t npci;
+    struct fw_pci_fn pci[FW_PCI_MAX];
 };
 int hwdesc_read(const void *fdt, struct hw_facts *hw);
+
+/* pci.c: finds the functions on PHBs 0 .. hw->phbs - 1, sizes and assigns
+ * their BARs in the PHB's windows (include/petrel/pci.h), enables memory
+ * decoding, and records each in hw->pci. */
+void pci_probe(struct hw_facts *hw);
 
 /* nvram.c: formats the NVRAM as CHRP partitions unless it already is
  * (called once per boot, before the OS runs). */

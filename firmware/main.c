@@ -408,6 +408,7 @@ void fw_main(const void *hwdesc, uint64_t tb_at_entry)
                (unsigned long)hw.initrd_base);
     if (hw.bootargs && hw.bootargs[0])
         printf("  bootargs \"%s\"\n", hw.bootargs);
+    pci_probe(&hw);
     nvram_prepare(&hw);
     if (hw.kernel_size)
         boot_kernel(&hw);

@@ -94,6 +94,10 @@ int64_t h_protect(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]
 int64_t h_bulk_remove(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_clear_ref(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_clear_mod(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_put_tce(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_get_tce(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_stuff_tce(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
+int64_t h_put_tce_indirect(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 int64_t h_petrel_alloc_hpt(struct hcall_env *env, const uint64_t args[9], uint64_t out[9]);
 
 #endif

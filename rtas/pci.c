@@ -31,8 +31,7 @@ static uint64_t config_window(uint32_t phb, uint32_t cfg, uint32_t size)
            ((uint64_t)busdevfn << 12) + reg;
 }
 
-/* PHB index of BUID (hi, lo), or -1. */
-static int32_t phb_by_buid(uint32_t hi, uint32_t lo)
+int32_t rtas_phb_by_buid(uint32_t hi, uint32_t lo)
 {
     uint64_t buid = (uint64_t)hi << 32 | lo;
 
@@ -41,7 +40,7 @@ static int32_t phb_by_buid(uint32_t hi, uint32_t lo)
     return (int32_t)(buid - PETREL_PHB_BUID_BASE);
 }
 
-static int32_t config_read(int32_t phb, uint32_t cfg, uint32_t size, uint32_t *value)
+int32_t rtas_config_read(int32_t phb, uint32_t cfg, uint32_t size, uint32_t *value)
 {
     uint64_t a;
     uint32_t v;
@@ -60,7 +59,7 @@ static int32_t config_read(int32_t phb, uint32_t cfg, uint32_t size, uint32_t *v
     return RTAS_SUCCESS;
 }
 
-static int32_t config_write(int32_t phb, uint32_t cfg, uint32_t size, uint32_t v)
+int32_t rtas_config_write(int32_t phb, uint32_t cfg, uint32_t size, uint32_t v)
 {
     uint64_t a;
 
@@ -86,14 +85,14 @@ static int32_t legacy_phb(void)
 int32_t rtas_read_pci_config(const uint32_t *args, uint32_t nargs, uint32_t *rets, uint32_t nret)
 {
     (void)nargs, (void)nret;
-    return config_read(legacy_phb(), args[0], args[1], &rets[1]);
+    return rtas_config_read(legacy_phb(), args[0], args[1], &rets[1]);
 }
 
 /* args: config address, size, value. */
 int32_t rtas_write_pci_config(const uint32_t *args, uint32_t nargs, uint32_t *rets, uint32_t nret)
 {
     (void)nargs, (void)rets, (void)nret;
-    return config_write(legacy_phb(), args[0], args[1], args[2]);
+    return rtas_config_write(legacy_phb(), args[0], args[1], args[2]);
 }
 
 /* args: config address, BUID hi, BUID lo, size.  rets: value. */
@@ -101,7 +100,7 @@ int32_t rtas_ibm_read_pci_config(const uint32_t *args, uint32_t nargs, uint32_t 
                                  uint32_t nret)
 {
     (void)nargs, (void)nret;
-    return config_read(phb_by_buid(args[1], args[2]), args[0], args[3], &rets[1]);
+    return rtas_config_read(rtas_phb_by_buid(args[1], args[2]), args[0], args[3], &rets[1]);
 }
 
 /* args: config address, BUID hi, BUID lo, size, value. */
@@ -109,5 +108,5 @@ int32_t rtas_ibm_write_pci_config(const uint32_t *args, uint32_t nargs, uint32_t
                                   uint32_t nret)
 {
     (void)nargs, (void)rets, (void)nret;
-    return config_write(phb_by_buid(args[1], args[2]), args[0], args[3], args[4]);
+    return rtas_config_write(rtas_phb_by_buid(args[1], args[2]), args[0], args[3], args[4]);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <petrel/pci.h>
 #include <petrel/service.h>
 
 /* Everything in the image is reached PC- or TOC-relative; nothing is
@@ -68,6 +69,28 @@ void rtas_trace_text(const char *prefix, const char *text, uint32_t len);
 static inline bool rtas_tracing(void)
 {
     return rtas_state.trace & (1u << PETREL_TRACE_RTAS);
+}
+
+/* pci.c: the PHB index of BUID (hi, lo), or -1; config cycles at a
+ * config address (LoPAPR 7.3.4 layout) of PHB phb, -3 when malformed or
+ * phb < 0. */
+int32_t rtas_phb_by_buid(uint32_t hi, uint32_t lo);
+int32_t rtas_config_read(int32_t phb, uint32_t cfg, uint32_t size, uint32_t *value);
+int32_t rtas_config_write(int32_t phb, uint32_t cfg, uint32_t size, uint32_t value);
+
+/* The PHB register block (include/petrel/pci.h). */
+static inline uint32_t rtas_phb_reg(int32_t phb, uint32_t off)
+{
+    uint32_t v = *(volatile uint32_t *)(uintptr_t)(PETREL_PHB_REGS((uint32_t)phb) + off);
+
+    __asm__ volatile("eieio" ::: "memory");
+    return v;
+}
+
+static inline void rtas_phb_set_reg(int32_t phb, uint32_t off, uint32_t v)
+{
+    *(volatile uint32_t *)(uintptr_t)(PETREL_PHB_REGS((uint32_t)phb) + off) = v;
+    __asm__ volatile("eieio" ::: "memory");
 }
 
 /* C entry from entry.S: r3 = the argument block's real address. */

@@ -536,6 +536,12 @@ static void print_help(void)
         "  -device petrel-irq-test\n"
         "                 a test device that drives one level and one edge interrupt\n"
         "                 source on request (include/petrel/irqtest.h)\n"
+        "  -device spapr-pci-host-bridge,index=N\n"
+        "                 PCI host bridges 0 .. N (N < 8; one by default)\n"
+        "  -device petrel-pci-test|virtio-blk-pci,drive=ID|virtio-rng-pci[,bus=pci.N][,addr=S]\n"
+        "                 a PCI device on PHB N (default 0), device number S (hex)\n"
+        "  -drive file=F[,if=virtio|none][,id=ID][,format=raw][,readonly=on]\n"
+        "                 a raw disk image; if=virtio (the default) adds its virtio-blk-pci\n"
         "  -no-reboot     exit instead of rebooting when the guest reboots\n"
         "  -S             do not start the CPUs (Ctrl-A c, gdb's continue or QMP cont\n"
         "                 starts them)\n"
@@ -560,6 +566,7 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
     memset(cfg, 0, sizeof(*cfg));
     cfg->ram_size = RAM_DEFAULT;
     cfg->cpus = cfg->max_cpus = cfg->sockets = cfg->cores = cfg->threads = 1;
+    cfg->phbs = 1;
     cfg->pvr = PVR_POWER9;
     cfg->cpu_name = "power9";
     cfg->cpu_level = PVR_COMPAT_POWER9;
@@ -659,9 +666,12 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
                 return fail(err, errlen, "-display: only 'none' is supported, not '%s'", val);
         } else if (!strcmp(name, "device")) {
             TAKES_VALUE();
-            if (strcmp(val, "petrel-irq-test"))
-                return fail(err, errlen, "-device: unknown device '%s' (petrel-irq-test)", val);
-            cfg->irq_test_device = true;
+            if ((a = cli_parse_device(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "drive")) {
+            TAKES_VALUE();
+            if ((a = cli_parse_drive(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
         } else if (!strcmp(name, "no-reboot")) {
             cfg->no_reboot = true;
         } else if (!strcmp(name, "S")) {
@@ -688,6 +698,8 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
 #undef TAKES_VALUE
     }
 
+    if ((a = cli_devices_finish(cfg, err, errlen)) != CLI_RUN)
+        return a;
     if (cfg->initrd && !cfg->kernel)
         return fail(err, errlen, "-initrd only allowed with -kernel option");
     if (cfg->append && !cfg->kernel)

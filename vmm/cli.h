@@ -20,6 +20,30 @@ enum boot_protocol { BOOT_PROTOCOL_AUTO, BOOT_PROTOCOL_OF, BOOT_PROTOCOL_FDT };
 /* Spectre-class mitigation capabilities (QEMU's cap-cfpc/sbbc/ibs). */
 enum cap_level { CAP_BROKEN, CAP_WORKAROUND, CAP_FIXED, CAP_FIXED_IBS, CAP_FIXED_CCD };
 
+/* PCI devices (-device, -drive if=virtio; vmm/cli_device.c). */
+enum pci_device_kind {
+    PCI_DEV_TEST,       /* petrel-pci-test: MSI, no MSI-X (include/petrel/pcitest.h) */
+    PCI_DEV_VIRTIO_BLK, /* virtio-blk-pci */
+    PCI_DEV_VIRTIO_RNG, /* virtio-rng-pci */
+};
+
+struct pci_device_config {
+    enum pci_device_kind kind;
+    unsigned phb; /* bus=pci.N */
+    int slot;     /* addr=S (device number); -1: the next free one */
+    int drive;    /* virtio-blk: index into machine_config.drive */
+};
+
+/* -drive file=F[,if=virtio|none][,id=ID][,format=raw][,readonly=on] */
+struct drive_config {
+    const char *file, *id;
+    bool readonly;
+    bool used; /* a device took it */
+};
+
+#define CLI_MAX_PCI_DEVICES 32
+#define CLI_MAX_DRIVES      8
+
 struct machine_config {
     uint64_t ram_size;
     unsigned cpus, max_cpus, sockets, cores, threads;
@@ -40,6 +64,12 @@ struct machine_config {
     bool no_jit;          /* -accel tcg,jit=off: interpret only (no block compiler) */
     bool boot_report;     /* -M boot-report=on: milestones printed on exit */
     bool irq_test_device; /* -device petrel-irq-test (include/petrel/irqtest.h) */
+    unsigned phbs;        /* PCI host bridges: 1, or one more than the largest
+                             -device spapr-pci-host-bridge,index=N */
+    struct pci_device_config pci[CLI_MAX_PCI_DEVICES];
+    unsigned n_pci;
+    struct drive_config drive[CLI_MAX_DRIVES];
+    unsigned n_drives;
     uint32_t trace_mask;  /* -trace: 1 << enum petrel_trace_event */
     uint32_t log_mask;    /* -d: enum log_item (vmm/trace.h) */
     const char *log_file; /* -D: trace and log lines there, not stderr */
@@ -63,6 +93,12 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
 /* Writes "petrel: <message>" into err (one line, no newline); returns -1. */
 int cli_format_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* vmm/cli_device.c: one -device or -drive value; after the whole line,
+ * cli_devices_finish checks references and adds if=virtio drives' devices. */
+enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *err, size_t errlen);
+enum cli_action cli_parse_drive(char *arg, struct machine_config *cfg, char *err, size_t errlen);
+enum cli_action cli_devices_finish(struct machine_config *cfg, char *err, size_t errlen);
 
 /* Parses a QEMU-style size ("512", "512M", "2G"; bare numbers are MiB). */
 bool cli_parse_size(const char *s, uint64_t *out);

@@ -29,12 +29,14 @@
 
 #include <petrel/irq.h>
 #include <petrel/layout.h>
+#include <petrel/pci.h>
 #include <petrel/papr.h>
 #include <petrel/service.h>
 
 #include "../hcall/hcall.h"
 #include "../irq/irq.h"
 #include "dev/irqtest.h"
+#include "dev/pcitest.h"
 #include "console.h"
 #include "cpu/cpu.h"
 #include "hwdesc.h"
@@ -85,9 +87,12 @@ struct machine {
     struct image fw, kernel, initrd;
     struct nvram nvram;
     bool nvram_open;
-    /* The PCI host bridges: one, as on every pseries machine by default. */
-    struct phb phb[1];
+    /* The PCI host bridges (one by default, as on every pseries machine)
+     * and the devices on them. */
+    struct phb phb[PETREL_PHB_MAX];
     unsigned n_phbs;
+    struct pcitest *pcitest[CLI_MAX_PCI_DEVICES];
+    unsigned n_pcitest;
 
     /* The interrupt controller (irq/: its own lock) and the compat level
      * negotiated at CAS (machine.h; under lock). */
@@ -132,6 +137,7 @@ struct machine {
 };
 
 static int add_interrupt_controller(struct machine *m);
+static int add_pci(struct machine *m, char *err, size_t errlen);
 
 static void wake_main(struct machine *m)
 {
@@ -262,6 +268,9 @@ static void quiesce_devices(struct machine *m)
 {
     if (m->irqtest)
         irqtest_reset(m->irqtest);
+    /* DMA and bus mastering off, MSI/MSI-X disabled, INTx low. */
+    for (unsigned i = 0; i < m->n_phbs; i++)
+        phb_reset(&m->phb[i]);
 }
 
 /* Step 4: power-on mode, every source masked, nothing pending. */
@@ -683,9 +692,6 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
                     (unsigned long long)((next - BOOT_BLOB_ADDR) >> 20),
                     (unsigned long long)(cfg->ram_size >> 20), BOOT_BLOB_ADDR >> 20);
 
-    for (m->n_phbs = 0; m->n_phbs < sizeof(m->phb) / sizeof(m->phb[0]); m->n_phbs++)
-        if (phb_init(&m->phb[m->n_phbs], &m->mem, m->n_phbs) != 0)
-            return fail(err, errlen, "cannot map PCI host bridge %u", m->n_phbs);
     if (nvram_open(&m->nvram, cfg->nvram, err, errlen) != 0)
         return -1;
     m->nvram_open = true;
@@ -714,12 +720,45 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
         if (!m->irqtest)
             return fail(err, errlen, "cannot create the irq test device");
     }
+    if (add_pci(m, err, errlen) != 0)
+        return -1;
     reset_vcpus(m);
     if (load_images(m) != 0)
         return fail(err, errlen, "the hardware description does not fit in %u bytes",
                     HWDESC_MAX_SIZE);
     m->held = m->prelaunch = cfg->start_stopped;
     return 0;
+}
+
+/* The PHBs and the PCI devices of the command line (cli.h). */
+static int add_pci(struct machine *m, char *err, size_t errlen)
+{
+    for (m->n_phbs = 0; m->n_phbs < m->cfg.phbs; m->n_phbs++)
+        if (phb_init(&m->phb[m->n_phbs], &m->mem, m->irq, m->n_phbs) != 0)
+            return fail(err, errlen, "cannot map PCI host bridge %u", m->n_phbs);
+    for (unsigned i = 0; i < m->cfg.n_pci; i++) {
+        const struct pci_device_config *d = &m->cfg.pci[i];
+        struct phb *phb = &m->phb[d->phb];
+
+        switch (d->kind) {
+        case PCI_DEV_TEST:
+            m->pcitest[m->n_pcitest] = pcitest_create(phb, (unsigned)d->slot);
+            if (!m->pcitest[m->n_pcitest])
+                return fail(err, errlen, "cannot create petrel-pci-test");
+            m->n_pcitest++;
+            break;
+        default: return fail(err, errlen, "-device: this PCI device is not available yet");
+        }
+    }
+    return 0;
+}
+
+struct phb *machine_phb_by_liobn(struct machine *m, uint64_t liobn)
+{
+    for (unsigned i = 0; i < m->n_phbs; i++)
+        if (m->phb[i].liobn == liobn)
+            return &m->phb[i];
+    return NULL;
 }
 
 static void irq_set_line(void *opaque, unsigned vcpu, bool level)
@@ -1258,6 +1297,10 @@ void machine_destroy(struct machine *m)
     free_hpt(m);
     free(m->vcpus);
     irqtest_destroy(m->irqtest);
+    for (unsigned i = 0; i < m->n_pcitest; i++)
+        pcitest_destroy(m->pcitest[i]);
+    for (unsigned i = 0; i < m->n_phbs; i++)
+        phb_destroy(&m->phb[i]);
     irq_destroy(m->irq);
     console_close(m->con);
     if (m->nvram_open)

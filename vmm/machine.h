@@ -58,6 +58,9 @@ void machine_set_irq(struct machine *m, unsigned index, bool level);
  */
 struct irq_ctl;
 struct irq_ctl *machine_irq(struct machine *m);
+/* The PHB whose DMA window LIOBN is liobn (include/petrel/pci.h), or NULL. */
+struct phb;
+struct phb *machine_phb_by_liobn(struct machine *m, uint64_t liobn);
 unsigned machine_ic_mode(struct machine *m);
 uint32_t machine_compat_pvr(struct machine *m);
 void machine_set_compat_pvr(struct machine *m, uint32_t logical_pvr);

@@ -36,6 +36,8 @@
 #define H_CLEAR_MOD               0x10
 #define H_CLEAR_REF               0x14
 #define H_PROTECT                 0x18
+#define H_GET_TCE                 0x1c
+#define H_PUT_TCE                 0x20
 #define H_SET_SPRG0               0x24
 #define H_SET_DABR                0x28
 #define H_PAGE_INIT               0x2c
@@ -52,6 +54,8 @@
 #define H_PROD                    0xe8
 #define H_BULK_REMOVE             0x124
 #define H_SET_XDABR               0x134
+#define H_STUFF_TCE               0x138
+#define H_PUT_TCE_INDIRECT        0x13c
 #define H_GET_CPU_CHARACTERISTICS 0x1c8
 #define H_XIRR_X                  0x2fc
 #define H_RANDOM                  0x300
@@ -68,7 +72,7 @@
 #define H_INT_ESB                   0x3c8
 #define H_INT_SYNC                  0x3cc
 #define H_INT_RESET                 0x3d0
-#define H_REGISTER_PROC_TBL       0x37c
+#define H_REGISTER_PROC_TBL         0x37c
 
 /* H_SET_MODE resources (LoPAPR 14.5.4.3.x; spec/hcalls.md §5). */
 #define H_SET_MODE_RESOURCE_SET_CIABR  1

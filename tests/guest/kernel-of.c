@@ -184,7 +184,9 @@ static bool child_path_ok(const char *parent, const char *path)
 static void walk_props(uint32_t ph, struct walk *w)
 {
     char name[64], prev[64] = "";
-    static uint8_t val[1025], part[1025];
+    /* A PHB's interrupt-map (32 slots x 4 pins x 7 cells) is the
+     * largest property. */
+    static uint8_t val[4097], part[4097];
 
     for (;;) {
         uint32_t r = ci("nextprop", 3, 1, ph, A(prev), A(name)), len, got;
@@ -195,11 +197,11 @@ static void walk_props(uint32_t ph, struct walk *w)
         if (r != 1)
             return;
         len = ci("getproplen", 2, 1, ph, A(name));
-        CHECK(len <= 1024);
-        if (len > 1024)
+        CHECK(len <= 4096);
+        if (len > 4096)
             return;
         memset(val, 0xa5, sizeof(val));
-        got = ci("getprop", 4, 1, ph, A(name), A(val), 1024);
+        got = ci("getprop", 4, 1, ph, A(name), A(val), 4096);
         CHECK(got == len);
         CHECK(val[len] == 0xa5);
         if (len) {

@@ -78,6 +78,11 @@ cli_error("cli: directory as bios", ["-bios", "/"], "not a regular file")
 cli_error("cli: unknown cpu", ["-cpu", "power11"], "unknown CPU model")
 cli_error("cli: initrd without kernel", ["-initrd", "/bin/sh"], "-initrd only allowed")
 cli_error("cli: unknown accelerator", ["-accel", "kvm"], "-accel: accelerator 'kvm'")
+cli_error("cli: PCI device on a missing PHB", ["-device", "petrel-pci-test,bus=pci.2"],
+          "bus pci.2 does not exist")
+cli_error("cli: drive without file", ["-drive", "if=virtio"], "-drive: needs file=")
+cli_error("cli: virtio-rng not built yet", ["-device", "virtio-rng-pci"],
+          "this PCI device is not available yet")
 rc, out, err = run(["--help"])
 if rc != 0 or "usage: petrel" not in out:
     failures.append("cli: --help")
@@ -94,9 +99,9 @@ else:
 # The built-in firmware: banner and power-off.
 case("firmware banner, defaults", ["-nographic"],
      expect=["petrel firmware ", "RAM 512 MiB, 1 CPU, PVR 0x004e1202 (POWER9)",
-             "device tree ", " bytes, 14 nodes\n", "powering off"])
+             "device tree ", " bytes, 15 nodes\n", "powering off"])
 case("firmware banner, power8 2 CPUs 1G", ["-nographic", "-m", "1G", "-smp", "2", "-cpu", "power8"],
-     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 14 nodes\n"])
+     expect=["RAM 1024 MiB, 2 CPUs, PVR 0x004d0200 (POWER8)", " bytes, 15 nodes\n"])
 # Machines no PAPR firmware could describe are refused on the command line
 # (the firmware's own refusal of such facts is tested in test_devtree).
 cli_error("cli: half a core", ["-smp", "3,threads=2"], "multiple of threads")
@@ -207,6 +212,19 @@ def rtas_time_near_host(out, n=0):
     return [] if abs(guest - time.time()) <= 2 else [f"guest time {stamps[n]} is not now"]
 
 
+# PCI (tests/guest/kernel-pci.c): the MSI-only test device on two PHBs,
+# ibm,change-msi's rules, MSI delivery, TCE DMA, and EEH freeze and
+# recovery, under XICS.
+PCI_ARGS = ["-nographic", "-M", "pseries,ic-mode=xics", "-device", "petrel-pci-test",
+            "-device", "spapr-pci-host-bridge,index=1",
+            "-device", "petrel-pci-test,bus=pci.1,addr=2", "-kernel", kernel("kernel-pci")]
+case("pci: change-msi, MSI delivery, DMA and EEH recovery", PCI_ARGS,
+     expect=["PCI 0:00.0 1234:7e57 class ff0000 MSI\n", "PCI 1:02.0 1234:7e57",
+             " checks, 0 failed\n"],
+     absent=["FAIL"])
+case("pci: the same, interpreted only", PCI_ARGS + ["-accel", "tcg,jit=off"],
+     expect=[" checks, 0 failed\n"], absent=["FAIL"])
+
 with tempfile.TemporaryDirectory() as d:
     nv = os.path.join(d, "nvram.bin")
     rtas_args = ["-nographic", "-smp", "2", "-M", f"pseries,nvram={nv}",
@@ -306,7 +324,9 @@ def cas_lines(threads, cores, asked, negotiated, ics, cpus, vec5, other):
     return [f"of: cas request for {threads} {per_core} ({cores} cores), {asked}\n"
             f"of: cas ok: {negotiated}\n"
             f"of: cas: interrupt-controller nodes {ics} -> 1, phandle 0x",
-            f" kept (references to it: 1); cpu nodes: {cpus}; "
+            # /chosen's interrupt-controller, and the default PHB's
+            # interrupt-map: 32 slots x 4 pins.
+            f" kept (references to it: {1 + 32 * 4}); cpu nodes: {cpus}; "
             f"ibm,architecture-vec-5: {vec5} bytes\n"
             f"firmware: CAS refused: {other}\n"
             "of: cas again: the same request accepted, the other controller refused, "

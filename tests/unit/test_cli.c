@@ -62,6 +62,34 @@ static void test_defaults(void)
     CHECK(!cfg.irq_test_device);
     CHECK_EQ(parse("-device", "petrel-irq-test", NULL), CLI_RUN);
     CHECK(cfg.irq_test_device);
+    CHECK_EQ(cfg.phbs, 1);
+    CHECK_EQ(cfg.n_pci, 0);
+}
+
+static void test_pci(void)
+{
+    CHECK_EQ(parse("-device", "spapr-pci-host-bridge,index=2", "-device", "petrel-pci-test,addr=1",
+                   "-device", "petrel-pci-test", "-device", "virtio-rng-pci,bus=pci.2,addr=0x1f",
+                   "-drive", "file=a.img,if=none,id=d0,format=raw", "-device",
+                   "virtio-blk-pci,drive=d0,bus=pci.1", "-drive", "file=b.img,readonly=on", NULL),
+             CLI_RUN);
+    CHECK_EQ(cfg.phbs, 3);
+    CHECK_EQ(cfg.n_pci, 5);
+    CHECK_EQ(cfg.pci[0].kind, PCI_DEV_TEST);
+    CHECK_EQ(cfg.pci[0].slot, 1);
+    CHECK_EQ(cfg.pci[1].slot, 0); /* the lowest free slot of pci.0 */
+    CHECK_EQ(cfg.pci[2].kind, PCI_DEV_VIRTIO_RNG);
+    CHECK_EQ(cfg.pci[2].phb, 2);
+    CHECK_EQ(cfg.pci[2].slot, 0x1f);
+    CHECK_EQ(cfg.pci[3].kind, PCI_DEV_VIRTIO_BLK);
+    CHECK_EQ(cfg.pci[3].phb, 1);
+    CHECK_EQ(cfg.pci[3].drive, 0);
+    CHECK_EQ(cfg.pci[4].kind, PCI_DEV_VIRTIO_BLK); /* if=virtio by default */
+    CHECK_EQ(cfg.pci[4].slot, 2);
+    CHECK_EQ(cfg.pci[4].drive, 1);
+    CHECK_EQ(cfg.n_drives, 2);
+    CHECK_STREQ(cfg.drive[0].file, "a.img");
+    CHECK(!cfg.drive[0].readonly && cfg.drive[1].readonly);
 }
 
 static void test_accel(void)
@@ -153,7 +181,25 @@ static void test_bad(void)
 {
     CHECK_ERR("unknown option '-frobnicate'", "-frobnicate");
     CHECK_ERR("unexpected argument", "disk.img");
-    CHECK_ERR("-device: unknown device 'virtio-blk'", "-device", "virtio-blk");
+    CHECK_ERR("-device: unknown device 'e1000'", "-device", "e1000");
+    CHECK_ERR("-device petrel-irq-test: takes no options", "-device", "petrel-irq-test,x=1");
+    CHECK_ERR("needs index=N", "-device", "spapr-pci-host-bridge");
+    CHECK_ERR("bad option 'index=8'", "-device", "spapr-pci-host-bridge,index=8");
+    CHECK_ERR("bus pci.1 does not exist", "-device", "petrel-pci-test,bus=pci.1");
+    CHECK_ERR("bad slot '20'", "-device", "petrel-pci-test,addr=20");
+    CHECK_ERR("only function 0", "-device", "petrel-pci-test,addr=3.1");
+    CHECK_ERR("slot 3 of pci.0 is taken twice", "-device", "petrel-pci-test,addr=3", "-device",
+              "virtio-rng-pci,addr=0x3");
+    CHECK_ERR("unknown option 'drive=d0'", "-device", "virtio-rng-pci,drive=d0");
+    CHECK_ERR("needs drive=ID", "-device", "virtio-blk-pci");
+    CHECK_ERR("no -drive with id=d0", "-device", "virtio-blk-pci,drive=d0");
+    CHECK_ERR("-drive: needs file=", "-drive", "id=d0");
+    CHECK_ERR("unsupported option 'format=qcow2'", "-drive", "file=x.img,format=qcow2");
+    CHECK_ERR("duplicate id 'd0'", "-drive", "file=a,id=d0,if=none", "-drive",
+              "file=b,id=d0,if=none");
+    CHECK_ERR("no device uses it", "-drive", "file=a,id=d0,if=none");
+    CHECK_ERR("drive d0 is already in use", "-drive", "file=a,id=d0", "-device",
+              "virtio-blk-pci,drive=d0");
     CHECK_ERR("-device: missing value", "-device");
     CHECK_ERR("-m: missing value", "-m");
     CHECK_ERR("-m: invalid size 'abc'", "-m", "abc");
@@ -299,6 +345,7 @@ int main(void)
     test_boot_protocol();
     test_accel();
     test_defaults();
+    test_pci();
     test_good();
     test_bad();
     test_files();

@@ -15,6 +15,7 @@
 #include <petrel/layout.h>
 
 #include <petrel/papr.h>
+#include <petrel/pci.h>
 #include <petrel/service.h>
 
 #include "check.h"
@@ -85,7 +86,7 @@ static uint64_t pack(const char *s, unsigned off)
 static void test_unknown_opcodes(struct hcall_env *env)
 {
     static const uint64_t bad[] = {
-        0x0,    0x20,   0x5,    0x56,   0x5a,    0x500, 0x1000,
+        0x0,    0x30,   0x5,    0x56,   0x5a,    0x500, 0x1000,
         0xf000, 0xf005, 0xf102, 0xfffc, 0x10000, ~0ull, 1ull << 32 | H_PUT_TERM_CHAR};
     uint64_t args[9] = {PAPR_VTERM_UNIT, 1, pack("x", 0)}, out[9];
     char list[256];
@@ -419,6 +420,56 @@ static void test_page_init(struct hcall_env *env)
     CHECK_EQ(call(env, H_PAGE_INIT, 0, dst, 0, 0, out), H_SUCCESS);
 }
 
+/* The TCE hcalls on the default PHB's window (include/petrel/pci.h). */
+static void test_tce(struct hcall_env *env)
+{
+    struct guest_mem *mem = machine_mem(env->machine);
+    const uint64_t liobn = PETREL_PHB_LIOBN(0), list = 0x700000;
+    const uint64_t rw = PETREL_TCE_READ | PETREL_TCE_WRITE;
+    uint64_t out[9];
+
+    CHECK_EQ(call(env, H_PUT_TCE, liobn, 0x3000, 0x500000 | rw, 0, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_GET_TCE, liobn, 0x3000, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0x500000 | rw);
+    /* Wrong LIOBN, IOBA unaligned or past the window, TCE past RAM or
+     * with undefined bits: H_PARAMETER, nothing changed. */
+    CHECK_EQ(call(env, H_PUT_TCE, PETREL_PHB_LIOBN(1), 0x3000, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_GET_TCE, liobn + 1, 0x3000, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TCE, liobn, 0x3008, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TCE, liobn, PETREL_PHB_DMA_SIZE, 0, 0, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TCE, liobn, 0x3000, mem->ram_size | rw, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_PUT_TCE, liobn, 0x3000, 0x500000 | 0x100 | rw, 0, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_GET_TCE, liobn, 0x3000, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0x500000 | rw);
+    /* H_STUFF_TCE: a range, checked whole. */
+    CHECK_EQ(call(env, H_STUFF_TCE, liobn, 0x2000, 0x600000 | PETREL_TCE_READ, 3, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_GET_TCE, liobn, 0x4000, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0x600000 | PETREL_TCE_READ);
+    CHECK_EQ(call(env, H_STUFF_TCE, liobn, PETREL_PHB_DMA_SIZE - 0x1000, 0, 2, out),
+             (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_STUFF_TCE, liobn, 0x2000, 0, 3, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_GET_TCE, liobn, 0x3000, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0);
+    /* H_PUT_TCE_INDIRECT: a big-endian list; one bad entry refuses all. */
+    for (unsigned i = 0; i < 4; i++) {
+        uint64_t tce = (0x800000 + 0x1000ull * i) | rw;
+        for (unsigned b = 0; b < 8; b++)
+            mem->ram[list + 8 * i + b] = (uint8_t)(tce >> (56 - 8 * b));
+    }
+    CHECK_EQ(call(env, H_PUT_TCE_INDIRECT, liobn, 0x10000, list, 4, out), H_SUCCESS);
+    CHECK_EQ(call(env, H_GET_TCE, liobn, 0x13000, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0x803000 | rw);
+    CHECK_EQ(call(env, H_PUT_TCE_INDIRECT, liobn, 0x10000, list + 8, 2, out),
+             (uint64_t)H_PARAMETER); /* list not page aligned */
+    CHECK_EQ(call(env, H_PUT_TCE_INDIRECT, liobn, 0x10000, list, 513, out), (uint64_t)H_PARAMETER);
+    mem->ram[list + 8 * 3 + 7] |= 0x40; /* undefined bit in entry 3 */
+    CHECK_EQ(call(env, H_PUT_TCE_INDIRECT, liobn, 0x20000, list, 4, out), (uint64_t)H_PARAMETER);
+    CHECK_EQ(call(env, H_GET_TCE, liobn, 0x20000, 0, 0, out), H_SUCCESS);
+    CHECK_EQ(out[0], 0);
+}
+
 static void test_random(struct hcall_env *env)
 {
     uint64_t a[9], b[9];
@@ -736,6 +787,7 @@ int main(void)
     test_register_vpa(&env);
     test_page_init(&env);
     test_random(&env);
+    test_tce(&env);
     test_services(&env);
     test_trace_service(&env);
     machine_destroy(env.machine);

@@ -1,0 +1,107 @@
+/*
+ * EEH state of the PHB's PEs (include/petrel/pci.h, spec/rtas.md §7,
+ * LoPAPR 7.3.15): one PE per device number.  An error -- a DMA the TCE
+ * table does not allow, a message the translation table does not, an
+ * injected one -- is recorded in the PE's error log and, when the OS
+ * enabled EEH on the PE, freezes it: its MMIO and config loads return all
+ * ones, its stores, DMA and MSIs are dropped, until the OS thaws it or
+ * resets the slot.  A slot reset returns its functions to power-on state
+ * and frees their MSI entries, so every interrupt route is rebuilt by the
+ * OS's next ibm,change-msi (rtas.md §7.3, §9 (e)).
+ */
+#include <petrel/pci.h>
+
+#include "function.h"
+#include "internal.h"
+#include "phb.h"
+
+bool phb_pe_mmio_ok(const struct phb *phb, unsigned pe)
+{
+    return !(phb->pe[pe].state & (PETREL_PE_MMIO_FROZEN | PETREL_PE_RESET));
+}
+
+bool phb_pe_dma_ok(const struct phb *phb, unsigned pe)
+{
+    return !(phb->pe[pe].state & (PETREL_PE_DMA_FROZEN | PETREL_PE_RESET));
+}
+
+void phb_pe_error(struct phb *phb, unsigned pe, uint32_t kind, uint64_t addr)
+{
+    struct phb_pe *p = &phb->pe[pe];
+
+    if (!p->errors) {
+        p->error = kind;
+        p->err_addr = addr;
+    }
+    p->errors++;
+    if (p->state & PETREL_PE_EEH_ENABLED)
+        p->state |= PETREL_PE_MMIO_FROZEN | PETREL_PE_DMA_FROZEN;
+}
+
+void phb_reset_functions(struct phb *phb, int pe)
+{
+    for (unsigned d = 0; d < PHB_FUNCTIONS; d++) {
+        struct pci_function *f = phb->fn[d];
+        if (!f || (pe >= 0 && phb_pe_of(d) != (unsigned)pe))
+            continue;
+        pci_function_reset_config(f);
+        if (f->reset)
+            f->reset(f->opaque);
+    }
+    msi_free_pe(phb, pe);
+    phb_update_intx(phb);
+}
+
+uint32_t eeh_reg_read(struct phb *phb, unsigned pe, unsigned reg)
+{
+    const struct phb_pe *p = &phb->pe[pe];
+
+    switch (reg) {
+    case PETREL_PE_STATE: return p->state;
+    case PETREL_PE_ERROR: return p->error;
+    case PETREL_PE_ERRORS: return p->errors;
+    case PETREL_PE_ERR_ADDR_HI: return (uint32_t)(p->err_addr >> 32);
+    case PETREL_PE_ERR_ADDR_LO: return (uint32_t)p->err_addr;
+    default: return 0;
+    }
+}
+
+static void control(struct phb *phb, unsigned pe, uint32_t cmd)
+{
+    struct phb_pe *p = &phb->pe[pe];
+
+    switch (cmd) {
+    case PETREL_PE_CTL_ENABLE: p->state |= PETREL_PE_EEH_ENABLED; break;
+    case PETREL_PE_CTL_DISABLE:
+        p->state &= ~(PETREL_PE_EEH_ENABLED | PETREL_PE_MMIO_FROZEN | PETREL_PE_DMA_FROZEN);
+        break;
+    case PETREL_PE_CTL_THAW_MMIO: p->state &= ~PETREL_PE_MMIO_FROZEN; break;
+    case PETREL_PE_CTL_THAW_DMA: p->state &= ~PETREL_PE_DMA_FROZEN; break;
+    case PETREL_PE_CTL_RESET:
+        /* Held in reset the PE answers nothing; its functions lose all
+         * state, MSI programming and routes included. */
+        p->state |= PETREL_PE_RESET;
+        phb_reset_functions(phb, (int)pe);
+        break;
+    case PETREL_PE_CTL_UNRESET:
+        if (p->state & PETREL_PE_RESET)
+            p->state &= ~(PETREL_PE_RESET | PETREL_PE_MMIO_FROZEN | PETREL_PE_DMA_FROZEN);
+        break;
+    case PETREL_PE_CTL_CLEAR_ERROR:
+        p->error = PETREL_PE_ERR_NONE;
+        p->errors = 0;
+        p->err_addr = 0;
+        break;
+    default: break;
+    }
+}
+
+void eeh_reg_write(struct phb *phb, unsigned pe, unsigned reg, uint32_t value)
+{
+    if (!(phb->pe[pe].state & PETREL_PE_PRESENT))
+        return;
+    if (reg == PETREL_PE_CONTROL)
+        control(phb, pe, value);
+    else if (reg == PETREL_PE_INJECT && (value == PETREL_PE_ERR_MMIO || value == PETREL_PE_ERR_DMA))
+        phb_pe_error(phb, pe, value, 0);
+}
