@@ -11,9 +11,18 @@
  */
 #include <petrel/pci.h>
 
+#include "../vmm/trace.h"
 #include "function.h"
 #include "internal.h"
 #include "phb.h"
+
+/* -trace eeh: the PE's state after an event (pci.h PETREL_PE_*). */
+static void trace_pe(const struct phb *phb, unsigned pe, const char *what)
+{
+    if (trace_on(PETREL_TRACE_EEH))
+        trace_printf(PETREL_TRACE_EEH, -1, "phb%u PE %u: %s -> state 0x%x, %u errors", phb->index,
+                     pe, what, phb->pe[pe].state, phb->pe[pe].errors);
+}
 
 bool phb_pe_mmio_ok(const struct phb *phb, unsigned pe)
 {
@@ -36,6 +45,11 @@ void phb_pe_error(struct phb *phb, unsigned pe, uint32_t kind, uint64_t addr)
     p->errors++;
     if (p->state & PETREL_PE_EEH_ENABLED)
         p->state |= PETREL_PE_MMIO_FROZEN | PETREL_PE_DMA_FROZEN;
+    if (trace_on(PETREL_TRACE_EEH))
+        trace_printf(PETREL_TRACE_EEH, -1, "phb%u PE %u: %s error at 0x%llx -> %s, state 0x%x",
+                     phb->index, pe, kind == PETREL_PE_ERR_MMIO ? "MMIO" : "DMA",
+                     (unsigned long long)addr,
+                     (p->state & PETREL_PE_EEH_ENABLED) ? "frozen" : "logged (EEH off)", p->state);
 }
 
 void phb_reset_functions(struct phb *phb, int pe)
@@ -66,6 +80,16 @@ uint32_t eeh_reg_read(struct phb *phb, unsigned pe, unsigned reg)
     }
 }
 
+static const char *const control_names[] = {
+    [PETREL_PE_CTL_ENABLE] = "enable",
+    [PETREL_PE_CTL_DISABLE] = "disable",
+    [PETREL_PE_CTL_THAW_MMIO] = "thaw MMIO",
+    [PETREL_PE_CTL_THAW_DMA] = "thaw DMA",
+    [PETREL_PE_CTL_RESET] = "reset",
+    [PETREL_PE_CTL_UNRESET] = "release reset",
+    [PETREL_PE_CTL_CLEAR_ERROR] = "clear error",
+};
+
 static void control(struct phb *phb, unsigned pe, uint32_t cmd)
 {
     struct phb_pe *p = &phb->pe[pe];
@@ -92,8 +116,10 @@ static void control(struct phb *phb, unsigned pe, uint32_t cmd)
         p->errors = 0;
         p->err_addr = 0;
         break;
-    default: break;
+    default: return;
     }
+    if (cmd < sizeof(control_names) / sizeof(control_names[0]) && control_names[cmd])
+        trace_pe(phb, pe, control_names[cmd]);
 }
 
 void eeh_reg_write(struct phb *phb, unsigned pe, unsigned reg, uint32_t value)

@@ -15,6 +15,7 @@
 #include <petrel/pci.h>
 
 #include "../irq/irq.h"
+#include "../vmm/trace.h"
 #include "function.h"
 #include "internal.h"
 #include "phb.h"
@@ -35,7 +36,13 @@ void msi_reg_write(struct phb *phb, unsigned entry, unsigned reg, uint32_t value
         phb->msi[entry].source = value;
         if (phb->irq)
             irq_set_kind(phb->irq, value, IRQ_EDGE);
+    } else {
+        return;
     }
+    /* The routes RTAS ibm,change-msi programs. */
+    if (trace_on(PETREL_TRACE_PCI))
+        trace_printf(PETREL_TRACE_PCI, -1, "phb%u MSI entry %u: owner 0x%x, source 0x%x",
+                     phb->index, entry, phb->msi[entry].owner, phb->msi[entry].source);
 }
 
 void msi_free_pe(struct phb *phb, int pe)
@@ -66,10 +73,17 @@ void phb_msi(struct phb *phb, unsigned devfn, uint64_t addr, uint32_t data)
     }
     owner = data < PETREL_PHB_MSI_COUNT ? phb->msi[data].owner : 0;
     if (!(owner & PETREL_MSI_VALID) || ((owner >> 16) & 0xff) != devfn || !phb->msi[data].source) {
+        if (trace_on(PETREL_TRACE_PCI))
+            trace_printf(PETREL_TRACE_PCI, -1,
+                         "phb%u %02x.%u: MSI data 0x%x not this function's: dropped", phb->index,
+                         devfn >> 3, devfn & 7, data);
         phb_pe_error(phb, phb_pe_of(devfn), PETREL_PE_ERR_DMA, addr);
         phb->msi_dropped++;
         return;
     }
+    if (trace_on(PETREL_TRACE_PCI))
+        trace_printf(PETREL_TRACE_PCI, -1, "phb%u %02x.%u: MSI data 0x%x -> source 0x%x",
+                     phb->index, devfn >> 3, devfn & 7, data, phb->msi[data].source);
     phb->msi_sent++;
     if (phb->irq)
         irq_pulse(phb->irq, phb->msi[data].source);

@@ -98,6 +98,21 @@ case("irq: XICS and XIVE deliveries, EOIs, mode switches",
      absent=[r" hcall: "])
 case("irq off: no lines", ["-smp", "2", "-device", "petrel-irq-test", "-bios", payload("irq")],
      absent=[r"."])
+# PCI and EEH (the PCI regression kernel): MSI routes programmed by RTAS
+# ibm,change-msi, messages delivered, a PE frozen by a bad DMA and taken
+# through Linux's recovery sequence.
+PCI = ["-M", "pseries,ic-mode=xics", "-device", "petrel-pci-test",
+       "-device", "spapr-pci-host-bridge,index=1", "-device", "petrel-pci-test,bus=pci.1,addr=2",
+       "-kernel", kernel("kernel-pci")]
+case("pci, eeh: MSI routes and a PE's recovery", ["-trace", "pci,eeh"] + PCI,
+     want=[r"pci: phb0 MSI entry 0: owner 0x80000000, source 0x1300$",
+           r"pci: phb0 00\.0: MSI data 0x0 -> source 0x1300$",
+           r"eeh: phb0 PE 0: enable -> state 0x[0-9a-f]+, 0 errors$",
+           r"eeh: phb0 PE 0: DMA error at 0x[0-9a-f]+ -> frozen, state 0x[0-9a-f]+$",
+           r"eeh: phb0 PE 0: reset -> state 0x[0-9a-f]+",
+           r"eeh: phb0 PE 0: release reset -> state 0x[0-9a-f]+"])
+case("pci alone", ["-trace", "pci"] + PCI,
+     want=[r"pci: phb0 00\.0: MSI data"], absent=[r" eeh: "])
 # Storage faults: the machine-check payload's accesses to no memory.
 case("mmu-fault: accesses outside RAM", ["-trace", "mmu-fault", "-bios", payload("sys-mcheck")],
      want=[r"cpu0 mmu-fault: machine check at 0x[0-9a-f]+: address 0x[0-9a-f]+"])
