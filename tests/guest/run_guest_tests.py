@@ -81,6 +81,8 @@ cli_error("cli: unknown accelerator", ["-accel", "kvm"], "-accel: accelerator 'k
 cli_error("cli: PCI device on a missing PHB", ["-device", "petrel-pci-test,bus=pci.2"],
           "bus pci.2 does not exist")
 cli_error("cli: drive without file", ["-drive", "if=virtio"], "-drive: needs file=")
+cli_error("cli: drive image missing", ["-drive", "file=/nonexistent/disk.img"],
+          "-drive: cannot open '/nonexistent/disk.img'")
 cli_error("cli: virtio-rng not built yet", ["-device", "virtio-rng-pci"],
           "this PCI device is not available yet")
 rc, out, err = run(["--help"])
