@@ -38,6 +38,7 @@
 #include "dev/irqtest.h"
 #include "dev/pcitest.h"
 #include "dev/virtio_blk.h"
+#include "dev/virtio_rng.h"
 #include "console.h"
 #include "cpu/cpu.h"
 #include "hwdesc.h"
@@ -96,6 +97,8 @@ struct machine {
     unsigned n_pcitest;
     struct virtio_blk *vblk[CLI_MAX_PCI_DEVICES];
     unsigned n_vblk;
+    struct virtio_rng *vrng[CLI_MAX_PCI_DEVICES];
+    unsigned n_vrng;
 
     /* The interrupt controller (irq/: its own lock) and the compat level
      * negotiated at CAS (machine.h; under lock). */
@@ -759,7 +762,12 @@ static int add_pci(struct machine *m, char *err, size_t errlen)
             m->n_vblk++;
             break;
         }
-        default: return fail(err, errlen, "-device: this PCI device is not available yet");
+        case PCI_DEV_VIRTIO_RNG:
+            m->vrng[m->n_vrng] = virtio_rng_create(phb, (unsigned)d->slot);
+            if (!m->vrng[m->n_vrng])
+                return fail(err, errlen, "cannot create virtio-rng-pci");
+            m->n_vrng++;
+            break;
         }
     }
     return 0;
@@ -1313,6 +1321,8 @@ void machine_destroy(struct machine *m)
         pcitest_destroy(m->pcitest[i]);
     for (unsigned i = 0; i < m->n_vblk; i++)
         virtio_blk_destroy(m->vblk[i]);
+    for (unsigned i = 0; i < m->n_vrng; i++)
+        virtio_rng_destroy(m->vrng[i]);
     for (unsigned i = 0; i < m->n_phbs; i++)
         phb_destroy(&m->phb[i]);
     irq_destroy(m->irq);

@@ -83,8 +83,9 @@ cli_error("cli: PCI device on a missing PHB", ["-device", "petrel-pci-test,bus=p
 cli_error("cli: drive without file", ["-drive", "if=virtio"], "-drive: needs file=")
 cli_error("cli: drive image missing", ["-drive", "file=/nonexistent/disk.img"],
           "-drive: cannot open '/nonexistent/disk.img'")
-cli_error("cli: virtio-rng not built yet", ["-device", "virtio-rng-pci"],
-          "this PCI device is not available yet")
+case("cli: virtio-rng-pci probed", ["-nographic", "-device", "virtio-rng-pci,addr=3",
+     "-M", "pseries,dumpdtb=/dev/null"],
+     expect=["PCI 0:03.0 1af4:1044 class 00ff00 MSI-X\n"])
 rc, out, err = run(["--help"])
 if rc != 0 or "usage: petrel" not in out:
     failures.append("cli: --help")

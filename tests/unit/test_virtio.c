@@ -19,6 +19,7 @@
 #include "tests/unit/check.h"
 #include "vmm/dev/virtio_blk.h"
 #include "vmm/dev/virtio_pci.h"
+#include "vmm/dev/virtio_rng.h"
 #include "vmm/memory.h"
 
 #define SLOT            2u
@@ -38,6 +39,11 @@
 
 static struct guest_mem mem;
 static struct phb phb;
+/* The function the helpers drive: its BAR 4, devfn and the features its
+ * driver takes. */
+static uint64_t bar4 = BAR4;
+static unsigned devfn = DEVFN;
+static uint32_t drv_features = 1u << VIRTIO_BLK_F_FLUSH;
 
 static uint8_t *ram(uint64_t a)
 {
@@ -70,27 +76,27 @@ static uint64_t swap(uint64_t v, unsigned size)
 
 static uint64_t common(unsigned off, unsigned size)
 {
-    return swap(phb_mmio_load(&phb, BAR4 + off, size), size);
+    return swap(phb_mmio_load(&phb, bar4 + off, size), size);
 }
 
 static void set_common(unsigned off, unsigned size, uint64_t v)
 {
-    phb_mmio_store(&phb, BAR4 + off, size, swap(v, size));
+    phb_mmio_store(&phb, bar4 + off, size, swap(v, size));
 }
 
 static uint32_t cfg(unsigned reg, unsigned size)
 {
-    return (uint32_t)swap(phb_config_load(&phb, OFF(DEVFN, reg), size), size);
+    return (uint32_t)swap(phb_config_load(&phb, OFF(devfn, reg), size), size);
 }
 
 static void set_cfg(unsigned reg, unsigned size, uint32_t v)
 {
-    phb_config_store(&phb, OFF(DEVFN, reg), size, swap(v, size));
+    phb_config_store(&phb, OFF(devfn, reg), size, swap(v, size));
 }
 
 static void notify(void)
 {
-    phb_mmio_store(&phb, BAR4 + PETREL_VIRTIO_NOTIFY, 2, 0);
+    phb_mmio_store(&phb, bar4 + PETREL_VIRTIO_NOTIFY, 2, 0);
 }
 
 static uint8_t status(void)
@@ -107,7 +113,7 @@ static void driver_init(void)
     set_common(VIRTIO_COMMON_GFSELECT, 4, 1);
     set_common(VIRTIO_COMMON_GF, 4, 1); /* VERSION_1 */
     set_common(VIRTIO_COMMON_GFSELECT, 4, 0);
-    set_common(VIRTIO_COMMON_GF, 4, 1u << VIRTIO_BLK_F_FLUSH);
+    set_common(VIRTIO_COMMON_GF, 4, drv_features);
     set_common(VIRTIO_COMMON_STATUS, 1, 0x0b);
     CHECK_EQ(status(), 0x0b);
     set_common(VIRTIO_COMMON_Q_SELECT, 2, 0);
@@ -433,11 +439,67 @@ static void test_slot_reset(void)
     CHECK_EQ(ram(DATA)[1], 8);
 }
 
+/* The read-only drive at device 6: RO offered, writes refused. */
+static void test_readonly(void)
+{
+    bar4 = BAR4 + 0x200000;
+    devfn = 6u << 3;
+    drv_features = 1u << VIRTIO_BLK_F_FLUSH | 1u << VIRTIO_BLK_F_RO;
+    set_cfg(PCI_BAR0 + 16, 4, (uint32_t)bar4);
+    set_cfg(PCI_BAR0 + 20, 4, (uint32_t)(bar4 >> 32));
+    set_cfg(PCI_COMMAND, 2, PCI_CMD_MEMORY | PCI_CMD_MASTER);
+    set_common(VIRTIO_COMMON_DFSELECT, 4, 0);
+    CHECK_EQ(common(VIRTIO_COMMON_DF, 4), drv_features);
+    driver_init();
+    CHECK_EQ(status(), 0x0f);
+    CHECK_EQ(blk_request(VIRTIO_BLK_T_OUT, 0, 512), VIRTIO_BLK_S_IOERR);
+    CHECK_EQ(blk_request(VIRTIO_BLK_T_IN, 0, 512), VIRTIO_BLK_S_OK);
+    CHECK_EQ(blk_request(VIRTIO_BLK_T_IN, 8, 512), VIRTIO_BLK_S_IOERR); /* 8 sectors */
+}
+
+/* virtio-rng at device 7: writable buffers come back full of entropy. */
+static void test_rng(void)
+{
+    uint8_t first[64];
+    bool nonzero = false;
+
+    bar4 = BAR4 + 0x100000;
+    devfn = 7u << 3;
+    drv_features = 0;
+    CHECK_EQ(cfg(0, 4), 0x10441af4);
+    set_cfg(PCI_BAR0 + 16, 4, (uint32_t)bar4);
+    set_cfg(PCI_BAR0 + 20, 4, (uint32_t)(bar4 >> 32));
+    set_cfg(PCI_COMMAND, 2, PCI_CMD_MEMORY | PCI_CMD_MASTER);
+    set_common(VIRTIO_COMMON_DFSELECT, 4, 0);
+    CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 0);
+    driver_init();
+    CHECK_EQ(status(), 0x0f);
+    memset(ram(DATA), 0, 128);
+    desc(0, DATA, 64, VIRTQ_DESC_F_WRITE, 0);
+    submit(0);
+    CHECK_EQ(get_le(USED + 2, 2), 1);
+    CHECK_EQ(get_le(USED + 8, 4), 64);
+    for (unsigned i = 0; i < 64; i++)
+        nonzero |= ram(DATA)[i] != 0;
+    CHECK(nonzero);
+    CHECK_EQ(ram(DATA)[64], 0); /* nothing past the buffer */
+    memcpy(first, ram(DATA), 64);
+    submit(0);
+    CHECK_EQ(get_le(USED + 2, 2), 2);
+    CHECK(memcmp(first, ram(DATA), 64) != 0);
+    /* A chain past the queue: stopped, not crashed. */
+    desc(0, DATA, 64, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 0);
+    submit(0);
+    CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+    CHECK_EQ(get_le(USED + 2, 2), 2);
+}
+
 int main(void)
 {
     char path[] = "/tmp/petrel-virtio-XXXXXX", ro_path[] = "/tmp/petrel-virtio-ro-XXXXXX";
     int fd = mkstemp(path), ro_fd = mkstemp(ro_path);
     struct virtio_blk *b, *ro;
+    struct virtio_rng *rng;
 
     CHECK(fd >= 0 && ro_fd >= 0);
     CHECK(ftruncate(fd, 64 << 10) == 0 && ftruncate(ro_fd, 4096) == 0);
@@ -452,6 +514,8 @@ int main(void)
     ro = virtio_blk_create(&phb, 6, ro_path, true, NULL);
     CHECK(b && ro);
     CHECK(!virtio_blk_create(&phb, SLOT, path, false, NULL)); /* slot taken */
+    rng = virtio_rng_create(&phb, 7);
+    CHECK(rng && !virtio_rng_create(&phb, 7));
     if (b && ro) {
         test_identity();
         test_negotiation();
@@ -459,7 +523,11 @@ int main(void)
         test_msix();
         test_malformed();
         test_slot_reset();
+        test_readonly();
+        if (rng)
+            test_rng();
     }
+    virtio_rng_destroy(rng);
     virtio_blk_destroy(b);
     virtio_blk_destroy(ro);
     phb_destroy(&phb);
