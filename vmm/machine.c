@@ -37,6 +37,8 @@
 #include "../irq/irq.h"
 #include "dev/irqtest.h"
 #include "dev/pcitest.h"
+#include "dev/virtio_blk.h"
+#include "dev/virtio_rng.h"
 #include "console.h"
 #include "cpu/cpu.h"
 #include "hwdesc.h"
@@ -93,6 +95,10 @@ struct machine {
     unsigned n_phbs;
     struct pcitest *pcitest[CLI_MAX_PCI_DEVICES];
     unsigned n_pcitest;
+    struct virtio_blk *vblk[CLI_MAX_PCI_DEVICES];
+    unsigned n_vblk;
+    struct virtio_rng *vrng[CLI_MAX_PCI_DEVICES];
+    unsigned n_vrng;
 
     /* The interrupt controller (irq/: its own lock) and the compat level
      * negotiated at CAS (machine.h; under lock). */
@@ -747,7 +753,21 @@ static int add_pci(struct machine *m, char *err, size_t errlen)
                 return fail(err, errlen, "cannot create petrel-pci-test");
             m->n_pcitest++;
             break;
-        default: return fail(err, errlen, "-device: this PCI device is not available yet");
+        case PCI_DEV_VIRTIO_BLK: {
+            const struct drive_config *dr = &m->cfg.drive[d->drive];
+            m->vblk[m->n_vblk] =
+                virtio_blk_create(phb, (unsigned)d->slot, dr->file, dr->readonly, dr->id);
+            if (!m->vblk[m->n_vblk])
+                return fail(err, errlen, "-drive: cannot open '%s': %s", dr->file, strerror(errno));
+            m->n_vblk++;
+            break;
+        }
+        case PCI_DEV_VIRTIO_RNG:
+            m->vrng[m->n_vrng] = virtio_rng_create(phb, (unsigned)d->slot);
+            if (!m->vrng[m->n_vrng])
+                return fail(err, errlen, "cannot create virtio-rng-pci");
+            m->n_vrng++;
+            break;
         }
     }
     return 0;
@@ -1299,6 +1319,10 @@ void machine_destroy(struct machine *m)
     irqtest_destroy(m->irqtest);
     for (unsigned i = 0; i < m->n_pcitest; i++)
         pcitest_destroy(m->pcitest[i]);
+    for (unsigned i = 0; i < m->n_vblk; i++)
+        virtio_blk_destroy(m->vblk[i]);
+    for (unsigned i = 0; i < m->n_vrng; i++)
+        virtio_rng_destroy(m->vrng[i]);
     for (unsigned i = 0; i < m->n_phbs; i++)
         phb_destroy(&m->phb[i]);
     irq_destroy(m->irq);

@@ -1,0 +1,17 @@
+/* virtio-blk on PCI over a raw image (virtio_blk.c). */
+#ifndef PETREL_DEV_VIRTIO_BLK_H
+#define PETREL_DEV_VIRTIO_BLK_H
+
+#include <stdbool.h>
+
+struct phb;
+struct virtio_blk;
+
+/* Opens the raw image (read-only if asked) and plugs a virtio-blk
+ * function into the PHB at device number slot; NULL (and errno) on
+ * failure.  id is the serial GET_ID returns (truncated to 20 bytes). */
+struct virtio_blk *virtio_blk_create(struct phb *phb, unsigned slot, const char *file,
+                                     bool readonly, const char *id);
+void virtio_blk_destroy(struct virtio_blk *b);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * The virtio PCI transport (include/petrel/virtio.h; virtio 1.0 §4.1):
+ * the function, its capabilities, common configuration, ISR, notification
+ * doorbells, MSI-X with INTx fallback, and the device status machine.  A
+ * device model (virtio_blk.c) embeds one, fills in its features, config
+ * bytes and queue handler, and plugs it into a PHB.
+ */
+#ifndef PETREL_DEV_VIRTIO_PCI_H
+#define PETREL_DEV_VIRTIO_PCI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../pci/function.h"
+#include "virtqueue.h"
+
+struct phb;
+
+#define VIRTIO_PCI_QUEUES 2u
+#define VIRTIO_PCI_DEVCFG 64u
+
+struct virtio_pci {
+    struct pci_function fn;
+    uint64_t host_features, guest_features;
+    uint32_t dfselect, gfselect;
+    uint16_t msix_config, queue_select;
+    uint8_t status, isr;
+    unsigned num_queues;
+    struct virtqueue vq[VIRTIO_PCI_QUEUES];
+    uint8_t devcfg[VIRTIO_PCI_DEVCFG]; /* the device configuration, read-only */
+    unsigned devcfg_len;
+    /* The device's side: a doorbell on a running device's enabled queue
+     * q, and back to power-on state.  Called with the PHB's lock held. */
+    void (*handle_queue)(void *opaque, unsigned q);
+    void (*device_reset)(void *opaque);
+    void *opaque;
+    /* Counted for the tests: malformed-ring errors raised. */
+    unsigned errors;
+};
+
+/* Sets up the function for virtio device id (virtio.h), PCI class,
+ * num_queues (<= VIRTIO_PCI_QUEUES) and the device's feature bits
+ * (VIRTIO_F_VERSION_1 is added). */
+void virtio_pci_init(struct virtio_pci *vp, unsigned device_id, uint32_t class_code,
+                     unsigned num_queues, uint64_t features);
+/* Plugs it into the PHB at device number slot; -1 if taken. */
+int virtio_pci_plug(struct virtio_pci *vp, struct phb *phb, unsigned slot);
+/* The driver has set DRIVER_OK and the device has no error. */
+bool virtio_pci_running(const struct virtio_pci *vp);
+/* A malformed ring or an unreachable buffer: DEVICE_NEEDS_RESET, a
+ * configuration-change interrupt, and no more work until a reset (§2.1.2). */
+void virtio_pci_set_error(struct virtio_pci *vp);
+/* Used buffers were added to queue q: interrupt the driver unless it
+ * suppressed them -- its MSI-X vector, or INTx when MSI-X is off. */
+void virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned q);
+
+#endif
