@@ -25,9 +25,9 @@
  *   0xf130  NVRAM_READ       offset, address, length     -         RTAS nvram-fetch, firmware
  *   0xf134  NVRAM_WRITE      offset, address, length     -         RTAS nvram-store, firmware
  *   0xf138  FWNMI            sreset, mce vectors, area   -         RTAS ibm,nmi-register
- *   0xf13c  EVENT            class mask, take            class, more RTAS event-scan, check-exception,
- *                                                                      get-sensor-state
- *   0xf140  ALLOC_HPT        log2 size                   -         CAS (hash)
+ *   0xf13c  EVENT            class mask, take            class, more RTAS event-scan,
+ * check-exception, get-sensor-state 0xf140  ALLOC_HPT        log2 size                   - CAS
+ * (hash)
  */
 #ifndef PETREL_SERVICE_H
 #define PETREL_SERVICE_H
@@ -186,8 +186,8 @@
  * taken class leaves others pending, the host raises their sources again.
  * A machine reset drops pending events.
  */
-#define PETREL_H_EVENT      (PETREL_H_BASE + 0x3c)
-#define PETREL_EVENT_EPOW   1u /* power-down requested (QMP system_powerdown) */
+#define PETREL_H_EVENT       (PETREL_H_BASE + 0x3c)
+#define PETREL_EVENT_EPOW    1u /* power-down requested (QMP system_powerdown) */
 #define PETREL_EVENT_CLASSES 1u
 
 /*
