@@ -423,4 +423,19 @@ static inline bool fp_madd_fast(uint64_t *fpscr, double a, double c, double b, b
     return fp_finish_fast(fpscr, r1, r2 != 0 ? fp_err_sign(r2) : fp_err_sign(r3), single, res);
 }
 
+/* The fast paths by fpu_arith's operation (the vector VSX forms). */
+static inline bool vsx_fast(uint64_t *fpscr, unsigned op, uint64_t a, uint64_t b, uint64_t c,
+                            uint64_t *res)
+{
+    switch (op) {
+    case FPU_ADD: return fp_add_fast(fpscr, fp_dbl(a), fp_dbl(b), false, res);
+    case FPU_SUB: return fp_add_fast(fpscr, fp_dbl(a), -fp_dbl(b), false, res);
+    case FPU_MUL: return fp_mul_fast(fpscr, fp_dbl(a), fp_dbl(c), false, res);
+    case FPU_DIV: return fp_div_fast(fpscr, fp_dbl(a), fp_dbl(b), false, res);
+    case FPU_MADD: return fp_madd_fast(fpscr, fp_dbl(a), fp_dbl(c), fp_dbl(b), false, res);
+    case FPU_MSUB: return fp_madd_fast(fpscr, fp_dbl(a), fp_dbl(c), -fp_dbl(b), false, res);
+    default: return false; /* sqrt, negated forms: the general path */
+    }
+}
+
 #endif
