@@ -25,8 +25,6 @@
 #include "codecache.h"
 #include "decode.h"
 #include "exec.h"
-#include "fpu.h"
-#include "vecops.h"
 #include "jit.h"
 #include "mmu.h"
 #include "ppc.h"
