@@ -28,6 +28,8 @@
 #include <string.h>
 
 #include "gen.h"
+#include "vmm/cpu/interp/fpu.h"
+#include "vmm/cpu/interp/ppc.h"
 
 const struct isa_row isa_rows[] = {
 #define INSN(name, mn, f, p, m, x) {OP_##name, #name, mn, F_##f, p, m, x},
@@ -37,11 +39,34 @@ const struct isa_row isa_rows[] = {
 const unsigned isa_nrows = sizeof(isa_rows) / sizeof(isa_rows[0]);
 
 const char *const isa_kd_names[KD_COUNT] = {
-    [KD_MULHW_HIGH] = "mulhw-high",   [KD_DIV_INVALID] = "div-invalid",
-    [KD_DIVWE_HIGH] = "divwe-high",   [KD_DIVDE_OVF] = "divde-overflow",
-    [KD_DCBF_L3] = "dcbflp",          [KD_STQCX] = "stqcx-fails",
-    [KD_XER_RES] = "xer-reserved",    [KD_TAR_LOW] = "tar-low-bits",
-    [KD_VRSAVE_HIGH] = "vrsave-high", [KD_BCCTR_DEC] = "bcctr-decrement",
+    [KD_MULHW_HIGH] = "mulhw-high",
+    [KD_DIV_INVALID] = "div-invalid",
+    [KD_DIVWE_HIGH] = "divwe-high",
+    [KD_DIVDE_OVF] = "divde-overflow",
+    [KD_DCBF_L3] = "dcbflp",
+    [KD_STQCX] = "stqcx-fails",
+    [KD_XER_RES] = "xer-reserved",
+    [KD_TAR_LOW] = "tar-low-bits",
+    [KD_VRSAVE_HIGH] = "vrsave-high",
+    [KD_BCCTR_DEC] = "bcctr-decrement",
+    [KD_FPSCR_FR] = "fpscr-fr",
+    [KD_FP_ENABLED_RESULT] = "fp-enabled-result",
+    [KD_FPSCR_FX] = "fpscr-fx",
+    [KD_FNM_ROUND] = "fnm-directed-rounding",
+    [KD_FCFID_FPRF] = "fcfid-inexact-fprf",
+    [KD_XSSP_ROUND] = "xssp-double-rounding",
+    [KD_XVCV_STICKY] = "xvcv-invalid-sticky",
+    [KD_VRLMI] = "vrlmi-insert",
+    [KD_FCMP_FI] = "fcmp-clears-fi",
+    [KD_VMX_ESTIMATE] = "vmx-estimates",
+    [KD_VSCR_RESERVED] = "vscr-reserved",
+    [KD_SINGLE_FPRF] = "single-fprf-denormal",
+    [KD_FP_TRAP_CR1] = "fp-trap-cr1",
+    [KD_XV_FRFI] = "xv-clears-fr-fi",
+    [KD_FP_ESTIMATE] = "fp-estimates",
+    [KD_FPSCR_NI] = "fpscr-ni",
+    [KD_XVCMP_VE] = "xvcmp-enabled-invalid",
+    [KD_VSX_MAXMIN] = "vsx-maxmin",
 };
 
 int isa_row_find(const char *name)
@@ -247,6 +272,10 @@ enum group {
     G_MTSPR,
     G_SYNC,
     G_NOOPS, /* isync eieio */
+    G_VREG,  /* FP / VMX / VSX on registers only */
+    G_VGPR,  /* GPR <-> vector moves, vector ops with GPR operands */
+    G_VMEM,  /* FP / VMX / VSX loads and stores */
+    G_VLEN,  /* lxvl stxvl lxvll stxvll */
 };
 
 struct opinfo {
@@ -255,6 +284,8 @@ struct opinfo {
     uint8_t update; /* update form */
     uint8_t rc;     /* Rc = 1 */
     uint8_t div;    /* a divide or modulo: 1 word signed ... (see div_invalid) */
+    uint8_t store;  /* G_VMEM: a store */
+    uint8_t align;  /* G_VMEM: EA alignment to generate */
 };
 static struct opinfo opinfo[OP_COUNT];
 
@@ -293,6 +324,8 @@ static unsigned mem_size(const char *n)
     default: return 0;
     }
 }
+
+static void classify_fpvec(const struct isa_row *r, struct opinfo *o, const char *b);
 
 static void classify(void)
 {
@@ -340,7 +373,7 @@ static void classify(void)
         {"stswi", G_STSWI},  {"stswx", G_STSWX},  {"lqarx", G_LQARX},
         {"stqcx", G_STQCX},  {"dcbz", G_DCBZ},    {"mfspr", G_MFSPR},
         {"mtspr", G_MTSPR},  {"sync", G_SYNC},    {"isync", G_NOOPS},
-        {"eieio", G_NOOPS},
+        {"eieio", G_NOOPS},  {"dss", G_NOOPS},    {"dssall", G_NOOPS},
     };
 
     for (unsigned i = 0; i < isa_nrows; i++) {
@@ -384,6 +417,8 @@ static void classify(void)
                 o->update = ends_with(b, "ux") || ends_with(b, "u");
             }
         }
+        if (o->group == G_NONE)
+            classify_fpvec(r, o, b);
         if (!strncmp(b, "div", 3) || !strncmp(b, "mod", 3))
             o->div = 1;
         if (o->group == G_LQ || o->group == G_STQ || o->group == G_LQARX || o->group == G_STQCX)
@@ -504,6 +539,10 @@ struct g {
     uint8_t skippable[ISA_MAX_INSN + 1];
     uint8_t hot[8];
     unsigned nhot;
+    uint8_t vhot[8]; /* hot VSRs */
+    unsigned nvhot;
+    uint8_t rn_directed; /* FPSCR[RN] may be +inf or -inf */
+    uint8_t mask_nm;
     /* Special registers: used = read or written already. */
     uint8_t lr_used, ctr_used, tar_used, bc_used, bc_dirty;
     /* Reservation: 0 none (certain), 1 live and exact, 2 uncertain. */
@@ -862,6 +901,8 @@ static void alu3_masks(struct g *g, const struct isa_row *row, unsigned t, unsig
 }
 
 /* ---- one instruction ---- */
+
+#include "gen_fpvec.inc"
 
 static int gen_row(struct g *g, const struct isa_row *row)
 {
@@ -1377,6 +1418,17 @@ static int gen_row(struct g *g, const struct isa_row *row)
     }
     case G_SYNC: w |= (uint32_t)rbelow(r, 3) << 21; break;
     case G_NOOPS: break;
+    case G_VREG:
+    case G_VGPR:
+    case G_VMEM:
+    case G_VLEN:
+        if (!gen_fpvec_row(g, row, o, b, &w))
+            return 0;
+        if (g->c->kd_enabled[KD_FPSCR_FR]) {
+            g->m->ign_fpscr |= FPSCR_FR;
+            g->m->kd_used |= 1u << KD_FPSCR_FR;
+        }
+        break;
     default: return 0;
     }
     g->w = w;
@@ -1422,6 +1474,7 @@ static void init_state(struct g *g)
     }
     v->in.tar = rand_value(r) & ~3ull;
     v->in.vrsave = (uint32_t)rnext(r);
+    init_fpvec(g);
     /* Where the sequence starts: mostly ISA_SEQ; often so that it runs
      * into the next page; sometimes anywhere in the first two pages. */
     switch (rbelow(r, 10)) {
@@ -1533,7 +1586,7 @@ static void gen_directed(struct g *g, uint64_t index)
 void isa_gen(const struct isa_config *c, uint64_t index, struct isa_vec *v, struct isa_meta *m)
 {
     struct g g;
-    const struct isa_row *enabled[512];
+    const struct isa_row *enabled[OP_COUNT];
     unsigned nen = 0;
     uint32_t steered = 0; /* known differences steered around */
 

@@ -32,16 +32,34 @@ int isa_row_find(const char *name);
  * is masked and the comparison shows the difference.
  */
 enum isa_kd {
-    KD_MULHW_HIGH,  /* mulhw[u]: RT[0:31] undefined */
-    KD_DIV_INVALID, /* divw[u] divd[u] by zero / overflow: RT undefined */
-    KD_DIVWE_HIGH,  /* divwe: RT[0:31] undefined */
-    KD_DIVDE_OVF,   /* divde[o] overflow: QEMU misses OV */
-    KD_DCBF_L3,     /* dcbf L=3 (dcbflp): SIGILL in QEMU */
-    KD_STQCX,       /* stqcx. after lqarx: always fails in QEMU */
-    KD_XER_RES,     /* mtxer: QEMU keeps reserved XER bits */
-    KD_TAR_LOW,     /* mtspr TAR: QEMU keeps TAR[62:63] */
-    KD_VRSAVE_HIGH, /* mtspr VRSAVE: QEMU keeps 64 bits */
-    KD_BCCTR_DEC,   /* bcctr with BO[2]=0 (invalid form) */
+    KD_MULHW_HIGH,        /* mulhw[u]: RT[0:31] undefined */
+    KD_DIV_INVALID,       /* divw[u] divd[u] by zero / overflow: RT undefined */
+    KD_DIVWE_HIGH,        /* divwe: RT[0:31] undefined */
+    KD_DIVDE_OVF,         /* divde[o] overflow: QEMU misses OV */
+    KD_DCBF_L3,           /* dcbf L=3 (dcbflp): SIGILL in QEMU */
+    KD_STQCX,             /* stqcx. after lqarx: always fails in QEMU */
+    KD_XER_RES,           /* mtxer: QEMU keeps reserved XER bits */
+    KD_TAR_LOW,           /* mtspr TAR: QEMU keeps TAR[62:63] */
+    KD_VRSAVE_HIGH,       /* mtspr VRSAVE: QEMU keeps 64 bits */
+    KD_BCCTR_DEC,         /* bcctr with BO[2]=0 (invalid form) */
+    KD_FPSCR_FR,          /* FPSCR[FR]: QEMU never sets it */
+    KD_FP_ENABLED_RESULT, /* OE=1/UE=1: QEMU does not scale the result */
+    KD_FPSCR_FX,          /* FX: QEMU sets it on every exception, not only 0 -> 1 */
+    KD_FNM_ROUND,         /* fnm*: QEMU rounds the negated value (directed modes) */
+    KD_FCFID_FPRF,        /* fcfid* inexact: QEMU leaves FPRF 0 */
+    KD_XSSP_ROUND,        /* xs*sp: QEMU rounds to double, then to single */
+    KD_XVCV_STICKY,       /* xvcv*x[wd]s: QEMU's invalid flag sticks to later elements */
+    KD_VRLMI,             /* vrlwmi/vrldmi: QEMU ignores the target's old bits */
+    KD_FCMP_FI,           /* fcmpu/fcmpo: QEMU clears FR and FI */
+    KD_VMX_ESTIMATE,      /* vexptefp/vlogefp: estimates of other precision */
+    KD_VSCR_RESERVED,     /* mtvscr: QEMU keeps reserved VSCR bits */
+    KD_SINGLE_FPRF,       /* single results in the single denormal range: QEMU says normal */
+    KD_FP_TRAP_CR1,       /* enabled FP exception: QEMU traps before writing CR1 */
+    KD_XV_FRFI,           /* xv* FP ops: QEMU clears FR and FI */
+    KD_FP_ESTIMATE,       /* fre/frsqrte & VSX forms: a different estimate */
+    KD_FPSCR_NI,          /* FPSCR[NI]: QEMU does not keep it */
+    KD_XVCMP_VE,          /* xvcmp* with VE=1: QEMU writes XT and does not trap */
+    KD_VSX_MAXMIN,        /* xs/xv max/min: QEMU's NaN choice and spurious XX */
     KD_COUNT
 };
 extern const char *const isa_kd_names[KD_COUNT];
@@ -56,10 +74,13 @@ struct isa_config {
 
 /* What the checker must ignore in one vector, and why. */
 struct isa_meta {
-    uint64_t ign_gpr[32]; /* bits of each output GPR not compared */
-    uint32_t ign_cr;      /* CR bits not compared (CR image, CR0 = 0xf0000000) */
-    uint64_t ign_xer;     /* XER bits not compared */
-    uint32_t kd_used;     /* 1 << enum isa_kd for each difference masked */
+    uint64_t ign_gpr[32];    /* bits of each output GPR not compared */
+    uint32_t ign_cr;         /* CR bits not compared (CR image, CR0 = 0xf0000000) */
+    uint64_t ign_xer;        /* XER bits not compared */
+    uint64_t ign_fpscr;      /* FPSCR bits not compared */
+    uint64_t ign_vscr;       /* VSCR bits not compared */
+    uint64_t ign_vsr[64][2]; /* bits of each output VSR doubleword not compared */
+    uint32_t kd_used;        /* 1 << enum isa_kd for each difference masked */
     int directed;
 };
 

@@ -88,6 +88,18 @@ ENTRY(isa_run)
         mtxer   %r0
         ld      %r0, IN(ST_CR)(%r1)
         mtcrf   0xff, %r0
+        /* VSCR (word 3 of a VR), FPSCR (all 64 bits: mtfsf L=1), then the
+         * 64 VSRs as {doubleword 0, doubleword 1} (lxvd2x, either order). */
+        ld      %r0, IN(ST_VSCR)(%r1)
+        mtvsrdd %vs32, %r0, %r0
+        mtvscr  %v0
+        lfd     %f0, IN(ST_FPSCR)(%r1)
+        mtfsf   0xff, %f0, 1, 0
+        addi    %r4, %r1, IN(ST_VSR)
+        .irp    i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
+        li      %r5, 16 * \i
+        lxvd2x  \i, %r4, %r5
+        .endr
         ld      %r0, IN(ST_GPR + 0)(%r1)
         ld      %r2, IN(ST_GPR + 16)(%r1)
         ld      %r3, IN(ST_GPR + 24)(%r1)
@@ -168,6 +180,16 @@ isa_epilogue:
         std     %r0, OUT(ST_TAR)(%r1)
         mfspr   %r0, SPR_VRSAVE
         std     %r0, OUT(ST_VRSAVE)(%r1)
+        addi    %r4, %r1, OUT(ST_VSR)
+        .irp    i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
+        li      %r5, 16 * \i
+        stxvd2x \i, %r4, %r5
+        .endr
+        mffs    %f0
+        stfd    %f0, OUT(ST_FPSCR)(%r1)
+        mfvscr  %v0
+        mfvsrld %r0, %vs32
+        std     %r0, OUT(ST_VSCR)(%r1)
         li      %r0, 0
         std     %r0, OUT(ST_SIGNO)(%r1)
         std     %r0, OUT(ST_NIP)(%r1)

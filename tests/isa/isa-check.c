@@ -167,6 +167,11 @@ static void print_vec(FILE *f, const struct isa_config *c, uint64_t index, const
             "  cr %08" PRIx64 " xer %016" PRIx64 " lr %016" PRIx64 " ctr %016" PRIx64
             " tar %016" PRIx64 " vrsave %08" PRIx64 "\n",
             v->in.cr, v->in.xer, v->in.lr, v->in.ctr, v->in.tar, v->in.vrsave);
+    fprintf(f, "  fpscr %016" PRIx64 " vscr %08" PRIx64 "\n", v->in.fpscr, v->in.vscr);
+    for (unsigned i = 0; i < 64; i++)
+        fprintf(f, "%s vs%-2u %016" PRIx64 " %016" PRIx64, i % 2 ? "" : "  ", i, v->in.vsr[i][0],
+                v->in.vsr[i][1]),
+            fprintf(f, i % 2 ? "\n" : "  ");
     fprintf(f, "  mem");
     for (unsigned i = 0; i < ISA_MEM_SIZE; i++)
         fprintf(f, "%s%02x", i % 32 ? (i % 8 ? "" : " ") : "\n    ", v->mem[i]);
@@ -195,6 +200,13 @@ static void print_res(FILE *f, const struct isa_vec *v, const struct isa_res *q)
         fprintf(f, " vrsave=%" PRIx64, q->out.vrsave);
     if (q->out.signo)
         fprintf(f, " signal=%s at %" PRIx64, sig_name(q->out.signo), q->out.nip);
+    if (q->out.fpscr != v->in.fpscr)
+        fprintf(f, " fpscr=%" PRIx64, q->out.fpscr);
+    if (q->out.vscr != v->in.vscr)
+        fprintf(f, " vscr=%" PRIx64, q->out.vscr);
+    for (unsigned i = 0; i < 64; i++)
+        if (q->out.vsr[i][0] != v->in.vsr[i][0] || q->out.vsr[i][1] != v->in.vsr[i][1])
+            fprintf(f, " vs%u=%016" PRIx64 ":%016" PRIx64, i, q->out.vsr[i][0], q->out.vsr[i][1]);
     for (unsigned i = 0; i < ISA_MEM_SIZE; i++)
         if (q->mem[i] != v->mem[i])
             fprintf(f, " mem+%u=%02x", i, q->mem[i]);
@@ -234,6 +246,17 @@ static unsigned compare(FILE *f, const struct isa_meta *m, const struct isa_res 
     }
     if (q->out.signo)
         FIELD("nip", q->out.nip, p->out.nip, ~0ull);
+    /* The harness's signal handler does not record FP and vector state. */
+    if (!q->out.signo) {
+        FIELD("fpscr", q->out.fpscr, p->out.fpscr, ~m->ign_fpscr);
+        FIELD("vscr", q->out.vscr, p->out.vscr, ~m->ign_vscr);
+        for (unsigned i = 0; i < 64; i++)
+            for (unsigned d = 0; d < 2; d++) {
+                char nm[16];
+                snprintf(nm, sizeof(nm), "vs%u.%u", i, d);
+                FIELD(nm, q->out.vsr[i][d], p->out.vsr[i][d], ~m->ign_vsr[i][d]);
+            }
+    }
 #undef FIELD
     for (unsigned i = 0; i < ISA_MEM_SIZE; i += 8)
         if (memcmp(q->mem + i, p->mem + i, 8)) {

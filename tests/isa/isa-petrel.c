@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "isa-petrel.h"
+#include "vmm/cpu/interp/fpu.h"
 #include "vmm/cpu/interp/ppc.h"
 #include "vmm/memory.h"
 
@@ -159,9 +160,19 @@ const char *petrel_replay_run(struct petrel_replay *p, const struct isa_vec *v, 
     cpu->ctr = v->in.ctr;
     cpu->tar = v->in.tar;
     cpu->vrsave = v->in.vrsave;
+    for (unsigned i = 0; i < 64; i++) {
+        VSR_D(cpu->vsr[i], 0) = v->in.vsr[i][0];
+        VSR_D(cpu->vsr[i], 1) = v->in.vsr[i][1];
+    }
+    /* As the harness's mtfsf (L=1) and mtvscr store them. */
+    cpu->fpscr = fpscr_store(0, ~0ull, v->in.fpscr);
+    cpu->vscr = (uint32_t)v->in.vscr & (VSCR_NJ | VSCR_SAT);
     cpu->fscr |= 1ull << FSCR_TAR_LG;
     cpu->resv_size = 0;
-    ppc_store_msr(cpu, MSR_SF | (p->le ? MSR_LE : 0));
+    /* FP, VMX and VSX on; FP-enabled exceptions interrupt, as qemu-user
+     * always takes them (a Linux process that asked with prctl). */
+    ppc_store_msr(cpu,
+                  MSR_SF | MSR_FP | MSR_VEC | MSR_VSX | MSR_FE0 | MSR_FE1 | (p->le ? MSR_LE : 0));
     cpu->nip = ISA_SEQ;
     p->end = v->at + 4ull * n;
     return petrel_replay_resume(p, res);
@@ -197,6 +208,12 @@ const char *petrel_replay_resume(struct petrel_replay *p, struct isa_res *res)
     res->out.ctr = cpu->ctr;
     res->out.tar = cpu->tar;
     res->out.vrsave = cpu->vrsave;
+    res->out.fpscr = cpu->fpscr;
+    res->out.vscr = cpu->vscr;
+    for (unsigned i = 0; i < 64; i++) {
+        res->out.vsr[i][0] = VSR_D(cpu->vsr[i], 0);
+        res->out.vsr[i][1] = VSR_D(cpu->vsr[i], 1);
+    }
     memcpy(res->mem, p->mem.ram + ISA_MEM, ISA_MEM_SIZE);
     if (err)
         return err;

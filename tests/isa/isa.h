@@ -24,10 +24,10 @@
 #define ISA_MAX_INSN 8
 
 /* Offsets in struct isa_ctx (the harness's asm uses them). */
-#define CTX_IN      0   /* struct isa_state: the inputs */
-#define CTX_OUT     320 /* struct isa_state: the outputs */
-#define CTX_SAVE    640 /* the harness's own registers while a vector runs */
-#define CTX_SCRATCH 840 /* a doubleword for the reservation-clearing stdcx. */
+#define CTX_IN      0    /* struct isa_state: the inputs */
+#define CTX_OUT     1360 /* struct isa_state: the outputs */
+#define CTX_SAVE    2720 /* the harness's own registers while a vector runs */
+#define CTX_SCRATCH 2920 /* a doubleword for the reservation-clearing stdcx. */
 
 /* Offsets in struct isa_state. */
 #define ST_GPR    0
@@ -39,6 +39,9 @@
 #define ST_VRSAVE 296
 #define ST_SIGNO  304 /* outputs: 0 or the signal that ended the run */
 #define ST_NIP    312 /* outputs: the signal's instruction address */
+#define ST_FPSCR  320
+#define ST_VSCR   328
+#define ST_VSR    336 /* 64 x {doubleword 0, doubleword 1} */
 
 /* XER bits a vector may hold and that are compared: SO OV CA OV32 CA32 BC. */
 #define ISA_XER_MASK 0xe00c007full
@@ -50,6 +53,8 @@ struct isa_state {
     uint64_t gpr[32];
     uint64_t cr, xer, lr, ctr, tar, vrsave;
     uint64_t signo, nip;
+    uint64_t fpscr, vscr;
+    uint64_t vsr[64][2]; /* VSR i: doubleword 0 (FPR i for i < 32), doubleword 1 */
 };
 
 /*
@@ -78,7 +83,8 @@ struct isa_ctx {
     uint64_t scratch[2];
 };
 
-_Static_assert(sizeof(struct isa_state) == 320, "isa_state layout");
+_Static_assert(sizeof(struct isa_state) == 1360, "isa_state layout");
+_Static_assert(__builtin_offsetof(struct isa_state, vsr) == ST_VSR, "state layout");
 _Static_assert(__builtin_offsetof(struct isa_ctx, out) == CTX_OUT, "ctx layout");
 _Static_assert(__builtin_offsetof(struct isa_ctx, save) == CTX_SAVE, "ctx layout");
 _Static_assert(__builtin_offsetof(struct isa_ctx, scratch) == CTX_SCRATCH, "ctx layout");

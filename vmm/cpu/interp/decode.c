@@ -198,6 +198,58 @@ static void extract(uint32_t w, unsigned form, struct insn *d)
     case F_SETB: d->ra = (uint8_t)((w >> 18) & 7); break;
     case F_MCRXRX: d->rt = (uint8_t)((w >> 23) & 7); break;
     case F_XNB: break;
+    case F_XFL:
+        d->f1 = (uint8_t)((w >> 17) & 0xff);
+        d->f2 = (uint8_t)((((w >> 25) & 1) << 1) | ((w >> 16) & 1));
+        break;
+    case F_MTFSFI:
+        d->rt = (uint8_t)((w >> 23) & 7);
+        d->f1 = (uint8_t)((w >> 12) & 0xf);
+        d->f2 = (uint8_t)((w >> 16) & 1);
+        break;
+    case F_VVA:
+        d->rt = (uint8_t)(rt + 32);
+        d->ra = (uint8_t)(ra + 32);
+        d->rb = (uint8_t)(rb + 32);
+        d->rc = (uint8_t)(((w >> 6) & 31) + 32);
+        d->f1 = (uint8_t)((w >> 6) & 15);
+        break;
+    case F_VVX:
+        d->rt = (uint8_t)(rt + 32);
+        d->ra = (uint8_t)(ra + 32);
+        d->rb = (uint8_t)(rb + 32);
+        d->f1 = (uint8_t)ra;
+        d->f2 = (uint8_t)rb;
+        break;
+    case F_VLS: d->rt = (uint8_t)(rt + 32); break;
+    case F_XX1:
+        d->rt = (uint8_t)(rt + 32 * (w & 1));
+        d->f1 = (uint8_t)((w >> 11) & 0xff);
+        break;
+    case F_XX2:
+        d->rt = (uint8_t)(rt + 32 * (w & 1));
+        d->rb = (uint8_t)(rb + 32 * ((w >> 1) & 1));
+        d->ra = (uint8_t)ra;
+        d->f1 = (uint8_t)ra;
+        d->f2 = (uint8_t)((w >> 23) & 7);
+        break;
+    case F_XX3:
+    case F_XX4:
+        d->rt = (uint8_t)(rt + 32 * (w & 1));
+        d->ra = (uint8_t)(ra + 32 * ((w >> 2) & 1));
+        d->rb = (uint8_t)(rb + 32 * ((w >> 1) & 1));
+        d->rc = (uint8_t)(((w >> 6) & 31) + 32 * ((w >> 3) & 1));
+        d->f1 = (uint8_t)((w >> 8) & 3);
+        d->f2 = (uint8_t)((w >> 23) & 7);
+        break;
+    case F_DQX:
+        d->rt = (uint8_t)(rt + 32 * ((w >> 3) & 1));
+        d->simm = (int16_t)(w & 0xfff0);
+        break;
+    case F_DSV:
+        d->rt = (uint8_t)(rt + 32);
+        d->simm = (int16_t)(w & 0xfffc);
+        break;
     }
 }
 

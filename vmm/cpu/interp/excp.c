@@ -8,6 +8,7 @@
 #include "../../trace.h"
 #include "decode.h"
 #include "exec.h"
+#include "fpu.h"
 #include "ppc.h"
 
 void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr)
@@ -19,6 +20,8 @@ void ppc_store_msr(struct ppc_cpu *cpu, uint64_t msr)
     if (msr & MSR_PR)
         msr |= MSR_EE | MSR_IR | MSR_DR;
     cpu->msr = msr;
+    if ((old ^ msr) & (MSR_FE0 | MSR_FE1))
+        fpu_raised = 0; /* what FP instructions raised before counts for nothing */
     cpu->le = (uint8_t)(msr & MSR_LE);
     cpu->mode32 = !(msr & MSR_SF);
     cpu->ea_mask = cpu->mode32 ? 0xffffffffull : ~0ull;

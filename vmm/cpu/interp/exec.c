@@ -25,6 +25,8 @@
 #include "codecache.h"
 #include "decode.h"
 #include "exec.h"
+#include "fpu.h"
+#include "vecops.h"
 #include "jit.h"
 #include "mmu.h"
 #include "ppc.h"

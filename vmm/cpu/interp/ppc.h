@@ -155,6 +155,41 @@ enum ppc_facility { FAC_NONE, FAC_FP, FAC_VEC, FAC_VSX };
 struct ppc_cpu;
 struct code_page;
 
+/*
+ * One 128-bit vector-scalar register (Book I 7.2.1).  Stored as a host
+ * little-endian 128-bit number: architectural element i (element 0 is
+ * the most significant) of n is at host index n-1-i, so same-size
+ * element-wise operations need no index arithmetic and a little-endian
+ * quadword load is a plain copy.  VSR_D(v, 0) is doubleword 0, which for
+ * VSR 0-31 is the floating-point register (Book I 7.2.1.1).
+ */
+union ppc_vsr {
+    uint64_t d[2];
+    uint32_t w[4];
+    uint16_t h[8];
+    uint8_t b[16];
+    int64_t sd[2];
+    int32_t sw[4];
+    int16_t sh[8];
+    int8_t sb[16];
+    double f64[2];
+    float f32[4];
+    unsigned __int128 q;
+} __attribute__((aligned(16)));
+#define VSR_B(v, i)   ((v).b[15 - (i)])
+#define VSR_H(v, i)   ((v).h[7 - (i)])
+#define VSR_W(v, i)   ((v).w[3 - (i)])
+#define VSR_D(v, i)   ((v).d[1 - (i)])
+#define VSR_SB(v, i)  ((v).sb[15 - (i)])
+#define VSR_SH(v, i)  ((v).sh[7 - (i)])
+#define VSR_SW(v, i)  ((v).sw[3 - (i)])
+#define VSR_SD(v, i)  ((v).sd[1 - (i)])
+#define VSR_F32(v, i) ((v).f32[3 - (i)])
+#define VSR_F64(v, i) ((v).f64[1 - (i)])
+/* VSCR (Book I 6.3.1): non-Java mode and saturation. */
+#define VSCR_NJ  0x00010000u
+#define VSCR_SAT 0x00000001u
+
 /* One direct-mapped soft-TLB entry: host address = addend + EA. */
 struct tlb_entry {
     uint64_t tag; /* EA page, or TLB_INVALID */
@@ -227,6 +262,15 @@ struct ppc_cpu {
     uint64_t resv_val;
     uint64_t resv_val2;
     uint8_t resv_size; /* 0 = no reservation */
+
+    /*
+     * Floating-point and vector state (Book I 4.2, 6.3, 7.2): 64 VSRs,
+     * of which FPR i is doubleword 0 of VSR i and VR i is VSR 32+i; the
+     * FPSCR (fpu.h names its bits) and the VSCR.
+     */
+    union ppc_vsr vsr[64];
+    uint64_t fpscr;
+    uint32_t vscr;
 
     /* Supervisor SPRs. */
     uint64_t srr0, srr1, sprg[4], dar, cfar, amr, iamr, uamor, pidr, fscr, dscr, ppr, tar;
