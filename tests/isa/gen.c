@@ -67,6 +67,8 @@ const char *const isa_kd_names[KD_COUNT] = {
     [KD_FPSCR_NI] = "fpscr-ni",
     [KD_XVCMP_VE] = "xvcmp-enabled-invalid",
     [KD_VSX_MAXMIN] = "vsx-maxmin",
+    [KD_MADD_IMZ_SNAN] = "madd-imz-snan",
+    [KD_REF_CONTEXT] = "reference-context",
 };
 
 int isa_row_find(const char *name)
@@ -543,6 +545,7 @@ struct g {
     unsigned nvhot;
     uint8_t rn_directed; /* FPSCR[RN] may be +inf or -inf */
     uint8_t mask_nm;
+    uint64_t vsr_written; /* VSRs an earlier row may have written (differ from in.vsr) */
     /* Special registers: used = read or written already. */
     uint8_t lr_used, ctr_used, tar_used, bc_used, bc_dirty;
     /* Reservation: 0 none (certain), 1 live and exact, 2 uncertain. */

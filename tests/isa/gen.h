@@ -60,6 +60,8 @@ enum isa_kd {
     KD_FPSCR_NI,          /* FPSCR[NI]: QEMU does not keep it */
     KD_XVCMP_VE,          /* xvcmp* with VE=1: QEMU writes XT and does not trap */
     KD_VSX_MAXMIN,        /* xs/xv max/min: QEMU's NaN choice and spurious XX */
+    KD_MADD_IMZ_SNAN,     /* multiply-add, inf x 0 and an SNaN: QEMU omits VXSNAN */
+    KD_REF_CONTEXT,       /* QEMU's answer depends on the vectors it ran before */
     KD_COUNT
 };
 extern const char *const isa_kd_names[KD_COUNT];
