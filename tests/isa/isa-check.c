@@ -179,7 +179,7 @@ static void print_vec(FILE *f, const struct isa_config *c, uint64_t index, const
     if (m->kd_used) {
         fprintf(f, "  masked (known differences):");
         for (unsigned k = 0; k < KD_COUNT; k++)
-            if (m->kd_used & (1u << k))
+            if (m->kd_used & (1ull << k))
                 fprintf(f, " %s", isa_kd_names[k]);
         fprintf(f, "\n");
     }
