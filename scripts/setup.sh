@@ -17,7 +17,8 @@ say() { printf 'setup: %s\n' "$*"; }
 packages=(gcc-powerpc64-linux-gnu binutils-powerpc64-linux-gnu meson
           ninja-build device-tree-compiler libfdt-dev pkg-config python3
           qemu-system-ppc qemu-user gcc-powerpc64le-linux-gnu
-          binutils-powerpc64le-linux-gnu clang-format dpkg-dev gdb-multiarch)
+          binutils-powerpc64le-linux-gnu clang-format dpkg-dev gdb-multiarch
+          libc6-dev-ppc64el-cross)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

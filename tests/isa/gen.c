@@ -67,6 +67,11 @@ const char *const isa_kd_names[KD_COUNT] = {
     [KD_FPSCR_NI] = "fpscr-ni",
     [KD_XVCMP_VE] = "xvcmp-enabled-invalid",
     [KD_VSX_MAXMIN] = "vsx-maxmin",
+    [KD_MADD_IMZ_SNAN] = "madd-imz-snan",
+    [KD_REF_CONTEXT] = "reference-context",
+    [KD_XSRQP_RN] = "xsrqp-current-mode",
+    [KD_XSTSTDCSP_TINY] = "xststdcsp-tiny",
+    [KD_NMSUBQPO] = "xsnmsubqpo-rounding",
 };
 
 int isa_row_find(const char *name)
@@ -543,6 +548,7 @@ struct g {
     unsigned nvhot;
     uint8_t rn_directed; /* FPSCR[RN] may be +inf or -inf */
     uint8_t mask_nm;
+    uint64_t vsr_written; /* VSRs an earlier row may have written (differ from in.vsr) */
     /* Special registers: used = read or written already. */
     uint8_t lr_used, ctr_used, tar_used, bc_used, bc_dirty;
     /* Reservation: 0 none (certain), 1 live and exact, 2 uncertain. */
@@ -871,16 +877,16 @@ static void alu3_masks(struct g *g, const struct isa_row *row, unsigned t, unsig
     base_name(row, n, sizeof(n));
     if (!strncmp(n, "mulhw", 5) && c->kd_enabled[KD_MULHW_HIGH]) {
         ign |= 0xffffffff00000000ull;
-        g->m->kd_used |= 1u << KD_MULHW_HIGH;
+        g->m->kd_used |= 1ull << KD_MULHW_HIGH;
     }
     if ((!strcmp(n, "divw") || !strcmp(n, "divwu") || !strcmp(n, "divd") || !strcmp(n, "divdu")) &&
         c->kd_enabled[KD_DIV_INVALID] && div_invalid(n, g->val[a], g->val[b])) {
         ign = ~0ull;
-        g->m->kd_used |= 1u << KD_DIV_INVALID;
+        g->m->kd_used |= 1ull << KD_DIV_INVALID;
     }
     if (!strcmp(n, "divwe") && c->kd_enabled[KD_DIVWE_HIGH]) {
         ign |= 0xffffffff00000000ull;
-        g->m->kd_used |= 1u << KD_DIVWE_HIGH;
+        g->m->kd_used |= 1ull << KD_DIVWE_HIGH;
     }
     if (!strcmp(n, "divde") && c->kd_enabled[KD_DIVDE_OVF] &&
         div_invalid(n, g->val[a], g->val[b])) {
@@ -889,7 +895,7 @@ static void alu3_masks(struct g *g, const struct isa_row *row, unsigned t, unsig
             ign_xer = 0xc0080000ull; /* SO OV OV32 */
             ign_cr = 0x10000000u;    /* CR0 SO */
         }
-        g->m->kd_used |= 1u << KD_DIVDE_OVF;
+        g->m->kd_used |= 1ull << KD_DIVDE_OVF;
     }
     if (ign) {
         g->m->ign_gpr[t] |= ign;
@@ -1096,7 +1102,7 @@ static int gen_row(struct g *g, const struct isa_row *row)
         if (*used)
             return 0;
         if (steer)
-            g->m->kd_used |= 1u << KD_BCCTR_DEC;
+            g->m->kd_used |= 1ull << KD_BCCTR_DEC;
         *spr = seq_addr(g, branch_target(g));
         *used = 1;
         if (!(bo & 4))
@@ -1290,7 +1296,7 @@ static int gen_row(struct g *g, const struct isa_row *row)
         if (g->resv_state == 2)
             return 0;
         if (g->resv_state == 1 && o->group == G_STQCX && g->c->kd_enabled[KD_STQCX]) {
-            g->m->kd_used |= 1u << KD_STQCX;
+            g->m->kd_used |= 1ull << KD_STQCX;
             return 0;
         }
         if (g->resv_state == 1) {
@@ -1364,7 +1370,7 @@ static int gen_row(struct g *g, const struct isa_row *row)
             unsigned l = (unsigned)"\0\1\3"[rbelow(r, 3)];
             if (l == 3 && g->c->kd_enabled[KD_DCBF_L3]) {
                 l = 0;
-                g->m->kd_used |= 1u << KD_DCBF_L3;
+                g->m->kd_used |= 1ull << KD_DCBF_L3;
             }
             w |= RT(l);
         }
@@ -1426,7 +1432,7 @@ static int gen_row(struct g *g, const struct isa_row *row)
             return 0;
         if (g->c->kd_enabled[KD_FPSCR_FR]) {
             g->m->ign_fpscr |= FPSCR_FR;
-            g->m->kd_used |= 1u << KD_FPSCR_FR;
+            g->m->kd_used |= 1ull << KD_FPSCR_FR;
         }
         break;
     default: return 0;

@@ -60,6 +60,11 @@ enum isa_kd {
     KD_FPSCR_NI,          /* FPSCR[NI]: QEMU does not keep it */
     KD_XVCMP_VE,          /* xvcmp* with VE=1: QEMU writes XT and does not trap */
     KD_VSX_MAXMIN,        /* xs/xv max/min: QEMU's NaN choice and spurious XX */
+    KD_MADD_IMZ_SNAN,     /* multiply-add, inf x 0 and an SNaN: QEMU omits VXSNAN */
+    KD_REF_CONTEXT,       /* QEMU's answer depends on the vectors it ran before */
+    KD_XSRQP_RN,          /* xsrqpi/xsrqpxp R=0 RMC=3: QEMU misreads FPSCR[RN] */
+    KD_XSTSTDCSP_TINY,    /* xststdcsp below single's normal range: QEMU always matches */
+    KD_NMSUBQPO,          /* xsnmsubqpo: QEMU does not round to odd */
     KD_COUNT
 };
 extern const char *const isa_kd_names[KD_COUNT];
@@ -80,7 +85,7 @@ struct isa_meta {
     uint64_t ign_fpscr;      /* FPSCR bits not compared */
     uint64_t ign_vscr;       /* VSCR bits not compared */
     uint64_t ign_vsr[64][2]; /* bits of each output VSR doubleword not compared */
-    uint32_t kd_used;        /* 1 << enum isa_kd for each difference masked */
+    uint64_t kd_used;        /* 1 << enum isa_kd for each difference masked */
     int directed;
 };
 

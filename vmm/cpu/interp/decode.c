@@ -220,6 +220,7 @@ static void extract(uint32_t w, unsigned form, struct insn *d)
         d->rb = (uint8_t)(rb + 32);
         d->f1 = (uint8_t)ra;
         d->f2 = (uint8_t)rb;
+        d->uimm = (w >> 9) & 3; /* RMC of the binary128 Z23 rounds */
         break;
     case F_VLS: d->rt = (uint8_t)(rt + 32); break;
     case F_XX1:
@@ -232,6 +233,7 @@ static void extract(uint32_t w, unsigned form, struct insn *d)
         d->ra = (uint8_t)ra;
         d->f1 = (uint8_t)ra;
         d->f2 = (uint8_t)((w >> 23) & 7);
+        d->uimm = ((w >> 6) & 1) << 6 | ((w >> 2) & 1) << 5; /* xvtstdc*: dc, dm */
         break;
     case F_XX3:
     case F_XX4:

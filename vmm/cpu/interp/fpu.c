@@ -539,3 +539,184 @@ unsigned fpu_test_sqrt(uint64_t b)
         fg = true;
     return 8u | (fg ? 4u : 0) | (fe ? 2u : 0);
 }
+
+/* xsrdpic, xvrdpic, xvrspic (Book I 7.6.3-4): round to an integer in the
+ * FPSCR's mode; unlike frin & co. an inexact result is XX (and FI), FR
+ * when the magnitude grew. */
+bool fpu_round_int_current(uint64_t *fpscr, uint64_t b, uint64_t *res)
+{
+    uint64_t old = *fpscr, f;
+    double x = fp_dbl(b), t;
+
+    if (FP_ISNAN(b) || FP_ISINF(b) || fabs(x) >= 0x1p52)
+        return fpu_round_int(fpscr, b, 1, res); /* already integral, or a NaN */
+    switch (old & FPSCR_RN) {
+    case 0: {
+        t = trunc(x);
+        double d = fabs(x - t);
+        if (d > 0.5 || (d == 0.5 && fmod(t, 2.0) != 0))
+            t += copysign(1.0, x);
+        t = copysign(t, x); /* -0.3 gives -0 */
+        break;
+    }
+    case 1: t = trunc(x); break;
+    case 2: t = ceil(x); break;
+    default: t = floor(x); break;
+    }
+    f = old & ~(FPSCR_FR | FPSCR_FI | FPSCR_FPRF);
+    if (t != x) {
+        f |= fpu_raise(FPSCR_XX) | FPSCR_FI;
+        if (fabs(t) > fabs(x))
+            f |= FPSCR_FR;
+    }
+    *res = fp_bits(t);
+    f |= (uint64_t)fpu_class(*res) << FPSCR_FPRF_SHIFT;
+    *fpscr = fpscr_summarise(old, f);
+    return true;
+}
+
+/* xvtdivsp / xvtsqrtsp (Book I 7.6.4): ftdiv's tests with single
+ * precision's exponent range (a denormal counts as -127). */
+static int exp_sp(uint32_t u)
+{
+    return (int)((u >> 23) & 0xff) - 127;
+}
+#define SP_ISNAN(u)  (((u)&0x7fffffffu) > 0x7f800000u)
+#define SP_ISINF(u)  (((u)&0x7fffffffu) == 0x7f800000u)
+#define SP_ISZERO(u) (((u)&0x7fffffffu) == 0)
+
+unsigned fpu_test_div_sp(uint32_t a, uint32_t b)
+{
+    bool fe = false, fg = false;
+    int ea = exp_sp(a), eb = exp_sp(b);
+
+    if (SP_ISINF(a) || SP_ISINF(b) || SP_ISZERO(b)) {
+        fe = fg = true;
+    } else {
+        if (SP_ISNAN(a) || SP_ISNAN(b))
+            fe = true;
+        else if (eb <= -126 || eb >= 125)
+            fe = true;
+        else if (!SP_ISZERO(a) && (ea - eb >= 127 || ea - eb <= -125 || ea <= -103))
+            fe = true;
+        if (((b >> 23) & 0xff) == 0)
+            fg = true;
+    }
+    return 8u | (fg ? 4u : 0) | (fe ? 2u : 0);
+}
+
+unsigned fpu_test_sqrt_sp(uint32_t b)
+{
+    bool fe = false, fg = false;
+
+    if (SP_ISNAN(b) || SP_ISINF(b) || SP_ISZERO(b) || (b >> 31))
+        fe = true;
+    else if (exp_sp(b) <= -103)
+        fe = true;
+    if (SP_ISINF(b) || SP_ISZERO(b) || ((b >> 23) & 0xff) == 0)
+        fg = true;
+    return 8u | (fg ? 4u : 0) | (fe ? 2u : 0);
+}
+
+/*
+ * Rounds a finite, non-zero double to the binary format with `fb`
+ * fraction bits and `eb` exponent bits (IEEE 754 encoding) in FPSCR
+ * rounding mode rn; reports inexact, tiny (before rounding) and overflow.
+ */
+static uint32_t round_to_small(uint64_t d, unsigned fb, unsigned eb, unsigned rn, bool *inexact,
+                               bool *tiny, bool *ovf)
+{
+    bool neg = d >> 63;
+    unsigned ef = FP_EXP(d);
+    uint64_t m = d & 0x000fffffffffffffull;
+    int e, bias = (1 << (eb - 1)) - 1, emin = 1 - bias;
+
+    if (ef) {
+        m |= 1ull << 52;
+        e = (int)ef - 1075;
+    } else {
+        e = -1074;
+    }
+    int x = 63 - __builtin_clzll(m) + e; /* the value's exponent */
+    int q = (x > emin ? x : emin) - (int)fb, shift = q - e;
+    uint64_t mm, rem = 0, half = 0;
+    *tiny = x < emin;
+    if (shift <= 0) {
+        mm = m << -shift;
+    } else if (shift < 64) {
+        mm = m >> shift;
+        rem = m & ((1ull << shift) - 1);
+        half = 1ull << (shift - 1);
+    } else {
+        mm = 0;
+        rem = m;
+        half = ~0ull; /* the value is far below half a quantum */
+    }
+    *inexact = rem != 0;
+    bool up = false;
+    switch (rn) {
+    case 0: up = rem > half || (rem == half && rem && (mm & 1)); break;
+    case 2: up = *inexact && !neg; break;
+    case 3: up = *inexact && neg; break;
+    default: break;
+    }
+    mm += up;
+    uint64_t enc = ((uint64_t)(q + (int)fb + bias - 1) << fb) + mm;
+    uint64_t inf = ((1ull << eb) - 1) << fb;
+    *ovf = enc >= inf;
+    if (*ovf) {
+        *inexact = true;
+        bool to_inf = rn == 0 || (rn == 2 && !neg) || (rn == 3 && neg);
+        enc = to_inf ? inf : inf - 1;
+    }
+    return (uint32_t)(enc | (uint64_t)neg << (fb + eb));
+}
+
+/*
+ * xscvdphp, xvcvsphp (ISA 3.0): to IEEE half precision in the FPSCR's
+ * mode.  NaNs keep their top fraction bits and are quieted (an SNaN is
+ * VXSNAN).  Updates *f (exception bits raised, FI/FR for the scalar
+ * form); returns the half.
+ */
+uint16_t fpu_to_half(uint64_t *f, uint64_t d, bool *fi, bool *fr)
+{
+    uint16_t s = (uint16_t)((d >> 48) & 0x8000);
+    *fi = *fr = false;
+    if (FP_ISNAN(d)) {
+        if (FP_ISSNAN(d))
+            *f |= fpu_raise(FPSCR_VXSNAN);
+        return s | 0x7e00 | (uint16_t)((d >> 42) & 0x1ff);
+    }
+    if (FP_ISINF(d))
+        return s | 0x7c00;
+    if (FP_ISZERO(d))
+        return s;
+    bool inexact, tiny, ovf;
+    uint32_t h = round_to_small(d, 10, 5, (unsigned)(*f & FPSCR_RN), &inexact, &tiny, &ovf);
+    if (ovf)
+        *f |= fpu_raise(FPSCR_OX);
+    else if (tiny && (inexact || (*f & FPSCR_UE)))
+        *f |= fpu_raise(FPSCR_UX);
+    if (inexact) {
+        *f |= fpu_raise(FPSCR_XX);
+        *fi = true;
+        /* the magnitude grew: compare the half, widened, with the input */
+        uint64_t w = fpu_from_half(*f, (uint16_t)h);
+        *fr = fabs(fp_dbl(w)) > fabs(fp_dbl(d));
+    }
+    return (uint16_t)h;
+}
+
+/* xscvhpdp, xvcvhpsp: exact widening; an SNaN is quieted (the caller
+ * raises VXSNAN: fpu_half_is_snan). */
+uint64_t fpu_from_half(uint64_t f, uint16_t h)
+{
+    (void)f;
+    uint64_t s = (uint64_t)(h & 0x8000) << 48;
+    unsigned e = (h >> 10) & 31, m = h & 0x3ff;
+    if (e == 31)
+        return s | 0x7ff0000000000000ull | (uint64_t)m << 42 | (m ? FP_QBIT : 0);
+    if (e == 0)
+        return s | fp_bits(ldexp((double)m, -24));
+    return s | fp_bits(ldexp((double)(m | 0x400), (int)e - 25));
+}

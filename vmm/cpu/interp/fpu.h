@@ -215,6 +215,22 @@ static inline uint64_t vsx_maxmin(uint64_t *fpscr, uint64_t a, uint64_t b, bool 
     return (max ? x > y : x < y) ? a : b;
 }
 
+/* The test-data-class match (ISA 3.0 xststdc*, xvtstdc*): DCMX bits, most
+ * significant first, select NaN, +inf, -inf, +0, -0, +denormal,
+ * -denormal. */
+static inline bool vsx_dc_match(unsigned dcmx, bool neg, bool nan, bool inf, bool zero, bool den)
+{
+    if (nan)
+        return dcmx & 0x40;
+    if (inf)
+        return dcmx & (neg ? 0x10 : 0x20);
+    if (zero)
+        return dcmx & (neg ? 0x04 : 0x08);
+    if (den)
+        return dcmx & (neg ? 0x01 : 0x02);
+    return false;
+}
+
 /* ---- vector double / single (Book I 7.6.4): per element; FR, FI and
  * FPRF are not changed; an enabled invalid operation leaves XT alone ---- */
 static inline uint64_t vsx_keep_status(uint64_t before, uint64_t after)
@@ -254,13 +270,39 @@ unsigned fpu_compare(uint64_t *fpscr, uint64_t a, uint64_t b, bool ordered);
 /* ftdiv / ftsqrt: the CR field (Book I 4.6.8). */
 unsigned fpu_test_div(uint64_t a, uint64_t b);
 unsigned fpu_test_sqrt(uint64_t b);
+unsigned fpu_test_div_sp(uint32_t a, uint32_t b);
+unsigned fpu_test_sqrt_sp(uint32_t b);
+/* xsrdpic & co.: round to an integer in the FPSCR's mode, XX if inexact. */
+bool fpu_round_int_current(uint64_t *fpscr, uint64_t b, uint64_t *res);
+/* IEEE half precision (ISA 3.0 xscvdphp/xscvhpdp and vector forms). */
+uint16_t fpu_to_half(uint64_t *f, uint64_t d, bool *fi, bool *fr);
+uint64_t fpu_from_half(uint64_t f, uint16_t h);
+static inline unsigned fpu_class_half(uint16_t h)
+{
+    bool neg = h >> 15;
+    unsigned e = (h >> 10) & 31, m = h & 0x3ff;
+    if (e == 31)
+        return m ? FPRF_QNAN : neg ? FPRF_NEG_INF : FPRF_POS_INF;
+    if (e == 0)
+        return m ? (neg ? FPRF_NEG_DEN : FPRF_POS_DEN) : (neg ? FPRF_NEG_ZER : FPRF_POS_ZER);
+    return neg ? FPRF_NEG_NOR : FPRF_POS_NOR;
+}
+static inline bool fpu_half_is_snan(uint16_t h)
+{
+    return (h & 0x7c00) == 0x7c00 && (h & 0x3ff) && !(h & 0x200);
+}
 
 /* Binary128 (fpu_qp.c): the same rules on IEEE quad precision values. */
 typedef unsigned __int128 u128;
 unsigned fpu_class_qp(u128 x);
 bool fpu_qp_arith(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *res);
 unsigned fpu_qp_compare(uint64_t *fpscr, u128 a, u128 b, bool ordered);
-bool fpu_qp_to_double(uint64_t *fpscr, u128 b, uint64_t *res);
+bool fpu_qp_to_double(uint64_t *fpscr, u128 b, bool odd, uint64_t *res);
+/* The "o" forms: round to odd (Book I 7.3.2.6, ISA 3.0). */
+bool fpu_qp_arith_odd(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *res);
+/* xsrqpi[x] (R, RMC, EX) and xsrqpxp (R, RMC), Book I 7.6.3. */
+bool fpu_qp_round_int(uint64_t *fpscr, u128 b, unsigned r, unsigned rmc, bool ex, u128 *res);
+bool fpu_qp_round_x80(uint64_t *fpscr, u128 b, unsigned r, unsigned rmc, u128 *res);
 bool fpu_double_to_qp(uint64_t *fpscr, uint64_t b, u128 *res);
 bool fpu_qp_to_int(uint64_t *fpscr, u128 b, bool sixtyfour, bool is_unsigned, uint64_t *res);
 u128 fpu_int_to_qp(uint64_t *fpscr, uint64_t b, bool is_unsigned);

@@ -98,7 +98,7 @@ static bool q_invalid(uint64_t *fpscr, uint64_t vx, u128 q, u128 *res)
     return !(f & FPSCR_VE);
 }
 
-bool fpu_qp_arith(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *res)
+static bool q_arith(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, bool odd, u128 *res)
 {
     bool ua = op != FPU_SQRT, ub = op != FPU_MUL, uc = op == FPU_MUL || op >= FPU_MADD;
     uint64_t old = *fpscr, f, vx = 0;
@@ -161,8 +161,15 @@ bool fpu_qp_arith(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *re
         *fpscr = fpscr_summarise(old, f);
         return !(f & FPSCR_ZE);
     }
-    fl = q_host(op, a, b, c, rn_to_fe[old & FPSCR_RN], &r);
     flz = q_host(op, a, b, c, FE_TOWARDZERO, &z);
+    if (odd) {
+        /* round to odd: truncate, and an inexact result gets its
+         * least significant bit set */
+        fl = flz;
+        r = z | ((flz & FE_INEXACT) ? 1 : 0);
+    } else {
+        fl = q_host(op, a, b, c, rn_to_fe[old & FPSCR_RN], &r);
+    }
     if (op == FPU_NMADD || op == FPU_NMSUB) {
         r ^= Q_SIGN;
         z ^= Q_SIGN;
@@ -184,6 +191,16 @@ bool fpu_qp_arith(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *re
     *fpscr = fpscr_summarise(old, f);
     *res = r;
     return true;
+}
+
+bool fpu_qp_arith(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *res)
+{
+    return q_arith(fpscr, op, a, b, c, false, res);
+}
+
+bool fpu_qp_arith_odd(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *res)
+{
+    return q_arith(fpscr, op, a, b, c, true, res);
 }
 
 unsigned fpu_qp_compare(uint64_t *fpscr, u128 a, u128 b, bool ordered)
@@ -209,8 +226,9 @@ unsigned fpu_qp_compare(uint64_t *fpscr, u128 a, u128 b, bool ordered)
     return cc;
 }
 
-/* xscvqpdp: round to double in the FPSCR's mode (Book I 7.6.3). */
-bool fpu_qp_to_double(uint64_t *fpscr, u128 b, uint64_t *res)
+/* xscvqpdp[o]: round to double in the FPSCR's mode, or to odd (Book I
+ * 7.6.3). */
+bool fpu_qp_to_double(uint64_t *fpscr, u128 b, bool odd, uint64_t *res)
 {
     uint64_t old = *fpscr, f;
     volatile __float128 x = q_f(b);
@@ -238,10 +256,12 @@ bool fpu_qp_to_double(uint64_t *fpscr, u128 b, uint64_t *res)
     feclearexcept(FE_ALL_EXCEPT);
     z = (double)x;
     bool inexact = fetestexcept(FE_INEXACT);
-    fesetround(rn_to_fe[old & FPSCR_RN]);
+    fesetround(odd ? FE_TOWARDZERO : rn_to_fe[old & FPSCR_RN]);
     feclearexcept(FE_ALL_EXCEPT);
     r = (double)x;
     fl = fetestexcept(FE_ALL_EXCEPT);
+    if (odd && inexact)
+        r = fp_dbl(fp_bits(r) | 1);
     fesetround(FE_TONEAREST);
     feclearexcept(FE_ALL_EXCEPT);
     uint64_t rb = fp_bits(r), zb = fp_bits(z), zm = zb & ~FP_SIGN;
@@ -334,4 +354,113 @@ u128 fpu_int_to_qp(uint64_t *fpscr, uint64_t b, bool is_unsigned)
     *fpscr = (*fpscr & ~(FPSCR_FR | FPSCR_FI | FPSCR_FPRF)) |
              ((uint64_t)fpu_class_qp(r) << FPSCR_FPRF_SHIFT);
     return r;
+}
+
+/* The rounding of xsrqpi / xsrqpxp: R=1 picks RMC's mode (nearest even,
+ * zero, +inf, -inf); R=0 RMC=0 is nearest with ties away from zero, any
+ * other R=0 the FPSCR's mode.  Returns 0 ties away, 1 zero, 2 +inf,
+ * 3 -inf, 4 nearest even. */
+static unsigned q_round_mode(uint64_t fpscr, unsigned r, unsigned rmc)
+{
+    static const unsigned from_rn[4] = {4, 1, 2, 3};
+    if (r)
+        return from_rn[rmc & 3];
+    return rmc == 0 ? 0 : from_rn[fpscr & FPSCR_RN];
+}
+
+/* Clears the low `bits` fraction bits of a finite x, rounding in mode
+ * (q_round_mode's numbering); sets *inexact. */
+static u128 q_round_bits(u128 x, unsigned bits, unsigned mode, bool *inexact)
+{
+    bool neg = (x & Q_SIGN) != 0;
+    u128 mask = ((u128)1 << bits) - 1, rem = x & mask, t = x & ~mask, half = (u128)1 << (bits - 1);
+    bool up = false;
+
+    *inexact = rem != 0;
+    switch (mode) {
+    case 0: up = rem >= half; break;
+    case 4: up = rem > half || (rem == half && ((t >> bits) & 1)); break;
+    case 2: up = *inexact && !neg; break;
+    case 3: up = *inexact && neg; break;
+    default: break;
+    }
+    return up ? t + ((u128)1 << bits) : t; /* a carry moves into the exponent */
+}
+
+static bool q_snan_result(uint64_t *fpscr, u128 b, u128 *res)
+{
+    if (q_issnan(b))
+        return q_invalid(fpscr, FPSCR_VXSNAN, b | Q_QBIT, res);
+    *fpscr =
+        (*fpscr & ~(FPSCR_FR | FPSCR_FI | FPSCR_FPRF)) | ((uint64_t)FPRF_QNAN << FPSCR_FPRF_SHIFT);
+    *res = b;
+    return true;
+}
+
+bool fpu_qp_round_int(uint64_t *fpscr, u128 b, unsigned r, unsigned rmc, bool ex, u128 *res)
+{
+    uint64_t old = *fpscr, f = old & ~(FPSCR_FR | FPSCR_FI | FPSCR_FPRF);
+    unsigned e = (unsigned)(b >> 112) & 0x7fff, mode = q_round_mode(old, r, rmc);
+    bool inexact = false;
+    u128 t = b;
+
+    if (q_isnan(b))
+        return q_snan_result(fpscr, b, res);
+    if (e < 0x3fff && !q_iszero(b)) {
+        /* |b| < 1: a zero or one of the same sign */
+        bool neg = (b & Q_SIGN) != 0, one;
+        inexact = true;
+        switch (mode) {
+        case 0: one = e == 0x3ffe; break;
+        case 4: one = e == 0x3ffe && (b & ((((u128)1) << 112) - 1)) != 0; break;
+        case 2: one = !neg; break;
+        case 3: one = neg; break;
+        default: one = false; break;
+        }
+        t = (b & Q_SIGN) | (one ? (u128)0x3fff << 112 : 0);
+    } else if (e >= 0x3fff && e < 0x3fff + 112) {
+        t = q_round_bits(b, 112 - (e - 0x3fff), mode, &inexact);
+    }
+    if (inexact && ex)
+        f |= fpu_raise(FPSCR_XX) | FPSCR_FI;
+    f |= (uint64_t)fpu_class_qp(t) << FPSCR_FPRF_SHIFT;
+    *fpscr = fpscr_summarise(old, f);
+    *res = t;
+    return true;
+}
+
+/* xsrqpxp: round to the 64-bit significand of double-extended precision.
+ * Its minimum exponent is binary128's, so exactly 49 fraction bits go,
+ * normal or denormal alike. */
+bool fpu_qp_round_x80(uint64_t *fpscr, u128 b, unsigned r, unsigned rmc, u128 *res)
+{
+    uint64_t old = *fpscr, f = old & ~(FPSCR_FR | FPSCR_FI | FPSCR_FPRF);
+    bool inexact = false;
+    u128 t = b;
+
+    if (q_isnan(b)) { /* the payload, too, keeps 63 fraction bits */
+        u128 n = b & ~(((u128)1 << 49) - 1);
+        if (q_issnan(b))
+            return q_invalid(fpscr, FPSCR_VXSNAN, n | Q_QBIT, res);
+        return q_snan_result(fpscr, n, res);
+    }
+    if (!q_isinf(b) && !q_iszero(b)) {
+        unsigned mode = q_round_mode(old, r, rmc);
+        t = q_round_bits(b, 49, mode, &inexact);
+        if ((t & Q_EXPM) == Q_EXPM) {
+            f |= fpu_raise(FPSCR_OX);
+            inexact = true;
+        } else if (inexact && (b & Q_EXPM) == 0) {
+            f |= fpu_raise(FPSCR_UX); /* tiny before rounding */
+        }
+    }
+    if (inexact) {
+        f |= fpu_raise(FPSCR_XX) | FPSCR_FI;
+        if ((t & ~Q_SIGN) > (b & ~Q_SIGN))
+            f |= FPSCR_FR;
+    }
+    f |= (uint64_t)fpu_class_qp(t) << FPSCR_FPRF_SHIFT;
+    *fpscr = fpscr_summarise(old, f);
+    *res = t;
+    return true;
 }
