@@ -15,7 +15,11 @@
  *   - an MSI is delivered through XICS to the source RTAS named;
  *   - a DMA through an unmapped TCE freezes the PE (EEH enabled): MMIO
  *     reads all ones, no MSI; slot reset, configure, change-msi again and
- *     the interrupt and DMA work again.
+ *     the interrupt and DMA work again;
+ *   - error injection (ibm,open-errinjct & co.): one session, -4 for any
+ *     other token, -3 for malformed requests, and an ioa-bus-error armed
+ *     for a BAR load, a config read or a DMA write freezes the PE on that
+ *     access and no other; Linux's recovery brings the device back.
  * Prints "pci: N checks, 0 failed" and powers off with 0 when all hold.
  */
 #include <stdbool.h>
@@ -38,7 +42,7 @@ static uint8_t err_log[2048] __attribute__((aligned(16)));
 /* A function: its PHB's BUID, config address, BAR in CPU space. */
 struct dev {
     struct pci_fn fn;
-    uint64_t bar;
+    uint64_t bar, bar_pci; /* BAR 0 in CPU and PCI space */
     unsigned phb;
 };
 
@@ -283,6 +287,185 @@ static void check_eeh(const struct dev *d)
     check_dma(d);
 }
 
+/* ibm,errinjct-tokens: the token of error type name (0: not offered). */
+static uint32_t errinjct_type(const char *name)
+{
+    int len, node = fdt_path_offset(fdt, "/rtas");
+    const char *p = fdt_getprop(fdt, node, "ibm,errinjct-tokens", &len);
+
+    for (int i = 0; p && i < len;) {
+        int n = (int)strnlen(p + i, (size_t)(len - i)) + 1;
+        const uint8_t *t = (const uint8_t *)p + i + n;
+        if (i + n + 4 > len)
+            break;
+        if (!strcmp(p + i, name))
+            return (uint32_t)t[0] << 24 | (uint32_t)t[1] << 16 | (uint32_t)t[2] << 8 | t[3];
+        i += n + 4;
+    }
+    return 0;
+}
+
+static uint32_t ei_buf[256] __attribute__((aligned(1024))); /* the 1 KiB work buffer */
+
+/* ibm,open-errinjct: the status; *token the session's. */
+static int32_t ei_open(uint32_t *token)
+{
+    uint32_t out[1] = {0x5a5a5a5a};
+
+    *token = (uint32_t)rtas_call("ibm,open-errinjct", 0, 2, NULL, out);
+    return (int32_t)out[0];
+}
+
+static int32_t ei_close(uint32_t token)
+{
+    return rtas_call("ibm,close-errinjct", 1, 1, &token, NULL);
+}
+
+static int32_t ei_inject(uint32_t type, uint32_t token, uint64_t buf)
+{
+    uint32_t in[3] = {type, token, (uint32_t)buf};
+
+    return rtas_call("ibm,errinjct", 3, 1, in, NULL);
+}
+
+/* ioa-bus-error-64's buffer: address, mask, config_addr, BUID, function. */
+static void ei_fill64(const struct dev *d, uint64_t addr, uint64_t mask, uint32_t cfg, uint32_t fn)
+{
+    memset(ei_buf, 0, sizeof(ei_buf));
+    ei_buf[0] = (uint32_t)(addr >> 32), ei_buf[1] = (uint32_t)addr;
+    ei_buf[2] = (uint32_t)(mask >> 32), ei_buf[3] = (uint32_t)mask;
+    ei_buf[4] = cfg, ei_buf[5] = d->fn.buid_hi, ei_buf[6] = d->fn.buid_lo, ei_buf[7] = fn;
+}
+
+static void ei_fill32(const struct dev *d, uint32_t addr, uint32_t mask, uint32_t cfg, uint32_t fn)
+{
+    memset(ei_buf, 0, sizeof(ei_buf));
+    ei_buf[0] = addr, ei_buf[1] = mask, ei_buf[2] = cfg;
+    ei_buf[3] = d->fn.buid_hi, ei_buf[4] = d->fn.buid_lo, ei_buf[5] = fn;
+}
+
+/* Linux's recovery (rtas.md §7.2) and the OS's restore: the device
+ * answers again. */
+static void recover(const struct dev *d, uint32_t pe, uint32_t bar0)
+{
+    CHECK(pe_call("ibm,set-slot-reset", &d->fn, pe, 1) == 0);
+    CHECK(pe_call("ibm,set-slot-reset", &d->fn, pe, 0) == 0);
+    CHECK(pe_call("ibm,configure-pe", &d->fn, pe, -1) == 0);
+    CHECK(slot_state(&d->fn, pe) == 0);
+    cfg_write(&d->fn, 0x10, 4, bar0);
+    cfg_write(&d->fn, 0x04, 2, 0x0006);
+    CHECK(bar_read(d, PETREL_PCITEST_ID) == PETREL_PCITEST_MAGIC);
+}
+
+/* The first error the PE logged (slot-error-detail): kind and address. */
+static bool logged(const struct dev *d, uint32_t pe, uint32_t kind, uint64_t addr)
+{
+    uint32_t in[8] = {
+        pe, d->fn.buid_hi, d->fn.buid_lo, 0, 0, (uint32_t)(uintptr_t)err_log, sizeof(err_log), 1};
+
+    if (rtas_call("ibm,slot-error-detail", 8, 1, in, NULL) != 0)
+        return false;
+    return !memcmp(err_log + 8, "PEEH", 4) && err_log[15] == kind &&
+           ((uint64_t)err_log[20] << 56 | (uint64_t)err_log[21] << 48 |
+            (uint64_t)err_log[22] << 40 | (uint64_t)err_log[23] << 32 |
+            (uint64_t)err_log[24] << 24 | (uint64_t)err_log[25] << 16 | (uint64_t)err_log[26] << 8 |
+            err_log[27]) == addr;
+}
+
+/*
+ * Error injection (LoPAPR 7.3.15, rtas.md §7.4): the session rules, every
+ * malformed request refused, and an injected ioa-bus-error that freezes
+ * the PE on the access it names -- a BAR load, a config read, a DMA
+ * write -- then Linux's recovery.
+ */
+static void check_errinjct(const struct dev *d)
+{
+    const uint32_t t64 = errinjct_type("ioa-bus-error-64"), t32 = errinjct_type("ioa-bus-error");
+    uint32_t tok, tok2, pe = pe_of(&d->fn), bar0 = cfg_read(&d->fn, 0x10, 4);
+    uint64_t id = d->bar_pci + PETREL_PCITEST_ID, buf = (uintptr_t)ei_buf;
+
+    CHECK(t64 == 15 && t32 == 7);
+    CHECK(pe_call("ibm,set-eeh-option", &d->fn, pe, 1) == 0);
+    CHECK(slot_state(&d->fn, pe) == 0);
+    /* Nothing open: every call but open is -4. */
+    ei_fill64(d, id, ~3ull, d->fn.cfg, 0);
+    CHECK(ei_inject(t64, 1, buf) == -4);
+    CHECK(ei_close(1) == -4);
+    CHECK(ei_close(0) == -4);
+    /* One session at a time. */
+    CHECK(ei_open(&tok) == 0);
+    CHECK(tok != 0);
+    CHECK(ei_open(&tok2) == -4);
+    CHECK(ei_inject(t64, tok + 1, buf) == -4); /* not the session's token */
+    CHECK(ei_close(tok + 1) == -4);
+    /* Malformed requests: -3, nothing armed. */
+    CHECK(ei_inject(3, tok, buf) == RTAS_PARAMETER_ERROR);           /* a type not offered */
+    CHECK(ei_inject(t64, tok, 0xfffffc00u) == RTAS_PARAMETER_ERROR); /* beyond RAM */
+    CHECK(ei_inject(t64, tok, rtas_token("linux,rtas-base")) == RTAS_PARAMETER_ERROR); /* RTAS */
+    ei_fill64(d, id, ~3ull, d->fn.cfg, 2); /* I/O space: the PHB has none */
+    CHECK(ei_inject(t64, tok, buf) == RTAS_PARAMETER_ERROR);
+    ei_fill64(d, id, ~3ull, d->fn.cfg, 20); /* no such function */
+    CHECK(ei_inject(t64, tok, buf) == RTAS_PARAMETER_ERROR);
+    ei_fill64(d, id, ~3ull, d->fn.cfg + (5 << 11), 0); /* an empty slot */
+    CHECK(ei_inject(t64, tok, buf) == RTAS_PARAMETER_ERROR);
+    ei_fill64(d, id, ~3ull, d->fn.cfg | 1 << 16, 0); /* bus 1 */
+    CHECK(ei_inject(t64, tok, buf) == RTAS_PARAMETER_ERROR);
+    ei_fill64(d, id, ~3ull, d->fn.cfg, 0);
+    ei_buf[6] += 7; /* no such PHB */
+    CHECK(ei_inject(t64, tok, buf) == RTAS_PARAMETER_ERROR);
+    CHECK(bar_read(d, PETREL_PCITEST_ID) == PETREL_PCITEST_MAGIC);
+    CHECK(slot_state(&d->fn, pe) == 0);
+
+    /* A load from the ID register fails: armed, it waits for the load. */
+    ei_fill64(d, id, ~3ull, d->fn.cfg, 0);
+    CHECK(ei_inject(t64, tok, buf) == 0);
+    CHECK(slot_state(&d->fn, pe) == 0);
+    CHECK(bar_read(d, PETREL_PCITEST_DMA_STATUS) != 0xffffffff); /* another register */
+    CHECK(bar_read(d, PETREL_PCITEST_ID) == 0xffffffff);
+    CHECK(slot_state(&d->fn, pe) == 2);
+    CHECK(bar_read(d, PETREL_PCITEST_DMA_STATUS) == 0xffffffff); /* frozen */
+    CHECK(cfg_read(&d->fn, 0, 4) == 0xffffffff);
+    CHECK(logged(d, pe, PETREL_PE_ERR_MMIO, id));
+    /* Close: the token is spent. */
+    CHECK(ei_close(tok) == 0);
+    CHECK(ei_close(tok) == -4);
+    CHECK(ei_inject(t64, tok, buf) == -4);
+    recover(d, pe, bar0);
+    CHECK(bar_read(d, PETREL_PCITEST_ID) == PETREL_PCITEST_MAGIC); /* disarmed */
+
+    /* A new session, a new token; a config read of the vendor register
+     * (32-bit type). */
+    CHECK(ei_open(&tok2) == 0);
+    CHECK(tok2 != 0 && tok2 != tok);
+    CHECK(ei_inject(t64, tok, buf) == -4);
+    ei_fill32(d, 0, 0xffc, d->fn.cfg, 4);
+    CHECK(ei_inject(t32, tok2, buf) == 0);
+    CHECK(cfg_read(&d->fn, 0x08, 4) != 0xffffffff);
+    CHECK(slot_state(&d->fn, pe) == 0);
+    CHECK(cfg_read(&d->fn, 0x00, 2) == 0xffff);
+    CHECK(slot_state(&d->fn, pe) == 2);
+    CHECK(logged(d, pe, PETREL_PE_ERR_MMIO, 0));
+    recover(d, pe, bar0);
+
+    /* A DMA write to bus page 0x1000 (the mapped one): the device's write
+     * is refused, the PE frozen, the page untouched. */
+    ei_fill32(d, 0x1000, 0xfffff000, d->fn.cfg, 16);
+    CHECK(ei_inject(t32, tok2, buf) == 0);
+    CHECK(ei_close(tok2) == 0); /* what was armed stays armed */
+    dma_page[4] = 0x5e;
+    bar_write(d, PETREL_PCITEST_DMA_LO, 0x1004);
+    bar_write(d, PETREL_PCITEST_DMA_HI, 0);
+    bar_write(d, PETREL_PCITEST_DMA_LEN, 8);
+    bar_write(d, PETREL_PCITEST_DMA_CMD, PETREL_PCITEST_DMA_TO_BUF); /* a read: passes */
+    CHECK(bar_read(d, PETREL_PCITEST_DMA_STATUS) == 1);
+    bar_write(d, PETREL_PCITEST_DMA_CMD, PETREL_PCITEST_DMA_TO_BUS);
+    CHECK(slot_state(&d->fn, pe) == 2);
+    CHECK(dma_page[4] == 0x5e);
+    CHECK(logged(d, pe, PETREL_PE_ERR_DMA, 0x1004));
+    recover(d, pe, bar0);
+    check_dma(d);
+}
+
 static bool find_dev(const char *path, unsigned phb, uint32_t slot, struct dev *d)
 {
     int node, len;
@@ -307,6 +490,7 @@ static bool find_dev(const char *path, unsigned phb, uint32_t slot, struct dev *
     CHECK(aa && len == 20);
     if (!aa || len != 20 || !pci_bar(&d->fn, 0x10, &d->bar, &pci, &size))
         return false;
+    d->bar_pci = pci;
     CHECK((fdt32_to_cpu(aa[0]) & 0xff) == 0x10);
     CHECK(pci >= PETREL_PHB_MMIO32_PCI);
     /* The PHB's ranges say what the contract says. */
@@ -333,6 +517,7 @@ void kernel_main(uint64_t r3)
     check_msi(&d0);
     check_dma(&d0);
     check_eeh(&d0);
+    check_errinjct(&d0);
     /* PHB 1 hands out its own numbers. */
     check_msi(&d1);
     report();
