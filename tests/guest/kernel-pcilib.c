@@ -23,6 +23,9 @@ const char *check_prefix = "kernel";
 struct rtas_block rtas_blk;
 static int rtas_node;
 static uint64_t rtas_base, rtas_entry;
+static bool rtas_by_hcall; /* QEMU's tree, no firmware: KVMPPC_H_RTAS */
+
+#define KVMPPC_H_RTAS 0xf000
 
 void check_failed(const char *file, int line, const char *what)
 {
@@ -66,6 +69,10 @@ void rtas_init(uint64_t r3)
     rtas_node = fdt_path_offset(fdt, "/rtas");
     if (rtas_node < 0)
         fail("no /rtas");
+    if (!rtas_has("linux,rtas-entry") && rtas_has("ibm,read-pci-config")) {
+        rtas_by_hcall = true;
+        return;
+    }
     rtas_base = rtas_token("linux,rtas-base");
     rtas_entry = rtas_token("linux,rtas-entry");
 }
@@ -98,7 +105,10 @@ int32_t rtas_call(const char *name, uint32_t nargs, uint32_t nret, const uint32_
         rtas_blk.cell[i] = 0x5a5a5a5a;
     for (uint32_t i = 0; i < nargs && i < 16; i++)
         rtas_blk.cell[i] = in[i];
-    rtas_enter(&rtas_blk, rtas_entry, rtas_base);
+    if (rtas_by_hcall)
+        hcall4(KVMPPC_H_RTAS, (uintptr_t)&rtas_blk, 0, 0, 0, NULL);
+    else
+        rtas_enter(&rtas_blk, rtas_entry, rtas_base);
     for (uint32_t i = 1; out && i < nret && nargs + i < 16; i++)
         out[i - 1] = rtas_blk.cell[nargs + i];
     return nret && nargs < 16 ? (int32_t)rtas_blk.cell[nargs] : 0;
@@ -110,6 +120,7 @@ bool pci_find(const char *path, struct pci_fn *fn)
     int parent, len;
     const fdt32_t *reg, *preg;
 
+    memset(fn, 0, sizeof(*fn));
     if (node < 0 || (parent = fdt_parent_offset(fdt, node)) < 0)
         return false;
     reg = fdt_getprop(fdt, node, "reg", &len);
@@ -142,45 +153,130 @@ bool pci_find_id(uint32_t vendor, uint32_t device, struct pci_fn *fn)
     return false;
 }
 
+/* Range r of the PHB's ranges (PCI: 3 cells, CPU: 2, size: 2): its
+ * space code (2: 32-bit memory, 3: 64-bit memory), PCI and CPU bases and
+ * size; false past the end. */
+static bool phb_range(int phb, int r, uint32_t *space, uint64_t *pci, uint64_t *cpu, uint64_t *size)
+{
+    int rlen;
+    const fdt32_t *g = fdt_getprop(fdt, phb, "ranges", &rlen);
+
+    if (!g || 7 * (r + 1) > rlen / 4)
+        return false;
+    g += 7 * r;
+    *space = (fdt32_to_cpu(g[0]) >> 24) & 3;
+    *pci = (uint64_t)fdt32_to_cpu(g[1]) << 32 | fdt32_to_cpu(g[2]);
+    *cpu = (uint64_t)fdt32_to_cpu(g[3]) << 32 | fdt32_to_cpu(g[4]);
+    *size = (uint64_t)fdt32_to_cpu(g[5]) << 32 | fdt32_to_cpu(g[6]);
+    return true;
+}
+
+/* The CPU address of PCI memory [a, a + s) through the PHB's ranges. */
+static bool pci_to_cpu(int phb, uint64_t a, uint64_t s, uint64_t *cpu)
+{
+    uint32_t space;
+    uint64_t rpci, rcpu, rsize;
+
+    for (int r = 0; phb_range(phb, r, &space, &rpci, &rcpu, &rsize); r++)
+        if (space >= 2 && a >= rpci && a - rpci < rsize && s <= rsize - (a - rpci)) {
+            *cpu = rcpu + (a - rpci);
+            return true;
+        }
+    return false;
+}
+
+bool pci_bars_assigned(const struct pci_fn *fn)
+{
+    int len;
+
+    return fdt_getprop(fdt, fn->node, "assigned-addresses", &len) && len >= 20;
+}
+
 bool pci_bar(const struct pci_fn *fn, uint32_t reg, uint64_t *cpu, uint64_t *pci, uint64_t *size)
 {
-    int len, rlen, parent = fdt_parent_offset(fdt, fn->node);
+    int len, parent = fdt_parent_offset(fdt, fn->node);
     const fdt32_t *aa = fdt_getprop(fdt, fn->node, "assigned-addresses", &len);
-    const fdt32_t *ranges = fdt_getprop(fdt, parent, "ranges", &rlen);
+    uint64_t a = 0, s = 0;
+    bool found = false;
 
-    if (!aa || !ranges)
-        return false;
-    for (int i = 0; i + 5 <= len / 4; i += 5) {
-        uint32_t hi = fdt32_to_cpu(aa[i]);
-        uint64_t a = (uint64_t)fdt32_to_cpu(aa[i + 1]) << 32 | fdt32_to_cpu(aa[i + 2]);
-        uint64_t s = (uint64_t)fdt32_to_cpu(aa[i + 3]) << 32 | fdt32_to_cpu(aa[i + 4]);
-
-        if ((hi & 0xff) != reg)
-            continue;
-        /* ranges: PCI (3 cells), CPU (2 cells), size (2 cells). */
-        for (int r = 0; r + 7 <= rlen / 4; r += 7) {
-            uint32_t rhi = fdt32_to_cpu(ranges[r]);
-            uint64_t rpci =
-                (uint64_t)fdt32_to_cpu(ranges[r + 1]) << 32 | fdt32_to_cpu(ranges[r + 2]);
-            uint64_t rcpu =
-                (uint64_t)fdt32_to_cpu(ranges[r + 3]) << 32 | fdt32_to_cpu(ranges[r + 4]);
-            uint64_t rsize =
-                (uint64_t)fdt32_to_cpu(ranges[r + 5]) << 32 | fdt32_to_cpu(ranges[r + 6]);
-
-            /* Memory space (32- or 64-bit) only. */
-            if (((rhi >> 24) & 3) < 2 || ((hi >> 24) & 3) < 2)
-                continue;
-            if (a >= rpci && a - rpci < rsize && s <= rsize - (a - rpci)) {
-                *cpu = rcpu + (a - rpci);
-                if (pci)
-                    *pci = a;
-                if (size)
-                    *size = s;
-                return true;
-            }
-        }
+    if (fn->own_bars) {
+        unsigned b = (reg - 0x10) / 4;
+        if (reg < 0x10 || b > 5 || !fn->bar_size[b])
+            return false;
+        a = fn->bar_pci[b], s = fn->bar_size[b], found = true;
     }
-    return false;
+    for (int i = 0; !found && aa && i + 5 <= len / 4; i += 5) {
+        uint32_t hi = fdt32_to_cpu(aa[i]);
+
+        /* Memory space (32- or 64-bit) only. */
+        if ((hi & 0xff) != reg || ((hi >> 24) & 3) < 2)
+            continue;
+        a = (uint64_t)fdt32_to_cpu(aa[i + 1]) << 32 | fdt32_to_cpu(aa[i + 2]);
+        s = (uint64_t)fdt32_to_cpu(aa[i + 3]) << 32 | fdt32_to_cpu(aa[i + 4]);
+        found = true;
+    }
+    if (!found || !pci_to_cpu(parent, a, s, cpu))
+        return false;
+    if (pci)
+        *pci = a;
+    if (size)
+        *size = s;
+    return true;
+}
+
+bool pci_assign_bars(struct pci_fn *fn)
+{
+    /* Where the next BAR goes in each window: after the last one. */
+    static int cursor_phb = -1;
+    static uint64_t next[2];
+    int phb = fdt_parent_offset(fdt, fn->node);
+
+    if (phb != cursor_phb)
+        cursor_phb = phb, next[0] = next[1] = 0;
+    cfg_write(fn, 0x04, 2, cfg_read(fn, 0x04, 2) & ~3u); /* decoding off */
+    for (unsigned b = 0; b < 6; b++) {
+        uint32_t reg = 0x10 + 4 * b, lo, type;
+        uint64_t mask, size, rpci, rcpu, rsize, at = 0;
+        uint32_t space;
+        bool is64, placed = false;
+
+        cfg_write(fn, reg, 4, 0xffffffff);
+        lo = cfg_read(fn, reg, 4);
+        if (!lo || (lo & 1)) { /* none, or I/O space: left off */
+            cfg_write(fn, reg, 4, 0);
+            continue;
+        }
+        type = (lo >> 1) & 3;
+        is64 = type == 2;
+        mask = lo & ~0xfull;
+        if (is64) {
+            cfg_write(fn, reg + 4, 4, 0xffffffff);
+            mask |= (uint64_t)cfg_read(fn, reg + 4, 4) << 32;
+        } else {
+            mask |= 0xffffffff00000000ull;
+        }
+        size = ~mask + 1;
+        for (int r = 0; !placed && phb_range(phb, r, &space, &rpci, &rcpu, &rsize); r++) {
+            uint64_t *n = &next[is64 ? 1 : 0];
+            if (space != (is64 ? 3u : 2u))
+                continue;
+            at = (rpci + *n + size - 1) & ~(size - 1);
+            if (at + size > rpci + rsize)
+                return false;
+            *n = at + size - rpci;
+            placed = true;
+        }
+        if (!placed)
+            return false;
+        cfg_write(fn, reg, 4, (uint32_t)at | (lo & 0xf));
+        if (is64)
+            cfg_write(fn, reg + 4, 4, (uint32_t)(at >> 32));
+        fn->bar_pci[b] = at, fn->bar_size[b] = size;
+        if (is64)
+            b++;
+    }
+    fn->own_bars = true;
+    return true;
 }
 
 uint32_t cfg_read(const struct pci_fn *fn, uint32_t reg, uint32_t size)

@@ -35,7 +35,9 @@ void __attribute__((noreturn)) report(void);
 uint32_t prop_u32(int node, const char *name, bool *found);
 
 /* RTAS: the tree at r3 checked, /rtas found and its base and entry read;
- * fails the kernel otherwise. */
+ * fails the kernel otherwise.  A tree whose /rtas has tokens but no
+ * linux,rtas-entry is QEMU's before any firmware ran (a -bios payload):
+ * calls then go through its KVMPPC_H_RTAS hcall instead. */
 void rtas_init(uint64_t r3);
 bool rtas_has(const char *name);
 /* The call's token; fails the kernel when /rtas has none. */
@@ -56,6 +58,9 @@ extern struct rtas_block {
 struct pci_fn {
     uint32_t buid_hi, buid_lo, cfg;
     int node;
+    /* BARs this kernel assigned (pci_assign_bars), by BAR number. */
+    bool own_bars;
+    uint64_t bar_pci[6], bar_size[6];
 };
 
 /* The function at the tree path: BUID from the parent's reg, config
@@ -67,6 +72,14 @@ bool pci_find_id(uint32_t vendor, uint32_t device, struct pci_fn *fn);
  * and (through the PHB's ranges) its CPU address, its size.  False when
  * not assigned or outside every range. */
 bool pci_bar(const struct pci_fn *fn, uint32_t reg, uint64_t *cpu, uint64_t *pci, uint64_t *size);
+
+/* Whether the tree gives the function's BARs (assigned-addresses). */
+bool pci_bars_assigned(const struct pci_fn *fn);
+/* Sizes and assigns every memory BAR from the PHB's ranges (32-bit BARs
+ * in the 32-bit window, 64-bit ones in the 64-bit window), as firmware
+ * would; pci_bar answers from what was assigned.  False if a BAR finds
+ * no room. */
+bool pci_assign_bars(struct pci_fn *fn);
 
 /* Config cycles (each CHECKs the call succeeded). */
 uint32_t cfg_read(const struct pci_fn *fn, uint32_t reg, uint32_t size);
