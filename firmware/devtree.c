@@ -438,6 +438,23 @@ static void build_rtas(struct builder *b, const struct hw_facts *hw,
         /* Linux calls ibm,os-term only when this is present. */
         if (rtas_has(rtas, "ibm,os-term"))
             prop_empty(b, "ibm,extended-os-term");
+        /* The types ibm,errinjct takes: each name with its NUL, then its
+         * token as a cell (what the error injection tools parse). */
+        if (rtas_has(rtas, "ibm,errinjct") && rtas->nerrinjct) {
+            uint8_t types[256];
+            size_t len = 0;
+            for (unsigned i = 0; i < rtas->nerrinjct; i++) {
+                size_t n = strlen(rtas->errinjct[i].name) + 1;
+                uint32_t t = rtas->errinjct[i].token;
+                if (len + n + 4 > sizeof(types))
+                    break;
+                memcpy(types + len, rtas->errinjct[i].name, n);
+                len += n;
+                types[len++] = (uint8_t)(t >> 24), types[len++] = (uint8_t)(t >> 16);
+                types[len++] = (uint8_t)(t >> 8), types[len++] = (uint8_t)t;
+            }
+            prop(b, "ibm,errinjct-tokens", types, (unsigned)len);
+        }
         for (unsigned i = 0; i < rtas->ncalls; i++)
             prop_u32(b, rtas->calls[i].name, rtas->calls[i].token);
     }

@@ -33,6 +33,9 @@ struct devtree_rtas {
     unsigned ncalls;
     uint32_t size;    /* rtas-size: the image's whole region; 0 = no image */
     uint32_t version; /* rtas-version of the image */
+    /* ibm,errinjct's error types (rtas/errinjct.def): name and token. */
+    const struct devtree_rtas_call *errinjct;
+    unsigned nerrinjct;
 };
 
 /*

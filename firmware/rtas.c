@@ -19,6 +19,13 @@ static const struct devtree_rtas_call rtas_calls[] = {
 #undef RTAS_CALL
 };
 
+/* The error types ibm,errinjct takes, from the image's own table. */
+static const struct devtree_rtas_call errinjct_types[] = {
+#define RTAS_ERRINJCT(name, token, bits) {name, token},
+#include "rtas/errinjct.def"
+#undef RTAS_ERRINJCT
+};
+
 /* The 32-bit entry mode wraps addresses at 4 GiB (spec/rtas.md §1). */
 #define RTAS_ADDR_LIMIT (1ull << 32)
 
@@ -74,6 +81,8 @@ void rtas_describe(const struct rtas_image *img, uint32_t max_cpus, struct devtr
 {
     out->calls = rtas_calls;
     out->ncalls = sizeof(rtas_calls) / sizeof(rtas_calls[0]);
+    out->errinjct = errinjct_types;
+    out->nerrinjct = sizeof(errinjct_types) / sizeof(errinjct_types[0]);
     out->size = rtas_region_size(img, max_cpus);
     out->version = 1; /* rtas-version: the PAPR interface level, as on every pseries */
 }

@@ -390,6 +390,22 @@ static void check_rtas(const void *fdt, const struct hw_facts *hw, const struct 
                  table_has(rtas, "ibm,os-term"));
         want += table_has(rtas, "event-scan") + table_has(rtas, "ibm,change-msi") +
                 table_has(rtas, "ibm,os-term");
+        /* ibm,errinjct's types: name, NUL, token cell, for each. */
+        if (table_has(rtas, "ibm,errinjct") && rtas->nerrinjct) {
+            uint8_t types[256];
+            size_t len = 0;
+            for (unsigned i = 0; i < rtas->nerrinjct; i++) {
+                size_t n = strlen(rtas->errinjct[i].name) + 1;
+                memcpy(types + len, rtas->errinjct[i].name, n);
+                len += n;
+                for (int k = 3; k >= 0; k--)
+                    types[len++] = (uint8_t)(rtas->errinjct[i].token >> (8 * k));
+            }
+            CHECK(bytes_eq(fdt, node, "ibm,errinjct-tokens", types, len));
+            want++;
+        } else {
+            CHECK(!getprop(fdt, node, "ibm,errinjct-tokens", NULL));
+        }
     }
     /* Nothing else without an RTAS image: no stub rtas-size. */
     fdt_for_each_property_offset(off, fdt, node) nprops++;
@@ -649,16 +665,30 @@ static void test_rtas_table(void)
                                                     {"ibm,change-msi", 0x2019},
                                                     {"ibm,os-term", 0x201f},
                                                     {"power-off", 0x2003}};
-    const struct devtree_rtas rtas = {calls, 2, 0x82c, 1};
-    const struct devtree_rtas rtas_more = {more, 4, 0x1000, 2};
-    const struct devtree_rtas no_image = {calls, 2, 0, 0};
-    int node;
+    static const struct devtree_rtas_call inject[] = {
+        {"ibm,open-errinjct", 0x2031}, {"ibm,errinjct", 0x2032}, {"ibm,close-errinjct", 0x2033}};
+    static const struct devtree_rtas_call types[] = {{"ioa-bus-error", 7},
+                                                     {"ioa-bus-error-64", 15}};
+    const struct devtree_rtas rtas = {calls, 2, 0x82c, 1, types, 2};
+    const struct devtree_rtas rtas_more = {more, 4, 0x1000, 2, NULL, 0};
+    const struct devtree_rtas no_image = {calls, 2, 0, 0, NULL, 0};
+    const struct devtree_rtas with_inject = {inject, 3, 0x1000, 1, types, 2};
+    int node, len;
+    const uint8_t *p;
 
     build_checked(&machine_default, tree, sizeof(tree), &rtas);
     build_checked(&machine_default, tree, sizeof(tree), &rtas_more);
     node = fdt_path_offset(tree, "/rtas");
     CHECK_EQ(u32(tree, node, "ibm,os-term"), 0x201f);
     CHECK_EQ(u32(tree, node, "rtas-event-scan-rate"), 1);
+    /* Error types only with ibm,errinjct (above: types, no call). */
+    build_checked(&machine_default, tree, sizeof(tree), &with_inject);
+    node = fdt_path_offset(tree, "/rtas");
+    p = getprop(tree, node, "ibm,errinjct-tokens", &len);
+    CHECK(p && len == 14 + 4 + 17 + 4);
+    if (p && len == 39) {
+        CHECK(!memcmp(p, "ioa-bus-error\0\0\0\0\x07ioa-bus-error-64\0\0\0\0\x0f", 39));
+    }
     /* Tokens without an image would be calls nobody serves. */
     build_checked(&machine_default, tree, sizeof(tree), &no_image);
     CHECK(!getprop(tree, fdt_path_offset(tree, "/rtas"), "power-off", NULL));

@@ -439,6 +439,30 @@ static void test_slot_reset(void)
     CHECK_EQ(ram(DATA)[1], 8);
 }
 
+/* The write cache (virtio 1.0 §5.2.6): with VIRTIO_BLK_F_FLUSH accepted a
+ * write completes from the page cache and a flush syncs; without it every
+ * write is synced before it completes; reads never are. */
+static void test_write_cache(struct virtio_blk *b)
+{
+    uint64_t s0;
+
+    drv_features = 1u << VIRTIO_BLK_F_FLUSH;
+    driver_init();
+    s0 = virtio_blk_syncs(b);
+    CHECK_EQ(blk_request(VIRTIO_BLK_T_OUT, 2, 512), VIRTIO_BLK_S_OK);
+    CHECK_EQ(virtio_blk_syncs(b), s0);
+    CHECK_EQ(blk_request(VIRTIO_BLK_T_FLUSH, 0, 0), VIRTIO_BLK_S_OK);
+    CHECK_EQ(virtio_blk_syncs(b), s0 + 1);
+    drv_features = 0;
+    driver_init();
+    CHECK_EQ(blk_request(VIRTIO_BLK_T_OUT, 2, 512), VIRTIO_BLK_S_OK);
+    CHECK_EQ(virtio_blk_syncs(b), s0 + 2);
+    CHECK_EQ(blk_request(VIRTIO_BLK_T_IN, 2, 512), VIRTIO_BLK_S_OK);
+    CHECK_EQ(virtio_blk_syncs(b), s0 + 2);
+    drv_features = 1u << VIRTIO_BLK_F_FLUSH;
+    driver_init();
+}
+
 /* The read-only drive at device 6: RO offered, writes refused. */
 static void test_readonly(void)
 {
@@ -520,6 +544,7 @@ int main(void)
         test_identity();
         test_negotiation();
         test_io_intx(path);
+        test_write_cache(b);
         test_msix();
         test_malformed();
         test_slot_reset();

@@ -3,6 +3,10 @@
  * completion when the driver rings the doorbell, under the PHB's lock:
  * read, write (refused on a read-only drive), flush (fdatasync: a flush
  * the guest asked for reaches the disk before it completes) and GET_ID.
+ * A driver that did not accept VIRTIO_BLK_F_FLUSH cannot ask for flushes
+ * and takes every completed write as durable (virtio 1.0 §5.2.6: the
+ * device then has no volatile write cache, as Linux's driver assumes):
+ * such writes are synced before they complete.
  * Every request is checked against the image's size in sectors; a
  * request that does not fit gets IOERR, a chain that cannot hold a
  * header and a status byte, or a buffer the guest did not map, stops the
@@ -27,6 +31,7 @@ struct virtio_blk {
     bool readonly;
     uint64_t sectors;
     char id[VIRTIO_BLK_ID_BYTES];
+    uint64_t syncs;
     struct vq_elem elem;
     uint8_t buf[CHUNK];
 };
@@ -70,6 +75,12 @@ static int transfer(struct virtio_blk *b, const struct vq_elem *e, uint64_t pos,
     return VIRTIO_BLK_S_OK;
 }
 
+static bool sync_image(struct virtio_blk *b)
+{
+    b->syncs++;
+    return fdatasync(b->fd) == 0;
+}
+
 /* One request; returns the bytes written to the chain, or -1 to stop the
  * device. */
 static int64_t request(struct virtio_blk *b, const struct vq_elem *e)
@@ -95,11 +106,16 @@ static int64_t request(struct virtio_blk *b, const struct vq_elem *e)
             break;
         }
         s = transfer(b, e, sector * VIRTIO_BLK_SECTOR, len, type == VIRTIO_BLK_T_IN);
-        if (type == VIRTIO_BLK_T_OUT)
+        if (type == VIRTIO_BLK_T_OUT) {
             len = 0;
+            /* Write-through unless the driver can flush. */
+            if (s == VIRTIO_BLK_S_OK && !(b->vp.guest_features & (1ull << VIRTIO_BLK_F_FLUSH)) &&
+                !sync_image(b))
+                s = VIRTIO_BLK_S_IOERR;
+        }
         break;
     case VIRTIO_BLK_T_FLUSH:
-        s = fdatasync(b->fd) == 0 ? (int)VIRTIO_BLK_S_OK : (int)VIRTIO_BLK_S_IOERR;
+        s = sync_image(b) ? (int)VIRTIO_BLK_S_OK : (int)VIRTIO_BLK_S_IOERR;
         break;
     case VIRTIO_BLK_T_GET_ID:
         len = e->in_len - 1 < VIRTIO_BLK_ID_BYTES ? e->in_len - 1 : VIRTIO_BLK_ID_BYTES;
@@ -183,4 +199,9 @@ void virtio_blk_destroy(struct virtio_blk *b)
         return;
     close(b->fd);
     free(b);
+}
+
+uint64_t virtio_blk_syncs(const struct virtio_blk *b)
+{
+    return b->syncs;
 }

@@ -3,6 +3,7 @@
 #define PETREL_DEV_VIRTIO_BLK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct phb;
 struct virtio_blk;
@@ -13,5 +14,8 @@ struct virtio_blk;
 struct virtio_blk *virtio_blk_create(struct phb *phb, unsigned slot, const char *file,
                                      bool readonly, const char *id);
 void virtio_blk_destroy(struct virtio_blk *b);
+/* fdatasync calls so far: flush requests, and every write while the
+ * driver has not accepted VIRTIO_BLK_F_FLUSH (write-through). */
+uint64_t virtio_blk_syncs(const struct virtio_blk *b);
 
 #endif
