@@ -213,7 +213,7 @@ for name, args, msg in [
         print(f"ok   cli: {name}")
 p = subprocess.run([PETREL, "-trace", "help"], capture_output=True, text=True)
 if p.returncode != 0 or p.stdout.split() != ["hcall", "rtas", "cif", "cas", "irq", "pci", "eeh",
-                                              "reset", "mmu-fault"]:
+                                              "reset", "mmu-fault", "net"]:
     failures.append("-trace help")
     print(f"FAIL -trace help: {p.stdout!r}")
 else:
