@@ -290,9 +290,7 @@ void virtio_net_destroy(struct virtio_net *n)
 {
     if (!n)
         return;
-    if (n->be)
-        n->be->peer = (struct net_peer){0};
-    rx_drop_all(n);
+    rx_drop_all(n); /* the back end is gone already (virtio_net.h) */
     pthread_mutex_destroy(&n->rx_lock);
     free(n);
 }
