@@ -72,6 +72,9 @@ static bool dma(struct pci_function *fn, uint64_t addr, void *rbuf, const void *
     phb_lock(phb);
     if (!(pci_cfg_get(fn, PCI_COMMAND, 2) & PCI_CMD_MASTER) || !phb_pe_dma_ok(phb, pe))
         goto out;
+    /* An armed error springs on the transfer's first address. */
+    if (phb_pe_trap(phb, pe, wbuf ? PETREL_PE_TRAP_DMA_WRITE : PETREL_PE_TRAP_DMA_READ, addr))
+        goto out;
     /* Every page is checked before a byte moves: a write is all or
      * nothing. */
     for (done = 0; done < len;) {

@@ -52,6 +52,21 @@ void phb_pe_error(struct phb *phb, unsigned pe, uint32_t kind, uint64_t addr)
                      (p->state & PETREL_PE_EEH_ENABLED) ? "frozen" : "logged (EEH off)", p->state);
 }
 
+bool phb_pe_trap(struct phb *phb, unsigned pe, uint32_t op, uint64_t addr)
+{
+    struct phb_pe *p = &phb->pe[pe];
+
+    if (p->trap_op != op || ((addr ^ p->trap_addr) & p->trap_mask))
+        return false;
+    p->trap_op = PETREL_PE_TRAP_NONE;
+    phb_pe_error(phb, pe,
+                 op == PETREL_PE_TRAP_DMA_READ || op == PETREL_PE_TRAP_DMA_WRITE
+                     ? PETREL_PE_ERR_DMA
+                     : PETREL_PE_ERR_MMIO,
+                 addr);
+    return true;
+}
+
 void phb_reset_functions(struct phb *phb, int pe)
 {
     for (unsigned d = 0; d < PHB_FUNCTIONS; d++) {
@@ -76,6 +91,11 @@ uint32_t eeh_reg_read(struct phb *phb, unsigned pe, unsigned reg)
     case PETREL_PE_ERRORS: return p->errors;
     case PETREL_PE_ERR_ADDR_HI: return (uint32_t)(p->err_addr >> 32);
     case PETREL_PE_ERR_ADDR_LO: return (uint32_t)p->err_addr;
+    case PETREL_PE_TRAP_OP: return p->trap_op;
+    case PETREL_PE_TRAP_ADDR_HI: return (uint32_t)(p->trap_addr >> 32);
+    case PETREL_PE_TRAP_ADDR_LO: return (uint32_t)p->trap_addr;
+    case PETREL_PE_TRAP_MASK_HI: return (uint32_t)(p->trap_mask >> 32);
+    case PETREL_PE_TRAP_MASK_LO: return (uint32_t)p->trap_mask;
     default: return 0;
     }
 }
@@ -105,6 +125,7 @@ static void control(struct phb *phb, unsigned pe, uint32_t cmd)
         /* Held in reset the PE answers nothing; its functions lose all
          * state, MSI programming and routes included. */
         p->state |= PETREL_PE_RESET;
+        p->trap_op = PETREL_PE_TRAP_NONE;
         phb_reset_functions(phb, (int)pe);
         break;
     case PETREL_PE_CTL_UNRESET:
@@ -122,12 +143,43 @@ static void control(struct phb *phb, unsigned pe, uint32_t cmd)
         trace_pe(phb, pe, control_names[cmd]);
 }
 
+static const char *const trap_names[] = {
+    [PETREL_PE_TRAP_NONE] = "disarmed",
+    [PETREL_PE_TRAP_LOAD_MEM] = "armed: MMIO load",
+    [PETREL_PE_TRAP_STORE_MEM] = "armed: MMIO store",
+    [PETREL_PE_TRAP_LOAD_CFG] = "armed: config read",
+    [PETREL_PE_TRAP_STORE_CFG] = "armed: config write",
+    [PETREL_PE_TRAP_DMA_READ] = "armed: DMA read",
+    [PETREL_PE_TRAP_DMA_WRITE] = "armed: DMA write",
+};
+
 void eeh_reg_write(struct phb *phb, unsigned pe, unsigned reg, uint32_t value)
 {
-    if (!(phb->pe[pe].state & PETREL_PE_PRESENT))
+    struct phb_pe *p = &phb->pe[pe];
+
+    if (!(p->state & PETREL_PE_PRESENT))
         return;
-    if (reg == PETREL_PE_CONTROL)
-        control(phb, pe, value);
-    else if (reg == PETREL_PE_INJECT && (value == PETREL_PE_ERR_MMIO || value == PETREL_PE_ERR_DMA))
-        phb_pe_error(phb, pe, value, 0);
+    switch (reg) {
+    case PETREL_PE_CONTROL: control(phb, pe, value); break;
+    case PETREL_PE_INJECT:
+        if (value == PETREL_PE_ERR_MMIO || value == PETREL_PE_ERR_DMA)
+            phb_pe_error(phb, pe, value, 0);
+        break;
+    case PETREL_PE_TRAP_OP:
+        /* An unknown kind is ignored: the trap stays as it was. */
+        if (value <= PETREL_PE_TRAP_MAX) {
+            p->trap_op = value;
+            trace_pe(phb, pe, trap_names[value]);
+        }
+        break;
+    case PETREL_PE_TRAP_ADDR_HI:
+        p->trap_addr = (uint64_t)value << 32 | (uint32_t)p->trap_addr;
+        break;
+    case PETREL_PE_TRAP_ADDR_LO: p->trap_addr = (p->trap_addr & ~0xffffffffull) | value; break;
+    case PETREL_PE_TRAP_MASK_HI:
+        p->trap_mask = (uint64_t)value << 32 | (uint32_t)p->trap_mask;
+        break;
+    case PETREL_PE_TRAP_MASK_LO: p->trap_mask = (p->trap_mask & ~0xffffffffull) | value; break;
+    default: break;
+    }
 }

@@ -15,6 +15,10 @@
 void phb_pe_error(struct phb *phb, unsigned pe, uint32_t kind, uint64_t addr);
 bool phb_pe_mmio_ok(const struct phb *phb, unsigned pe);
 bool phb_pe_dma_ok(const struct phb *phb, unsigned pe);
+/* An access of kind op (PETREL_PE_TRAP_*) by PE pe at addr: true when it
+ * sprang the PE's armed error (recorded, the trap disarmed), and the
+ * access must then fail. */
+bool phb_pe_trap(struct phb *phb, unsigned pe, uint32_t op, uint64_t addr);
 uint32_t eeh_reg_read(struct phb *phb, unsigned pe, unsigned reg);
 void eeh_reg_write(struct phb *phb, unsigned pe, unsigned reg, uint32_t value);
 /* Resets the functions of PE pe (slot reset) or every PE (pe < 0). */

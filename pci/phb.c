@@ -52,7 +52,7 @@ void phb_unlock(struct phb *phb)
 
 /* The function a config access names, if it may be reached now. */
 static struct pci_function *config_target(struct phb *phb, uint64_t offset, unsigned size,
-                                          unsigned *reg)
+                                          unsigned *reg, uint32_t trap)
 {
     unsigned devfn;
 
@@ -62,7 +62,8 @@ static struct pci_function *config_target(struct phb *phb, uint64_t offset, unsi
         return NULL;
     devfn = (unsigned)(offset >> 12) & 0xff;
     *reg = (unsigned)offset & 0xfff;
-    if (!phb->fn[devfn] || !phb_pe_mmio_ok(phb, phb_pe_of(devfn)))
+    if (!phb->fn[devfn] || !phb_pe_mmio_ok(phb, phb_pe_of(devfn)) ||
+        phb_pe_trap(phb, phb_pe_of(devfn), trap, *reg))
         return NULL;
     return phb->fn[devfn];
 }
@@ -74,7 +75,7 @@ uint64_t phb_config_load(struct phb *phb, uint64_t offset, unsigned size)
     uint64_t v;
 
     phb_lock(phb);
-    f = config_target(phb, offset, size, &reg);
+    f = config_target(phb, offset, size, &reg, PETREL_PE_TRAP_LOAD_CFG);
     v = f ? swap(pci_cfg_get(f, reg, size), size) : all_ones(size);
     phb_unlock(phb);
     return v;
@@ -86,7 +87,7 @@ void phb_config_store(struct phb *phb, uint64_t offset, unsigned size, uint64_t 
     unsigned reg;
 
     phb_lock(phb);
-    f = config_target(phb, offset, size, &reg);
+    f = config_target(phb, offset, size, &reg, PETREL_PE_TRAP_STORE_CFG);
     if (f) {
         uint16_t cmd = (uint16_t)pci_cfg_get(f, PCI_COMMAND, 2);
         pci_function_config_write(f, reg, size, swap((uint32_t)value, size));
@@ -126,7 +127,8 @@ uint64_t phb_mmio_load(struct phb *phb, uint64_t pci_addr, unsigned size)
 
     phb_lock(phb);
     f = bar_target(phb, pci_addr, size, &bar, &off);
-    if (f && phb_pe_mmio_ok(phb, phb_pe_of(f->devfn)))
+    if (f && phb_pe_mmio_ok(phb, phb_pe_of(f->devfn)) &&
+        !phb_pe_trap(phb, phb_pe_of(f->devfn), PETREL_PE_TRAP_LOAD_MEM, pci_addr))
         v = pci_function_bar_read(f, bar, off, size);
     phb_unlock(phb);
     return v;
@@ -140,7 +142,8 @@ void phb_mmio_store(struct phb *phb, uint64_t pci_addr, unsigned size, uint64_t 
 
     phb_lock(phb);
     f = bar_target(phb, pci_addr, size, &bar, &off);
-    if (f && phb_pe_mmio_ok(phb, phb_pe_of(f->devfn)))
+    if (f && phb_pe_mmio_ok(phb, phb_pe_of(f->devfn)) &&
+        !phb_pe_trap(phb, phb_pe_of(f->devfn), PETREL_PE_TRAP_STORE_MEM, pci_addr))
         pci_function_bar_write(f, bar, off, size, value);
     phb_unlock(phb);
 }

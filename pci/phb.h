@@ -32,6 +32,9 @@ struct phb_pe {
     uint32_t state; /* PETREL_PE_* */
     uint32_t error, errors;
     uint64_t err_addr;
+    /* The armed error (pci.h TRAP_*): the kind of access, its match. */
+    uint32_t trap_op;
+    uint64_t trap_addr, trap_mask;
 };
 
 struct phb {

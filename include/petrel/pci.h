@@ -94,7 +94,20 @@
  *   +0x0c ERRORS  (ro) errors counted since the last clear
  *   +0x10 ERR_ADDR_HI, +0x14 ERR_ADDR_LO (ro) the address of the first
  *   +0x18 INJECT  (wo) PETREL_PE_ERR_MMIO or _DMA: record that error and
- *          freeze the PE as the hardware would (LoPAPR 7.3.15 errinjct)
+ *          freeze the PE as the hardware would, at once
+ *   +0x1c TRAP_OP (rw) an armed error (ibm,errinjct ioa-bus-error, LoPAPR
+ *          7.3.15): PETREL_PE_TRAP_* names the kind of access that fails;
+ *          the PE's next access of that kind whose address a satisfies
+ *          (a & mask) == (addr & mask) fails -- loads read all ones,
+ *          stores and DMA are dropped -- and is recorded as the PE's
+ *          error (MMIO for loads and stores, DMA for DMA) at a, freezing
+ *          the PE under EEH; the trap then disarms (reads 0).  0 disarms.
+ *          Addresses: PCI memory addresses for memory loads and stores,
+ *          the register offset in the function's config space for config
+ *          cycles (any function of the PE), bus addresses for DMA.
+ *          A PE reset or a machine reset disarms it.
+ *   +0x20 TRAP_ADDR_HI, +0x24 TRAP_ADDR_LO, +0x28 TRAP_MASK_HI,
+ *   +0x2c TRAP_MASK_LO (rw) its address and mask, written before TRAP_OP
  * Frozen MMIO: the PE's BARs and config space read all ones and drop
  * stores.  Frozen DMA: its DMA is dropped (reads give all ones) and it
  * signals no MSI.  An error freezes both only when EEH is enabled;
@@ -119,6 +132,11 @@
 #define PETREL_PE_ERR_ADDR_HI     0x10u
 #define PETREL_PE_ERR_ADDR_LO     0x14u
 #define PETREL_PE_INJECT          0x18u
+#define PETREL_PE_TRAP_OP         0x1cu
+#define PETREL_PE_TRAP_ADDR_HI    0x20u
+#define PETREL_PE_TRAP_ADDR_LO    0x24u
+#define PETREL_PE_TRAP_MASK_HI    0x28u
+#define PETREL_PE_TRAP_MASK_LO    0x2cu
 #define PETREL_PE_MMIO_FROZEN     0x01u
 #define PETREL_PE_DMA_FROZEN      0x02u
 #define PETREL_PE_RESET           0x04u /* reset asserted */
@@ -134,5 +152,13 @@
 #define PETREL_PE_ERR_NONE        0u
 #define PETREL_PE_ERR_MMIO        1u
 #define PETREL_PE_ERR_DMA         2u
+#define PETREL_PE_TRAP_NONE       0u
+#define PETREL_PE_TRAP_LOAD_MEM   1u /* MMIO load through a BAR */
+#define PETREL_PE_TRAP_STORE_MEM  2u
+#define PETREL_PE_TRAP_LOAD_CFG   3u /* config read */
+#define PETREL_PE_TRAP_STORE_CFG  4u
+#define PETREL_PE_TRAP_DMA_READ   5u /* the device reads memory */
+#define PETREL_PE_TRAP_DMA_WRITE  6u
+#define PETREL_PE_TRAP_MAX        6u
 
 #endif

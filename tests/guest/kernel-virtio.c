@@ -29,31 +29,7 @@
 #include <petrel/virtio.h>
 
 #include "hcall.h"
-#include "kernel-io.h"
-
-void rtas_enter(void *args, uint64_t entry, uint64_t base);
-
-struct rtas_block {
-    uint32_t token, nargs, nret;
-    uint32_t cell[16];
-};
-
-static const void *fdt;
-static int rtas_node;
-static uint64_t rtas_base, rtas_entry;
-static struct rtas_block blk;
-static unsigned checks, failures;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(c)) {                                                                                \
-            failures++;                                                                            \
-            puts_("virtio FAIL kernel-virtio.c:");                                                 \
-            put_dec(__LINE__);                                                                     \
-            puts_(": " #c "\n");                                                                   \
-        }                                                                                          \
-    } while (0)
+#include "kernel-pcilib.h"
 
 /* The queue's memory: descriptors, available ring, used ring, request
  * header and status, data; page p is bus address IOBA + p * 4096. */
@@ -65,140 +41,17 @@ static uint8_t qmem[PAGES][4096] __attribute__((aligned(4096)));
 
 static const uint8_t disk_magic[] = "petrel-disk-data";
 
-static uint32_t prop_u32(int node, const char *name, bool *found)
-{
-    int len;
-    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
-
-    if (found)
-        *found = p && len == 4;
-    return p && len == 4 ? fdt32_to_cpu(*p) : 0;
-}
-
-static uint32_t token(const char *name)
-{
-    bool found;
-    uint32_t t = prop_u32(rtas_node, name, &found);
-
-    if (!found) {
-        puts_(name);
-        fail(": no token in /rtas");
-    }
-    return t;
-}
-
-static int32_t call(const char *name, uint32_t nargs, uint32_t nret, const uint32_t *in,
-                    uint32_t *outv)
-{
-    blk.token = token(name), blk.nargs = nargs, blk.nret = nret;
-    for (uint32_t i = 0; i < 16; i++)
-        blk.cell[i] = 0x5a5a5a5a;
-    for (uint32_t i = 0; i < nargs; i++)
-        blk.cell[i] = in[i];
-    rtas_enter(&blk, rtas_entry, rtas_base);
-    for (uint32_t i = 1; outv && i < nret; i++)
-        outv[i - 1] = blk.cell[nargs + i];
-    return nret ? (int32_t)blk.cell[nargs] : 0;
-}
-
 /* The function: its PHB's BUID, config address, BARs in CPU space. */
 struct dev {
-    uint32_t buid_hi, buid_lo, cfg;
+    struct pci_fn fn;
     uint32_t bar1_pci, bar4_lo, bar4_hi; /* as assigned, to restore */
     uint64_t msix, regs;                 /* BAR 1 and BAR 4 */
     uint32_t msix_cap;
 };
 
-static uint32_t cfg_read(const struct dev *d, uint32_t reg, uint32_t size)
-{
-    uint32_t in[4] = {d->cfg | reg, d->buid_hi, d->buid_lo, size}, out[1] = {0};
-
-    CHECK(call("ibm,read-pci-config", 4, 2, in, out) == 0);
-    return out[0];
-}
-
-static void cfg_write(const struct dev *d, uint32_t reg, uint32_t size, uint32_t v)
-{
-    uint32_t in[5] = {d->cfg | reg, d->buid_hi, d->buid_lo, size, v};
-
-    CHECK(call("ibm,write-pci-config", 5, 1, in, NULL) == 0);
-}
-
-/* Little-endian registers from a big-endian CPU: byte-reversed accesses. */
-static uint32_t rd32(uint64_t a)
-{
-    uint32_t v;
-
-    __asm__ volatile("sync; lwbrx %0, 0, %1; eieio" : "=r"(v) : "r"(a) : "memory");
-    return v;
-}
-
-static void wr32(uint64_t a, uint32_t v)
-{
-    __asm__ volatile("sync; stwbrx %0, 0, %1; eieio" : : "r"(v), "r"(a) : "memory");
-}
-
-static uint16_t rd16(uint64_t a)
-{
-    uint16_t v;
-
-    __asm__ volatile("sync; lhbrx %0, 0, %1; eieio" : "=r"(v) : "r"(a) : "memory");
-    return v;
-}
-
-static void wr16(uint64_t a, uint16_t v)
-{
-    __asm__ volatile("sync; sthbrx %0, 0, %1; eieio" : : "r"(v), "r"(a) : "memory");
-}
-
-static uint8_t rd8(uint64_t a)
-{
-    uint8_t v = *(volatile uint8_t *)(uintptr_t)a;
-
-    __asm__ volatile("eieio" ::: "memory");
-    return v;
-}
-
-static void wr8(uint64_t a, uint8_t v)
-{
-    __asm__ volatile("sync" ::: "memory");
-    *(volatile uint8_t *)(uintptr_t)a = v;
-    __asm__ volatile("eieio" ::: "memory");
-}
-
-static void put_le(uint8_t *p, unsigned size, uint64_t v)
-{
-    for (unsigned i = 0; i < size; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned size)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static int32_t change_msi(const struct dev *d, uint32_t fn, uint32_t n, uint32_t nret,
-                          uint32_t *out)
-{
-    uint32_t in[6] = {d->cfg, d->buid_hi, d->buid_lo, fn, n, 1};
-
-    return call("ibm,change-msi", 6, nret, in, out);
-}
-
-static int32_t query_source(const struct dev *d, uint32_t index, uint32_t *out)
-{
-    uint32_t in[4] = {d->cfg, d->buid_hi, d->buid_lo, index};
-
-    return call("ibm,query-interrupt-source-number", 4, 3, in, out);
-}
-
 static uint32_t status_reg(const struct dev *d)
 {
-    return cfg_read(d, 0x06, 2);
+    return cfg_read(&d->fn, 0x06, 2);
 }
 
 /* (a): MSI never, MSI-X through functions 1 and 4, the status register
@@ -207,32 +60,32 @@ static void msi_setup(const struct dev *d, uint32_t status0, uint32_t src[2])
 {
     uint32_t out[3], again[3];
 
-    CHECK(change_msi(d, 3, 1, 4, out) == RTAS_PARAMETER_ERROR); /* MSI: no capability */
+    CHECK(change_msi(&d->fn, 3, 1, 4, out) == RTAS_PARAMETER_ERROR); /* MSI: no capability */
     CHECK(status_reg(d) == status0);
-    CHECK(query_source(d, 0, out) == RTAS_HARDWARE_ERROR); /* nothing assigned */
-    CHECK(change_msi(d, 1, 2, 4, out) == 0);               /* MSI or MSI-X: MSI-X */
+    CHECK(query_source(&d->fn, 0, out) == RTAS_HARDWARE_ERROR); /* nothing assigned */
+    CHECK(change_msi(&d->fn, 1, 2, 4, out) == 0);               /* MSI or MSI-X: MSI-X */
     CHECK(out[0] == 2 && out[2] == 2);
     CHECK(status_reg(d) == status0);
     for (uint32_t i = 0; i < 2; i++) {
-        CHECK(query_source(d, i, out) == 0);
+        CHECK(query_source(&d->fn, i, out) == 0);
         src[i] = out[0];
         CHECK(src[i] >= PETREL_PHB_MSI_FIRST(0) &&
               src[i] < PETREL_PHB_MSI_FIRST(0) + PETREL_PHB_MSI_COUNT);
     }
-    CHECK(change_msi(d, 4, 2, 4, out) == 0 && out[0] == 2 && out[2] == 2);
+    CHECK(change_msi(&d->fn, 4, 2, 4, out) == 0 && out[0] == 2 && out[2] == 2);
     CHECK(status_reg(d) == status0);
-    CHECK(change_msi(d, 3, 2, 4, out) == RTAS_PARAMETER_ERROR);
-    CHECK(change_msi(d, 3, 2, 3, out) == RTAS_PARAMETER_ERROR);
+    CHECK(change_msi(&d->fn, 3, 2, 4, out) == RTAS_PARAMETER_ERROR);
+    CHECK(change_msi(&d->fn, 3, 2, 3, out) == RTAS_PARAMETER_ERROR);
     CHECK(status_reg(d) == status0);
     /* Stable: the same numbers after every request and refusal. */
     for (uint32_t i = 0; i < 2; i++)
-        CHECK(query_source(d, i, again) == 0 && again[0] == src[i]);
+        CHECK(query_source(&d->fn, i, again) == 0 && again[0] == src[i]);
     /* No MSI capability came into being. */
-    for (uint32_t cap = cfg_read(d, 0x34, 1); cap; cap = cfg_read(d, cap + 1, 1))
-        CHECK(cfg_read(d, cap, 1) != 0x05);
+    for (uint32_t cap = cfg_read(&d->fn, 0x34, 1); cap; cap = cfg_read(&d->fn, cap + 1, 1))
+        CHECK(cfg_read(&d->fn, cap, 1) != 0x05);
     /* The OS's part: memory, bus master, MSI-X on, vectors unmasked. */
-    cfg_write(d, 0x04, 2, 0x0006);
-    cfg_write(d, d->msix_cap + 2, 2, cfg_read(d, d->msix_cap + 2, 2) | 0x8000);
+    cfg_write(&d->fn, 0x04, 2, 0x0006);
+    cfg_write(&d->fn, d->msix_cap + 2, 2, cfg_read(&d->fn, d->msix_cap + 2, 2) | 0x8000);
     for (uint32_t i = 0; i < 2; i++) {
         /* RTAS wrote the message: the PHB's MSI address, a table entry. */
         CHECK(rd32(d->msix + 16 * i) == (uint32_t)PETREL_PHB_MSI_ADDR);
@@ -241,24 +94,6 @@ static void msi_setup(const struct dev *d, uint32_t status0, uint32_t src[2])
         wr32(d->msix + 16 * i + 12, 0);
     }
     CHECK(status_reg(d) == status0);
-}
-
-static void route(uint32_t src, uint32_t prio)
-{
-    uint32_t in[3] = {src, 0, prio};
-
-    CHECK(call("ibm,set-xive", 3, 1, in, NULL) == 0);
-}
-
-/* The pending interrupt (0: none), EOI'd. */
-static uint32_t take_interrupt(void)
-{
-    unsigned long out[4];
-
-    hcall4(H_XIRR, 0, 0, 0, 0, out);
-    if ((out[0] & 0xffffff) != 0)
-        hcall4(H_EOI, out[0], 0, 0, 0, NULL);
-    return (uint32_t)(out[0] & 0xffffff);
 }
 
 static uint16_t avail_idx;
@@ -345,116 +180,93 @@ static void check_io(const struct dev *d, uint32_t src0)
     /* The runner's data at sector 1. */
     CHECK(blk_request(d, VIRTIO_BLK_T_IN, 1, BUS(PG_DATA, 0), 512) == VIRTIO_BLK_S_OK);
     CHECK(!memcmp(data, disk_magic, sizeof(disk_magic) - 1));
-    CHECK(take_interrupt() == src0);
+    CHECK(xics_take() == src0);
     /* Write sector 5, flush, read it back. */
     for (unsigned i = 0; i < 512; i++)
         data[i] = (uint8_t)(i * 13 + 5);
     CHECK(blk_request(d, VIRTIO_BLK_T_OUT, 5, BUS(PG_DATA, 0), 512) == VIRTIO_BLK_S_OK);
-    CHECK(take_interrupt() == src0);
+    CHECK(xics_take() == src0);
     CHECK(get_le(qmem[PG_USED] + 4 + 8 * 1 + 4, 4) == 1); /* only the status written */
     CHECK(blk_request(d, VIRTIO_BLK_T_FLUSH, 0, 0, 0) == VIRTIO_BLK_S_OK);
-    CHECK(take_interrupt() == src0);
+    CHECK(xics_take() == src0);
     memset(data, 0, 512);
     CHECK(blk_request(d, VIRTIO_BLK_T_IN, 5, BUS(PG_DATA, 0), 512) == VIRTIO_BLK_S_OK);
-    CHECK(take_interrupt() == src0);
+    CHECK(xics_take() == src0);
     CHECK(get_le(qmem[PG_USED] + 4 + 8 * 3 + 4, 4) == 513);
     for (unsigned i = 0; i < 512; i++)
         if (data[i] != (uint8_t)(i * 13 + 5)) {
             CHECK(data[i] == (uint8_t)(i * 13 + 5));
             break;
         }
-    CHECK(take_interrupt() == 0);
-}
-
-static uint32_t slot_state(const struct dev *d, uint32_t pe)
-{
-    uint32_t in[3] = {pe, d->buid_hi, d->buid_lo}, out[3] = {9, 9, 9};
-
-    CHECK(call("ibm,read-slot-reset-state2", 3, 4, in, out) == 0);
-    return out[0];
-}
-
-static int32_t pe_call(const char *name, const struct dev *d, uint32_t pe, int32_t opt)
-{
-    uint32_t in[4] = {pe, d->buid_hi, d->buid_lo, (uint32_t)opt};
-
-    return call(name, opt < 0 ? 3 : 4, 1, in, NULL);
+    CHECK(xics_take() == 0);
 }
 
 /* (b): freeze, recover as Linux does (rtas.md §7.2), and the data is
  * there. */
 static void check_eeh(const struct dev *d, uint32_t status0)
 {
-    uint32_t in[4] = {d->cfg, d->buid_hi, d->buid_lo, 0}, out[3], pe, src[2];
+    uint32_t in[4] = {d->fn.cfg, d->fn.buid_hi, d->fn.buid_lo, 0}, out[3], pe, src[2];
     uint8_t *data = qmem[PG_DATA];
 
-    CHECK(call("ibm,get-config-addr-info2", 4, 2, in, out) == 0);
+    CHECK(rtas_call("ibm,get-config-addr-info2", 4, 2, in, out) == 0);
     pe = out[0];
-    CHECK(pe_call("ibm,set-eeh-option", d, pe, 1) == 0);
-    CHECK(slot_state(d, pe) == 0);
+    CHECK(pe_call("ibm,set-eeh-option", &d->fn, pe, 1) == 0);
+    CHECK(slot_state(&d->fn, pe) == 0);
     /* The error: a data buffer at a bus address no TCE maps. */
     CHECK(blk_request(d, VIRTIO_BLK_T_IN, 5, 0x800000, 512) == 0xee);
-    CHECK(slot_state(d, pe) == 2);
+    CHECK(slot_state(&d->fn, pe) == 2);
     CHECK(rd32(d->regs) == 0xffffffff); /* MMIO frozen */
-    CHECK(take_interrupt() == 0);       /* no MSI from a frozen PE */
+    CHECK(xics_take() == 0);            /* no MSI from a frozen PE */
     /* Recovery. */
-    CHECK(pe_call("ibm,set-slot-reset", d, pe, 1) == 0);
-    CHECK(slot_state(d, pe) == 1);
-    CHECK(pe_call("ibm,set-slot-reset", d, pe, 0) == 0);
-    CHECK(pe_call("ibm,configure-pe", d, pe, -1) == 0);
-    CHECK(slot_state(d, pe) == 0);
-    CHECK(query_source(d, 0, out) == RTAS_HARDWARE_ERROR); /* the reset freed them */
-    cfg_write(d, 0x14, 4, d->bar1_pci);
-    cfg_write(d, 0x20, 4, d->bar4_lo);
-    cfg_write(d, 0x24, 4, d->bar4_hi);
-    cfg_write(d, 0x04, 2, 0x0006);
+    CHECK(pe_call("ibm,set-slot-reset", &d->fn, pe, 1) == 0);
+    CHECK(slot_state(&d->fn, pe) == 1);
+    CHECK(pe_call("ibm,set-slot-reset", &d->fn, pe, 0) == 0);
+    CHECK(pe_call("ibm,configure-pe", &d->fn, pe, -1) == 0);
+    CHECK(slot_state(&d->fn, pe) == 0);
+    CHECK(query_source(&d->fn, 0, out) == RTAS_HARDWARE_ERROR); /* the reset freed them */
+    cfg_write(&d->fn, 0x14, 4, d->bar1_pci);
+    cfg_write(&d->fn, 0x20, 4, d->bar4_lo);
+    cfg_write(&d->fn, 0x24, 4, d->bar4_hi);
+    cfg_write(&d->fn, 0x04, 2, 0x0006);
     CHECK(status_reg(d) == status0);
     msi_setup(d, status0, src);
-    route(src[0], 5);
+    xics_route(src[0], 5);
     virtio_init(d);
     memset(data, 0, 512);
     CHECK(blk_request(d, VIRTIO_BLK_T_IN, 5, BUS(PG_DATA, 0), 512) == VIRTIO_BLK_S_OK);
-    CHECK(take_interrupt() == src[0]);
+    CHECK(xics_take() == src[0]);
     CHECK(data[0] == 5 && data[1] == 18 && data[511] == (uint8_t)(511 * 13 + 5));
     CHECK(status_reg(d) == status0);
 }
 
 static bool find_dev(struct dev *d)
 {
-    int node = fdt_path_offset(fdt, "/pci@800000020000000/pci1af4,1042@0"), len;
-    const fdt32_t *aa;
+    int node, len;
     bool found;
+    uint64_t pci, size;
 
-    if (node < 0)
+    if (!pci_find("/pci@800000020000000/pci1af4,1042@0", &d->fn))
         return false;
-    d->buid_hi = (uint32_t)(PETREL_PHB_BUID_BASE >> 32);
-    d->buid_lo = (uint32_t)PETREL_PHB_BUID_BASE;
-    d->cfg = 0;
+    node = d->fn.node;
+    CHECK(d->fn.buid_hi == (uint32_t)(PETREL_PHB_BUID_BASE >> 32));
+    CHECK(d->fn.buid_lo == (uint32_t)PETREL_PHB_BUID_BASE);
+    CHECK(d->fn.cfg == 0);
     /* (a) MSI-X only: ibm,req#msi-x, never ibm,req#msi. */
     CHECK(!fdt_getprop(fdt, node, "ibm,req#msi", &len));
     CHECK(prop_u32(node, "ibm,req#msi-x", &found) == PETREL_VIRTIO_MSIX_VECTORS && found);
     CHECK(prop_u32(node, "interrupts", NULL) == 1);
-    aa = fdt_getprop(fdt, node, "assigned-addresses", &len);
-    CHECK(aa && len == 40);
-    if (!aa || len != 40)
-        return false;
-    for (unsigned i = 0; i < 2; i++) {
-        const fdt32_t *e = aa + 5 * i;
-        uint32_t reg = fdt32_to_cpu(e[0]) & 0xff;
-        uint64_t pci = (uint64_t)fdt32_to_cpu(e[1]) << 32 | fdt32_to_cpu(e[2]);
-        if (reg == 0x14) {
-            d->bar1_pci = (uint32_t)pci;
-            d->msix = PETREL_PHB_MMIO32_BASE + (pci - PETREL_PHB_MMIO32_PCI);
-        } else if (reg == 0x20) {
-            d->bar4_lo = (uint32_t)pci | 4; /* the 64-bit type bits */
-            d->bar4_hi = (uint32_t)(pci >> 32);
-            d->regs = pci; /* the 64-bit window: CPU = PCI */
-        }
+    CHECK(fdt_getprop(fdt, node, "assigned-addresses", &len) && len == 40);
+    if (pci_bar(&d->fn, 0x14, &d->msix, &pci, &size)) {
+        d->bar1_pci = (uint32_t)pci;
+        CHECK(d->msix == PETREL_PHB_MMIO32_BASE + (pci - PETREL_PHB_MMIO32_PCI));
+    }
+    if (pci_bar(&d->fn, 0x20, &d->regs, &pci, &size)) {
+        d->bar4_lo = (uint32_t)pci | 4; /* the 64-bit type bits */
+        d->bar4_hi = (uint32_t)(pci >> 32);
+        CHECK(d->regs == pci); /* the 64-bit window: CPU = PCI */
     }
     CHECK(d->msix && d->regs);
-    for (uint32_t cap = cfg_read(d, 0x34, 1); cap; cap = cfg_read(d, cap + 1, 1))
-        if (cfg_read(d, cap, 1) == 0x11)
-            d->msix_cap = cap;
+    d->msix_cap = cfg_find_cap(&d->fn, 0x11);
     CHECK(d->msix_cap);
     return d->msix && d->regs && d->msix_cap;
 }
@@ -464,14 +276,8 @@ void kernel_main(uint64_t r3)
     struct dev d;
     uint32_t status0, src[2];
 
-    fdt = (const void *)(uintptr_t)r3;
-    if (fdt_check_header(fdt))
-        fail("r3 is not a tree");
-    rtas_node = fdt_path_offset(fdt, "/rtas");
-    if (rtas_node < 0)
-        fail("no /rtas");
-    rtas_base = token("linux,rtas-base");
-    rtas_entry = token("linux,rtas-entry");
+    check_prefix = "virtio";
+    rtas_init(r3);
     memset(&d, 0, sizeof(d));
     if (!find_dev(&d))
         fail("no virtio-blk in the tree");
@@ -483,15 +289,10 @@ void kernel_main(uint64_t r3)
     CHECK(status0 & 0x10); /* capability list */
     msi_setup(&d, status0, src);
     hcall4(H_CPPR, 0xff, 0, 0, 0, NULL);
-    route(src[0], 5);
+    xics_route(src[0], 5);
     virtio_init(&d);
     check_io(&d, src[0]);
     puts_("virtio: i/o through msi-x ok\n");
     check_eeh(&d, status0);
-    puts_("virtio: ");
-    put_dec(checks);
-    puts_(" checks, ");
-    put_dec(failures);
-    puts_(" failed\n");
-    power_off(failures ? 1 : 0);
+    report();
 }

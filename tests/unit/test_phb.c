@@ -345,6 +345,101 @@ static void test_eeh(struct phb *phb, struct fake *f)
     CHECK_EQ(phb_regs_read(phb, 0, 0, 2), 0xffff);
 }
 
+/* Armed errors (the TRAP registers, ibm,errinjct's ioa-bus-error): only
+ * the access of the armed kind at a matching address fails, once. */
+static void arm(struct phb *phb, unsigned pe, uint32_t op, uint64_t addr, uint64_t mask)
+{
+    set_reg(phb, PETREL_PHB_PE(pe) + PETREL_PE_TRAP_ADDR_HI, (uint32_t)(addr >> 32));
+    set_reg(phb, PETREL_PHB_PE(pe) + PETREL_PE_TRAP_ADDR_LO, (uint32_t)addr);
+    set_reg(phb, PETREL_PHB_PE(pe) + PETREL_PE_TRAP_MASK_HI, (uint32_t)(mask >> 32));
+    set_reg(phb, PETREL_PHB_PE(pe) + PETREL_PE_TRAP_MASK_LO, (uint32_t)mask);
+    set_reg(phb, PETREL_PHB_PE(pe) + PETREL_PE_TRAP_OP, op);
+}
+
+static void test_trap(struct guest_mem *mem, struct phb *phb, struct fake *f)
+{
+    const uint64_t base = PETREL_PHB_MMIO64_BASE + 0x10000, pe4 = PETREL_PHB_PE(4),
+                   pe3 = PETREL_PHB_PE(3);
+    struct pci_function *t = phb->fn[TDEV];
+    uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    set_cfg32(phb, FAKE, PCI_BAR0, (uint32_t)base);
+    set_cfg32(phb, FAKE, PCI_BAR0 + 4, (uint32_t)(base >> 32));
+    set_cfg32(phb, FAKE, PCI_COMMAND, PCI_CMD_MEMORY | PCI_CMD_MASTER);
+    f->reg[4] = 0x44;
+    set_reg(phb, pe4 + PETREL_PE_CONTROL, PETREL_PE_CTL_ENABLE);
+    arm(phb, 4, PETREL_PE_TRAP_LOAD_MEM, base + 8, ~7ull);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_TRAP_OP), PETREL_PE_TRAP_LOAD_MEM);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_TRAP_ADDR_HI), (uint32_t)(base >> 32));
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_TRAP_ADDR_LO), (uint32_t)base + 8);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_TRAP_MASK_LO), 0xfffffff8);
+    /* An unknown kind changes nothing. */
+    set_reg(phb, pe4 + PETREL_PE_TRAP_OP, PETREL_PE_TRAP_MAX + 1);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_TRAP_OP), PETREL_PE_TRAP_LOAD_MEM);
+    /* A store there, a load elsewhere, a config read: they pass. */
+    phb_mmio_store(phb, base + 8, 4, 0x66);
+    CHECK_EQ(f->reg[2], 0x66);
+    CHECK_EQ(phb_mmio_load(phb, base + 16, 4), 0x44);
+    CHECK_EQ(cfg32(phb, FAKE, 0), 0x10411af4u);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_STATE), PETREL_PE_PRESENT | PETREL_PE_EEH_ENABLED);
+    /* The load it matches: all ones, recorded at its address, the PE
+     * frozen, the trap spent. */
+    CHECK_EQ(phb_mmio_load(phb, base + 12, 4), 0xffffffff);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_STATE), PETREL_PE_PRESENT | PETREL_PE_EEH_ENABLED |
+                                                  PETREL_PE_MMIO_FROZEN | PETREL_PE_DMA_FROZEN);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_ERROR), PETREL_PE_ERR_MMIO);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_ERR_ADDR_LO), (uint32_t)base + 12);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_TRAP_OP), PETREL_PE_TRAP_NONE);
+    CHECK_EQ(reg(phb, pe3 + PETREL_PE_STATE), PETREL_PE_PRESENT); /* the other PE */
+    set_reg(phb, pe4 + PETREL_PE_CONTROL, PETREL_PE_CTL_DISABLE);
+    set_reg(phb, pe4 + PETREL_PE_CONTROL, PETREL_PE_CTL_CLEAR_ERROR);
+    CHECK_EQ(phb_mmio_load(phb, base + 12, 4), 0); /* spent: the same load passes */
+    CHECK_EQ(phb_mmio_load(phb, base + 16, 4), 0x44);
+
+    /* A store trap with EEH off: dropped and recorded, nothing frozen. */
+    arm(phb, 4, PETREL_PE_TRAP_STORE_MEM, base, 0);
+    phb_mmio_store(phb, base + 20, 4, 0x99);
+    CHECK_EQ(f->reg[5], 0);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_STATE), PETREL_PE_PRESENT);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_ERRORS), 1);
+    phb_mmio_store(phb, base + 20, 4, 0x99);
+    CHECK_EQ(f->reg[5], 0x99);
+    set_reg(phb, pe4 + PETREL_PE_CONTROL, PETREL_PE_CTL_CLEAR_ERROR);
+
+    /* Config: a read of the vendor register, any function of the PE. */
+    arm(phb, 4, PETREL_PE_TRAP_LOAD_CFG, 0, 0xffc);
+    CHECK_EQ(cfg32(phb, FAKE, 8), 0x02000001u);
+    CHECK_EQ(phb_config_load(phb, OFF(0, FAKE, 0), 4), 0xffffffff);
+    CHECK_EQ(cfg32(phb, FAKE, 0), 0x10411af4u);
+    arm(phb, 4, PETREL_PE_TRAP_STORE_CFG, PCI_COMMAND, 0xffc);
+    set_cfg32(phb, FAKE, PCI_COMMAND, 0);
+    CHECK(pci_cfg_get(&f->fn, PCI_COMMAND, 2) & PCI_CMD_MEMORY);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_ERRORS), 2);
+    set_reg(phb, pe4 + PETREL_PE_CONTROL, PETREL_PE_CTL_CLEAR_ERROR);
+
+    /* DMA: a write by the test device (PE 3) to its bus page 0x1000. */
+    CHECK_EQ(phb_put_tce(phb, 0x1000, 0x200000 | PETREL_TCE_READ | PETREL_TCE_WRITE), H_SUCCESS);
+    set_cfg32(phb, TDEV, PCI_COMMAND, PCI_CMD_MEMORY | PCI_CMD_MASTER);
+    set_reg(phb, pe3 + PETREL_PE_CONTROL, PETREL_PE_CTL_ENABLE);
+    arm(phb, 3, PETREL_PE_TRAP_DMA_WRITE, 0x1000, ~0xfffull);
+    mem->ram[0x200010] = 0;
+    CHECK(pci_dma_read(t, 0x1010, buf, 8)); /* a read passes */
+    CHECK(!pci_dma_write(t, 0x1010, buf, 8));
+    CHECK_EQ(mem->ram[0x200010], 0);
+    CHECK_EQ(reg(phb, pe3 + PETREL_PE_ERROR), PETREL_PE_ERR_DMA);
+    CHECK_EQ(reg(phb, pe3 + PETREL_PE_ERR_ADDR_LO), 0x1010);
+    CHECK(reg(phb, pe3 + PETREL_PE_STATE) & PETREL_PE_DMA_FROZEN);
+    /* A slot reset disarms. */
+    arm(phb, 3, PETREL_PE_TRAP_DMA_READ, 0, 0);
+    set_reg(phb, pe3 + PETREL_PE_CONTROL, PETREL_PE_CTL_RESET);
+    CHECK_EQ(reg(phb, pe3 + PETREL_PE_TRAP_OP), PETREL_PE_TRAP_NONE);
+    set_reg(phb, pe3 + PETREL_PE_CONTROL, PETREL_PE_CTL_UNRESET);
+    /* So does a machine reset. */
+    arm(phb, 4, PETREL_PE_TRAP_LOAD_MEM, 0, 0);
+    phb_reset(phb);
+    CHECK_EQ(reg(phb, pe4 + PETREL_PE_TRAP_OP), PETREL_PE_TRAP_NONE);
+}
+
 int main(void)
 {
     static struct guest_mem mem;
@@ -384,6 +479,7 @@ int main(void)
     test_msix(&phb, &f);
     test_dma(&mem, &phb);
     test_eeh(&phb, &f);
+    test_trap(&mem, &phb, &f);
 
     pcitest_destroy(t);
     phb_destroy(&phb);
