@@ -258,6 +258,49 @@ with tempfile.TemporaryDirectory() as d:
         else:
             print("ok   virtio: sector 5 of the image" + name)
 
+# virtio-net (tests/guest/kernel-net.c) through -netdev user (libslirp):
+# DHCP gives 10.0.2.15 with next server 10.0.2.2 and the boot file's
+# name; TFTP reads the file (four blocks); the guest's checksum must be
+# the host file's.
+def fnv1a(data):
+    h = 0x811c9dc5
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
+
+
+with tempfile.TemporaryDirectory() as d:
+    data = bytes((i * 131 + (i >> 7) * 7 + 3) & 0xff for i in range(2000))
+    with open(os.path.join(d, "hello.txt"), "wb") as f:
+        f.write(data)
+    case("net: virtio-net, DHCP and a 4-block TFTP read through -netdev user",
+         ["-nographic", "-M", "pseries,ic-mode=xics",
+          "-netdev", f"user,id=n0,tftp={d},bootfile=hello.txt",
+          "-device", "virtio-net-pci,netdev=n0", "-kernel", kernel("kernel-net")],
+         expect=["PCI 0:00.0 1af4:1041 class 020000 MSI-X\n", "net: mac 52:54:00:12:34:56\n",
+                 "net: dhcp 10.0.2.15 from 10.0.2.2, boot file hello.txt\n",
+                 f"net: tftp 2000 bytes in 4 blocks fnv1a {hex(fnv1a(data))}\n",
+                 " checks, 0 failed\n"],
+         absent=["FAIL"])
+    case("net: the same through -nic user with a chosen MAC, interpreted only",
+         ["-nographic", "-accel", "tcg,jit=off", "-M", "pseries,ic-mode=xics",
+          "-nic", f"user,tftp={d},bootfile=hello.txt,mac=52:54:00:aa:bb:cc",
+          "-kernel", kernel("kernel-net")],
+         expect=["net: mac 52:54:00:aa:bb:cc\n",
+                 f"net: tftp 2000 bytes in 4 blocks fnv1a {hex(fnv1a(data))}\n",
+                 " checks, 0 failed\n"],
+         absent=["FAIL"])
+cli_error("cli: netdev without a device", ["-netdev", "user,id=n0"], "no device uses it")
+cli_error("cli: virtio-net without its netdev", ["-device", "virtio-net-pci,netdev=n9"],
+          "no -netdev with id=n9")
+cli_error("cli: hostfwd that cannot bind",
+          ["-nic", "user,hostfwd=tcp:192.0.2.1:5555-:22"], "cannot forward host TCP port 5555")
+cli_error("cli: tap that cannot be had",
+          ["-netdev", "tap,id=t0,ifname=" + ("x" * 15), "-device", "virtio-net-pci,netdev=t0"]
+          if not os.access("/dev/net/tun", os.W_OK) else
+          ["-netdev", "tap,id=t0,ifname=bad/name", "-device", "virtio-net-pci,netdev=t0"],
+          "-netdev tap,id=t0: cannot")
+
 with tempfile.TemporaryDirectory() as d:
     nv = os.path.join(d, "nvram.bin")
     rtas_args = ["-nographic", "-smp", "2", "-M", f"pseries,nvram={nv}",

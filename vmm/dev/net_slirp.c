@@ -346,8 +346,8 @@ struct net_backend *net_slirp_create(const struct netdev_config *cfg, char *err,
     sc.if_mru = 1500;
     s->slirp = slirp_new(&sc, &callbacks, s);
     if (!s->slirp) {
-        snprintf(err, errlen, "petrel: -netdev user,id=%s: libslirp refused the configuration",
-                 cfg->id ? cfg->id : "");
+        snprintf(err, errlen, "petrel: %s%s: libslirp refused the configuration",
+                 cfg->id ? "-netdev user,id=" : "-nic user", cfg->id ? cfg->id : "");
         slirp_destroy(&s->be);
         return NULL;
     }
@@ -355,8 +355,9 @@ struct net_backend *net_slirp_create(const struct netdev_config *cfg, char *err,
         const struct netdev_hostfwd *f = &cfg->fwd[i];
         if (slirp_add_hostfwd(s->slirp, f->udp, in4(f->host_addr), f->host_port, in4(f->guest_addr),
                               f->guest_port) < 0) {
-            snprintf(err, errlen, "petrel: -netdev user,id=%s: cannot forward host %s port %u: %s",
-                     cfg->id ? cfg->id : "", f->udp ? "UDP" : "TCP", f->host_port, strerror(errno));
+            snprintf(err, errlen, "petrel: %s%s: cannot forward host %s port %u: %s",
+                     cfg->id ? "-netdev user,id=" : "-nic user", cfg->id ? cfg->id : "",
+                     f->udp ? "UDP" : "TCP", f->host_port, strerror(errno));
             slirp_destroy(&s->be);
             return NULL;
         }

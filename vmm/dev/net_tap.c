@@ -106,17 +106,19 @@ struct net_backend *net_tap_create(const struct netdev_config *cfg, char *err, s
 {
     struct net_tap *t = calloc(1, sizeof(*t));
     struct ifreq ifr = {0};
-    const char *id = cfg->id ? cfg->id : "";
+    /* How the user named it: -netdev tap,id=ID or -nic tap. */
+    char id[48];
 
+    snprintf(id, sizeof(id), "%s%s", cfg->id ? "-netdev tap,id=" : "-nic tap",
+             cfg->id ? cfg->id : "");
     if (!t) {
-        snprintf(err, errlen, "petrel: -netdev tap,id=%s: out of memory", id);
+        snprintf(err, errlen, "petrel: %s: out of memory", id);
         return NULL;
     }
     t->wake[0] = t->wake[1] = -1;
     t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (t->fd < 0) {
-        snprintf(err, errlen, "petrel: -netdev tap,id=%s: cannot open /dev/net/tun: %s", id,
-                 strerror(errno));
+        snprintf(err, errlen, "petrel: %s: cannot open /dev/net/tun: %s", id, strerror(errno));
         free(t);
         return NULL;
     }
@@ -124,7 +126,7 @@ struct net_backend *net_tap_create(const struct netdev_config *cfg, char *err, s
     if (cfg->ifname)
         snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", cfg->ifname);
     if (ioctl(t->fd, TUNSETIFF, &ifr) != 0) {
-        snprintf(err, errlen, "petrel: -netdev tap,id=%s: cannot attach to tap '%s': %s", id,
+        snprintf(err, errlen, "petrel: %s: cannot attach to tap '%s': %s", id,
                  cfg->ifname ? cfg->ifname : "", strerror(errno));
         close(t->fd);
         free(t);
@@ -132,7 +134,7 @@ struct net_backend *net_tap_create(const struct netdev_config *cfg, char *err, s
     }
     snprintf(t->ifname, sizeof(t->ifname), "%s", ifr.ifr_name);
     if (pipe2(t->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
-        snprintf(err, errlen, "petrel: -netdev tap,id=%s: %s", id, strerror(errno));
+        snprintf(err, errlen, "petrel: %s: %s", id, strerror(errno));
         close(t->fd);
         free(t);
         return NULL;
