@@ -546,6 +546,14 @@ void kernel_main(uint64_t r3)
     rx_src = src[0];
     xics_route(rx_src, 5);
     net_init();
+    /* The firmware read the MAC into the node (IEEE 1275 network binding). */
+    {
+        int len;
+        const void *p = fdt_getprop(fdt, fn.node, "local-mac-address", &len);
+        CHECK(p && len == 6 && !memcmp(p, mac, 6));
+        p = fdt_getprop(fdt, fn.node, "device_type", &len);
+        CHECK(p && len == 8 && !memcmp(p, "network", 8));
+    }
     puts_("net: mac ");
     for (unsigned i = 0; i < 6; i++) {
         static const char hex[] = "0123456789abcdef";
