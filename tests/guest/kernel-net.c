@@ -13,7 +13,9 @@
  *
  * bootargs "tap" (-netdev tap, the host at 10.0.3.1): the guest is
  * 10.0.3.15; it answers ARP and ICMP echo, echoes UDP datagrams to port
- * 7, and powers off after echoing one that says "bye".
+ * 7, and powers off after echoing one that says "bye".  bootargs "echo"
+ * (-netdev user with a hostfwd to port 7): DHCP, then the same echo at
+ * 10.0.2.15.
  *
  * Prints "net: N checks, 0 failed" and powers off with 0 when all hold.
  */
@@ -325,6 +327,8 @@ static bool arp_answer(const uint8_t *f, size_t n, uint32_t my_ip)
     return true;
 }
 
+static void run_echo(uint32_t my_ip);
+
 /* ---- DHCP and TFTP through -netdev user ---- */
 
 #define GUEST_IP 0x0a00020fu /* 10.0.2.15 */
@@ -397,7 +401,7 @@ static bool dhcp_wait(uint8_t want, uint32_t *yiaddr, uint32_t *siaddr, char fil
     return false;
 }
 
-static void run_user(void)
+static void run_user(bool echo)
 {
     uint32_t yiaddr = 0, siaddr = 0, fnv = 0x811c9dc5u, total = 0;
     char file[128];
@@ -417,6 +421,10 @@ static void run_user(void)
         fail("no DHCP ACK");
     CHECK(yiaddr == GUEST_IP);
     puts_("net: dhcp 10.0.2.15 from 10.0.2.2, boot file hello.txt\n");
+    if (echo) {
+        run_echo(GUEST_IP);
+        return;
+    }
     /* TFTP (RFC 1350): RRQ from port 1069; DATA n answered by ACK n. */
     p = ip_frame(gw_mac, GUEST_IP, siaddr, 17, 1069, 69, 2 + 10 + 6);
     put_be16(p, 1);
@@ -463,34 +471,34 @@ static void run_user(void)
     puts_("\n");
 }
 
-/* ---- tap: ARP, ICMP echo, UDP echo ---- */
+/* ---- echo: ARP, ICMP echo, UDP echo at my_ip ---- */
 
 #define TAP_IP 0x0a00030fu /* 10.0.3.15 */
 
-static void run_tap(void)
+static void run_echo(uint32_t my_ip)
 {
     unsigned echoes = 0;
 
-    puts_("net: tap ready\n");
+    puts_("net: echo ready\n");
     for (;;) {
         size_t n;
         uint8_t *f = rx_next(&n, 20000);
         struct udp u;
 
         if (!f)
-            fail("tap: nothing from the host");
-        if (arp_answer(f, n, TAP_IP)) {
-        } else if (parse_ipv4(f, n, 1, &u) && u.dip == TAP_IP && u.len >= 8 && u.data[0] == 8) {
+            fail("echo: nothing from the host");
+        if (arp_answer(f, n, my_ip)) {
+        } else if (parse_ipv4(f, n, 1, &u) && u.dip == my_ip && u.len >= 8 && u.data[0] == 8) {
             /* ICMP echo request -> reply, same identifier, sequence, data. */
-            uint8_t *r = ip_frame(u.smac, TAP_IP, u.sip, 1, 0, 0, u.len);
+            uint8_t *r = ip_frame(u.smac, my_ip, u.sip, 1, 0, 0, u.len);
             memcpy(r, u.data, u.len);
             r[0] = 0;
             put_be16(r + 2, 0);
             put_be16(r + 2, ip_sum(r, u.len));
             send_ip(u.len);
-        } else if (parse_ipv4(f, n, 17, &u) && u.dip == TAP_IP && u.dport == 7) {
+        } else if (parse_ipv4(f, n, 17, &u) && u.dip == my_ip && u.dport == 7) {
             bool bye = u.len == 3 && !memcmp(u.data, "bye", 3);
-            uint8_t *r = ip_frame(u.smac, TAP_IP, u.sip, 17, 7, u.sport, u.len);
+            uint8_t *r = ip_frame(u.smac, my_ip, u.sip, 17, 7, u.sport, u.len);
             memcpy(r, u.data, u.len);
             send_ip(8 + u.len);
             echoes++;
@@ -502,7 +510,7 @@ static void run_tap(void)
         rx_done();
     }
     CHECK(echoes >= 2);
-    puts_("net: tap echoed ");
+    puts_("net: echoed ");
     put_dec(echoes);
     puts_(" datagrams\n");
 }
@@ -561,9 +569,9 @@ void kernel_main(uint64_t r3)
         out(b, 3);
     }
     if (args && !strcmp(args, "tap"))
-        run_tap();
+        run_echo(TAP_IP);
     else
-        run_user();
+        run_user(args && !strcmp(args, "echo"));
     CHECK(rd8(regs + PETREL_VIRTIO_COMMON + VIRTIO_COMMON_STATUS) == 0x0f);
     report();
 }

@@ -290,6 +290,59 @@ with tempfile.TemporaryDirectory() as d:
                  f"net: tftp 2000 bytes in 4 blocks fnv1a {hex(fnv1a(data))}\n",
                  " checks, 0 failed\n"],
          absent=["FAIL"])
+
+# -netdev user's hostfwd: a UDP port on the host's loopback forwarded to
+# the guest's echo service (kernel-net.c, bootargs "echo").
+def hostfwd_echo():
+    import select
+    import socket
+    name = "net: hostfwd=udp::PORT-:7 reaches the guest's UDP echo"
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    p = subprocess.Popen([PETREL, "-nographic", "-M", "pseries,ic-mode=xics",
+                          "-nic", f"user,bootfile=hello.txt,hostfwd=udp:127.0.0.1:{port}-:7",
+                          "-kernel", kernel("kernel-net"), "-append", "echo"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, problems = b"", []
+    until = time.time() + 30
+    while b"net: echo ready\n" not in out and time.time() < until:
+        if select.select([p.stdout], [], [], 1)[0]:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            out += chunk
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    for msg in [b"through slirp %d" % i for i in range(4)] + [b"bye"]:
+        s.sendto(msg, ("127.0.0.1", port))
+        try:
+            data, _ = s.recvfrom(2048)
+            if data != msg:
+                problems.append(f"echo {data!r} for {msg!r}")
+        except socket.timeout:
+            problems.append(f"no echo of {msg!r}")
+    s.close()
+    try:
+        rest, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rest, err = p.communicate()
+        problems.append("no power-off")
+    out += rest
+    if p.returncode != 0:
+        problems.append(f"exit status {p.returncode}")
+    if b"net: echoed 5 datagrams\n" not in out or b" checks, 0 failed\n" not in out:
+        problems.append("guest output " + out.decode(errors="replace")[-300:])
+    if problems:
+        failures.append(name)
+        print(f"FAIL {name}: " + "; ".join(problems))
+    else:
+        print(f"ok   {name}")
+
+
+hostfwd_echo()
 cli_error("cli: netdev without a device", ["-netdev", "user,id=n0"], "no device uses it")
 cli_error("cli: virtio-net without its netdev", ["-device", "virtio-net-pci,netdev=n9"],
           "no -netdev with id=n9")

@@ -81,14 +81,14 @@ def main():
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out = b""
         until = time.time() + 30
-        while b"net: tap ready\n" not in out and time.time() < until:
+        while b"net: echo ready\n" not in out and time.time() < until:
             r, _, _ = select.select([petrel.stdout], [], [], 1)
             if r:
                 chunk = os.read(petrel.stdout.fileno(), 4096)
                 if not chunk:
                     break
                 out += chunk
-        if b"net: tap ready\n" not in out:
+        if b"net: echo ready\n" not in out:
             failures.append("guest never got ready")
         else:
             raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
@@ -120,7 +120,7 @@ def main():
         out += rest
         if petrel.returncode != 0:
             failures.append(f"exit status {petrel.returncode}")
-        for want in (b"net: tap echoed 5 datagrams\n", b" checks, 0 failed\n"):
+        for want in (b"net: echoed 5 datagrams\n", b" checks, 0 failed\n"):
             if want not in out:
                 failures.append(f"missing {want!r}")
         if b"FAIL" in out:
