@@ -556,6 +556,49 @@ static void test_threads(void)
     CHECK_EQ(status(), 0x0f);
 }
 
+/* Resets (the driver's and the machine's: phb_reset) while the back end's
+ * thread delivers: no crash, no frame for a reset device, and a working
+ * device after each re-initialisation. */
+static void test_reset_under_load(void)
+{
+    pthread_t t;
+
+    CHECK(pthread_create(&t, NULL, flusher, NULL) == 0);
+    for (unsigned round = 0; round < 200; round++) {
+        phb_lock(&phb);
+        if (round % 2) {
+            set_common(VIRTIO_COMMON_STATUS, 1, 0);
+        } else {
+            phb_reset(&phb);
+            phb_put_tce(&phb, 0, 0); /* the TCE table is empty after a reset */
+            for (uint64_t a = 0; a < MAPPED; a += 4096)
+                phb_put_tce(&phb, a, a | PETREL_TCE_READ | PETREL_TCE_WRITE);
+            set_cfg(PCI_BAR0 + 4, 4, (uint32_t)BAR1);
+            set_cfg(PCI_BAR0 + 16, 4, (uint32_t)BAR4);
+            set_cfg(PCI_BAR0 + 20, 4, (uint32_t)(BAR4 >> 32));
+            set_cfg(PCI_COMMAND, 2, PCI_CMD_MEMORY | PCI_CMD_MASTER);
+        }
+        driver_init();
+        for (unsigned i = 0; i < QSIZE; i++)
+            post_rx(i, false);
+        notify(0);
+        send_frame(0x12, 60);
+        CHECK_EQ(status(), 0x0f);
+        phb_unlock(&phb);
+    }
+    pthread_join(t, NULL);
+    phb_lock(&phb);
+    /* A reset drops what waits; the next frame reaches the new driver. */
+    set_common(VIRTIO_COMMON_STATUS, 1, 0);
+    CHECK_EQ(stats().rx_pending, 0);
+    driver_init();
+    post_rx(0, true);
+    backend_frame(0x33, 64, true);
+    CHECK_EQ(used_idx(0), 1);
+    CHECK(rx_holds(0, 0x33, 64));
+    phb_unlock(&phb);
+}
+
 int main(void)
 {
     static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
@@ -577,6 +620,7 @@ int main(void)
         test_rx_bounded();
         test_malformed();
         test_threads();
+        test_reset_under_load();
     }
     virtio_net_destroy(nic);
     phb_destroy(&phb);
