@@ -535,6 +535,13 @@ static void build_pci_function(struct builder *b, const struct fw_pci_fn *f)
     if (f->msix)
         prop_u32(b, "ibm,req#msi-x", f->msix);
     prop_u32(b, "ibm,pci-config-space-type", 1);
+    /* A network node (IEEE 1275 network binding): its type and MAC,
+     * which boot code and the OS read from the tree. */
+    if (f->has_mac) {
+        prop_string(b, "device_type", "network");
+        prop(b, "local-mac-address", f->mac, 6);
+        prop(b, "mac-address", f->mac, 6);
+    }
     snprintf(loc, sizeof(loc), "petrel-phb%u:%02x.%x", f->phb, f->devfn >> 3, f->devfn & 7);
     prop_string(b, "ibm,loc-code", loc);
     end_node(b);

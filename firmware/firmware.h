@@ -54,6 +54,8 @@ struct fw_pci_fn {
     uint32_t msi, msix; /* vectors the MSI / MSI-X capability offers; 0: none */
     unsigned nbars;
     struct fw_pci_bar bar[6];
+    bool has_mac; /* a network function whose MAC pci.c read */
+    uint8_t mac[6];
 };
 
 struct hw_facts {

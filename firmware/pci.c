@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include <petrel/pci.h>
+#include <petrel/virtio.h>
 
 #include "firmware.h"
 
@@ -128,6 +129,29 @@ static void probe_caps(struct fw_pci_fn *f)
     }
 }
 
+/* A virtio-net function's MAC from its device configuration (virtio
+ * 1.0 §5.1.4; the BAR layout of include/petrel/virtio.h), for the node's
+ * local-mac-address.  The 64-bit window's CPU and PCI addresses are the
+ * same (pci.h). */
+static void read_virtio_mac(struct fw_pci_fn *f)
+{
+    if (f->vendor != PETREL_VIRTIO_VENDOR ||
+        f->device != PETREL_VIRTIO_DEVICE(PETREL_VIRTIO_ID_NET))
+        return;
+    for (unsigned i = 0; i < f->nbars; i++) {
+        const struct fw_pci_bar *bar = &f->bar[i];
+        if (bar->reg != CFG_BAR0 + 4 * PETREL_VIRTIO_BAR || !bar->addr || !bar->mem64)
+            continue;
+        for (unsigned k = 0; k < 6; k++) {
+            uint64_t a = bar->addr + PETREL_VIRTIO_DEVCFG + VIRTIO_NET_CFG_MAC + k;
+            uint32_t v;
+            __asm__ volatile("lbzx %0, 0, %1; eieio" : "=r"(v) : "r"(a) : "memory");
+            f->mac[k] = (uint8_t)v;
+        }
+        f->has_mac = true;
+    }
+}
+
 void pci_probe(struct hw_facts *hw)
 {
     hw->npci = 0;
@@ -164,6 +188,7 @@ void pci_probe(struct hw_facts *hw)
             probe_caps(f);
             cfg_write(phb, devfn, CFG_COMMAND, 2,
                       cfg_read(phb, devfn, CFG_COMMAND, 2) | CMD_MEMORY);
+            read_virtio_mac(f);
             printf("  PCI %u:%02x.%u %04x:%04x class %06x%s%s\n", phb, devfn >> 3, devfn & 7,
                    f->vendor, f->device, (unsigned)f->class_code, f->msi ? " MSI" : "",
                    f->msix ? " MSI-X" : "");

@@ -15,7 +15,7 @@ cache=${PETREL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/petrel}
 say() { printf 'setup: %s\n' "$*"; }
 
 packages=(gcc-powerpc64-linux-gnu binutils-powerpc64-linux-gnu meson
-          ninja-build device-tree-compiler libfdt-dev pkg-config python3
+          ninja-build device-tree-compiler libfdt-dev libslirp-dev pkg-config python3
           qemu-system-ppc qemu-user gcc-powerpc64le-linux-gnu
           binutils-powerpc64le-linux-gnu clang-format dpkg-dev gdb-multiarch
           libc6-dev-ppc64el-cross)

@@ -516,7 +516,7 @@ static void print_help(void)
         "                 nvram=FILE  keep the NVRAM in FILE (created with 64 KiB if\n"
         "                 missing; 8 KiB..1 MiB): it persists across runs\n"
         "  -trace EVENT[,EVENT...]\n"
-        "                 trace hcall, rtas, cif, cas, reset, mmu-fault, irq, pci, eeh,\n"
+        "                 trace hcall, rtas, cif, cas, reset, mmu-fault, irq, pci, eeh, net,\n"
         "                 or all; -trace help lists them\n"
         "  -d in_asm,int  log each instruction when first decoded / each interrupt\n"
         "  -D FILE        trace and log lines to FILE instead of stderr\n"
@@ -540,6 +540,20 @@ static void print_help(void)
         "                 PCI host bridges 0 .. N (N < 8; one by default)\n"
         "  -device petrel-pci-test|virtio-blk-pci,drive=ID|virtio-rng-pci[,bus=pci.N][,addr=S]\n"
         "                 a PCI device on PHB N (default 0), device number S (hex)\n"
+        "  -device virtio-net-pci,netdev=ID[,mac=52:54:00:XX:XX:XX][,bus=pci.N][,addr=S]\n"
+        "                 a virtio network card on -netdev ID (MACs default to\n"
+        "                 52:54:00:12:34:56, :57, ... in order)\n"
+        "  -netdev user,id=ID[,net=A.B.C.D/N][,host=A][,dns=A][,dhcpstart=A][,tftp=DIR]\n"
+        "               [,bootfile=F][,hostname=H][,hostfwd=tcp|udp:[HADDR]:HPORT-[GADDR]:GPORT]\n"
+        "               [,ipv6=on|off][,restrict=on|off]\n"
+        "                 user-mode networking (libslirp): NAT to the host's network,\n"
+        "                 DHCP, DNS and TFTP; defaults net=10.0.2.0/24, host .2, dns .3,\n"
+        "                 dhcpstart .15\n"
+        "  -netdev tap,id=ID[,ifname=NAME][,script=no][,downscript=no]\n"
+        "                 a host tap interface (/dev/net/tun; created if missing, which\n"
+        "                 needs CAP_NET_ADMIN)\n"
+        "  -nic user|tap[,NETDEV-OPTIONS][,model=virtio-net-pci][,mac=M] | -nic none\n"
+        "                 a -netdev and its virtio-net-pci in one\n"
         "  -drive file=F[,if=virtio|none][,id=ID][,format=raw][,readonly=on]\n"
         "                 a raw disk image; if=virtio (the default) adds its virtio-blk-pci\n"
         "  -no-reboot     exit instead of rebooting when the guest reboots\n"
@@ -667,6 +681,14 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
         } else if (!strcmp(name, "device")) {
             TAKES_VALUE();
             if ((a = cli_parse_device(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "netdev")) {
+            TAKES_VALUE();
+            if ((a = cli_parse_netdev(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "nic")) {
+            TAKES_VALUE();
+            if ((a = cli_parse_nic(val, cfg, err, errlen)) != CLI_RUN)
                 return a;
         } else if (!strcmp(name, "drive")) {
             TAKES_VALUE();

@@ -25,6 +25,7 @@ enum pci_device_kind {
     PCI_DEV_TEST,       /* petrel-pci-test: MSI, no MSI-X (include/petrel/pcitest.h) */
     PCI_DEV_VIRTIO_BLK, /* virtio-blk-pci */
     PCI_DEV_VIRTIO_RNG, /* virtio-rng-pci */
+    PCI_DEV_VIRTIO_NET, /* virtio-net-pci */
 };
 
 struct pci_device_config {
@@ -32,6 +33,41 @@ struct pci_device_config {
     unsigned phb; /* bus=pci.N */
     int slot;     /* addr=S (device number); -1: the next free one */
     int drive;    /* virtio-blk: index into machine_config.drive */
+    /* virtio-net: netdev=ID (an index into machine_config.netdev once
+     * cli_devices_finish resolved it) and its MAC address. */
+    const char *netdev_id;
+    int netdev;
+    uint8_t mac[6];
+    bool mac_set; /* mac= given; else 52:54:00:12:34:56 + n for the nth */
+};
+
+/* -netdev user|tap (vmm/cli_netdev.c).  Addresses in host byte order. */
+enum netdev_kind { NETDEV_USER, NETDEV_TAP };
+
+#define CLI_MAX_NETDEVS 8
+#define CLI_MAX_HOSTFWD 8
+
+struct netdev_hostfwd {
+    bool udp;
+    uint32_t host_addr, guest_addr; /* 0: any host address; the DHCP start */
+    uint16_t host_port, guest_port;
+};
+
+struct netdev_config {
+    enum netdev_kind kind;
+    const char *id;
+    /* user: the guest's network (net=, default 10.0.2.0/24), the host's
+     * address in it (host=, .2), its DNS server (dns=, .3), the first
+     * DHCP address (dhcpstart=, .15), the TFTP root and the DHCP boot
+     * file, forwarded host ports, IPv6 (ipv6=, on). */
+    uint32_t net, mask, host, dns, dhcp_start;
+    const char *tftp, *bootfile, *hostname;
+    bool ipv6, restrict_;
+    struct netdev_hostfwd fwd[CLI_MAX_HOSTFWD];
+    unsigned n_fwd;
+    /* tap: the interface's name (NULL: the kernel picks one). */
+    const char *ifname;
+    bool used; /* a device took it */
 };
 
 /* -drive file=F[,if=virtio|none][,id=ID][,format=raw][,readonly=on] */
@@ -70,6 +106,8 @@ struct machine_config {
     unsigned n_pci;
     struct drive_config drive[CLI_MAX_DRIVES];
     unsigned n_drives;
+    struct netdev_config netdev[CLI_MAX_NETDEVS];
+    unsigned n_netdevs;
     uint32_t trace_mask;  /* -trace: 1 << enum petrel_trace_event */
     uint32_t log_mask;    /* -d: enum log_item (vmm/trace.h) */
     const char *log_file; /* -D: trace and log lines there, not stderr */
@@ -98,6 +136,12 @@ int cli_format_error(char *err, size_t errlen, const char *fmt, ...)
  * cli_devices_finish checks references and adds if=virtio drives' devices. */
 enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *err, size_t errlen);
 enum cli_action cli_parse_drive(char *arg, struct machine_config *cfg, char *err, size_t errlen);
+/* vmm/cli_netdev.c: one -netdev value, one -nic value (a netdev and its
+ * virtio-net-pci). */
+enum cli_action cli_parse_netdev(char *arg, struct machine_config *cfg, char *err, size_t errlen);
+enum cli_action cli_parse_nic(char *arg, struct machine_config *cfg, char *err, size_t errlen);
+/* A MAC address "52:54:00:12:34:56"; false if malformed or multicast. */
+bool cli_parse_mac(const char *s, uint8_t mac[6]);
 enum cli_action cli_devices_finish(struct machine_config *cfg, char *err, size_t errlen);
 
 /* Parses a QEMU-style size ("512", "512M", "2G"; bare numbers are MiB). */

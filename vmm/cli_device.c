@@ -51,7 +51,8 @@ static const struct {
 } pci_models[] = {
     {"petrel-pci-test", PCI_DEV_TEST},  {"virtio-blk-pci", PCI_DEV_VIRTIO_BLK},
     {"virtio-blk", PCI_DEV_VIRTIO_BLK}, {"virtio-rng-pci", PCI_DEV_VIRTIO_RNG},
-    {"virtio-rng", PCI_DEV_VIRTIO_RNG},
+    {"virtio-rng", PCI_DEV_VIRTIO_RNG}, {"virtio-net-pci", PCI_DEV_VIRTIO_NET},
+    {"virtio-net", PCI_DEV_VIRTIO_NET},
 };
 
 static int find_drive(const struct machine_config *cfg, const char *id)
@@ -86,7 +87,7 @@ static enum cli_action parse_phb(char *opts, struct machine_config *cfg, char *e
 enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *err, size_t errlen)
 {
     char *opts = arg, *model = next_opt(&opts), *item;
-    struct pci_device_config d = {.slot = -1, .drive = -1};
+    struct pci_device_config d = {.slot = -1, .drive = -1, .netdev = -1};
     const char *drive = NULL;
     bool known = false;
 
@@ -106,7 +107,7 @@ enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *er
     if (!known)
         return fail(err, errlen,
                     "-device: unknown device '%s' (petrel-irq-test, spapr-pci-host-bridge, "
-                    "petrel-pci-test, virtio-blk-pci, virtio-rng-pci)",
+                    "petrel-pci-test, virtio-blk-pci, virtio-rng-pci, virtio-net-pci)",
                     model);
     while ((item = next_opt(&opts))) {
         unsigned v;
@@ -124,6 +125,14 @@ enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *er
             d.slot = (int)v;
         } else if (!strncmp(item, "drive=", 6) && d.kind == PCI_DEV_VIRTIO_BLK) {
             drive = item + 6;
+        } else if (!strncmp(item, "netdev=", 7) && item[7] && d.kind == PCI_DEV_VIRTIO_NET) {
+            d.netdev_id = item + 7;
+        } else if (!strncmp(item, "mac=", 4) && d.kind == PCI_DEV_VIRTIO_NET) {
+            if (!cli_parse_mac(item + 4, d.mac))
+                return fail(err, errlen,
+                            "-device %s: bad mac '%s' (52:54:00:xx:xx:xx; not multicast)", model,
+                            item + 4);
+            d.mac_set = true;
         } else {
             return fail(err, errlen, "-device %s: unknown option '%s'", model, item);
         }
@@ -139,9 +148,47 @@ enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *er
             return fail(err, errlen, "-device %s: drive %s is already in use", model, drive);
         cfg->drive[d.drive].used = true;
     }
+    if (d.kind == PCI_DEV_VIRTIO_NET && !d.netdev_id)
+        return fail(err, errlen, "-device %s: needs netdev=ID", model);
     if (cfg->n_pci == CLI_MAX_PCI_DEVICES)
         return fail(err, errlen, "-device: at most %u PCI devices", CLI_MAX_PCI_DEVICES);
     cfg->pci[cfg->n_pci++] = d;
+    return CLI_RUN;
+}
+
+/* virtio-net's netdev= (any order on the line, as QEMU takes it) and
+ * the MACs of NICs without mac=. */
+static enum cli_action finish_nics(struct machine_config *cfg, char *err, size_t errlen)
+{
+    unsigned nth = 0;
+
+    for (unsigned i = 0; i < cfg->n_pci; i++) {
+        struct pci_device_config *d = &cfg->pci[i];
+        if (d->kind != PCI_DEV_VIRTIO_NET)
+            continue;
+        if (d->netdev_id) {
+            d->netdev = -1;
+            for (unsigned k = 0; k < cfg->n_netdevs; k++)
+                if (cfg->netdev[k].id && !strcmp(cfg->netdev[k].id, d->netdev_id))
+                    d->netdev = (int)k;
+            if (d->netdev < 0)
+                return fail(err, errlen, "-device virtio-net-pci: no -netdev with id=%s",
+                            d->netdev_id);
+            if (cfg->netdev[d->netdev].used)
+                return fail(err, errlen, "-device virtio-net-pci: netdev %s is already in use",
+                            d->netdev_id);
+            cfg->netdev[d->netdev].used = true;
+        }
+        if (!d->mac_set)
+            memcpy(d->mac, (const uint8_t[6]){0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + nth)},
+                   6);
+        nth++;
+    }
+    for (unsigned k = 0; k < cfg->n_netdevs; k++)
+        if (!cfg->netdev[k].used)
+            return fail(err, errlen,
+                        "-netdev %s: no device uses it (add -device virtio-net-pci,netdev=%s)",
+                        cfg->netdev[k].id, cfg->netdev[k].id);
     return CLI_RUN;
 }
 
@@ -194,6 +241,9 @@ enum cli_action cli_parse_drive(char *arg, struct machine_config *cfg, char *err
 enum cli_action cli_devices_finish(struct machine_config *cfg, char *err, size_t errlen)
 {
     bool taken[PETREL_PHB_MAX][32] = {{false}};
+
+    if (finish_nics(cfg, err, errlen) != CLI_RUN)
+        return CLI_ERROR;
 
     for (unsigned i = 0; i < cfg->n_pci; i++) {
         const struct pci_device_config *d = &cfg->pci[i];

@@ -39,6 +39,10 @@
 #include "dev/pcitest.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_rng.h"
+#include "dev/net_backend.h"
+#include "dev/net_slirp.h"
+#include "dev/net_tap.h"
+#include "dev/virtio_net.h"
 #include "console.h"
 #include "cpu/cpu.h"
 #include "hwdesc.h"
@@ -99,6 +103,11 @@ struct machine {
     unsigned n_vblk;
     struct virtio_rng *vrng[CLI_MAX_PCI_DEVICES];
     unsigned n_vrng;
+    /* virtio-net cards and their back ends, pairwise; a back end's
+     * thread delivers into its card until the back end is destroyed. */
+    struct virtio_net *vnet[CLI_MAX_NETDEVS];
+    struct net_backend *netbe[CLI_MAX_NETDEVS];
+    unsigned n_vnet;
 
     /* The interrupt controller (irq/: its own lock) and the compat level
      * negotiated at CAS (machine.h; under lock). */
@@ -736,6 +745,32 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
     return 0;
 }
 
+/* A virtio-net card and its back end, whose thread then starts. */
+static int add_nic(struct machine *m, struct phb *phb, const struct pci_device_config *d, char *err,
+                   size_t errlen)
+{
+    const struct netdev_config *nd = &m->cfg.netdev[d->netdev];
+    struct net_backend *be;
+    unsigned i = m->n_vnet;
+
+    if (i == CLI_MAX_NETDEVS)
+        return fail(err, errlen, "at most %u network cards", CLI_MAX_NETDEVS);
+    be = nd->kind == NETDEV_TAP ? net_tap_create(nd, err, errlen)
+                                : net_slirp_create(nd, err, errlen);
+    if (!be)
+        return -1; /* err says why */
+    m->vnet[i] = virtio_net_create(phb, (unsigned)d->slot, d->mac, be);
+    if (!m->vnet[i]) {
+        be->ops->destroy(be);
+        return fail(err, errlen, "cannot create virtio-net-pci");
+    }
+    m->netbe[i] = be;
+    m->n_vnet++;
+    if (be->ops->start(be) != 0)
+        return fail(err, errlen, "cannot start the network thread: %s", strerror(errno));
+    return 0;
+}
+
 /* The PHBs and the PCI devices of the command line (cli.h). */
 static int add_pci(struct machine *m, char *err, size_t errlen)
 {
@@ -767,6 +802,10 @@ static int add_pci(struct machine *m, char *err, size_t errlen)
             if (!m->vrng[m->n_vrng])
                 return fail(err, errlen, "cannot create virtio-rng-pci");
             m->n_vrng++;
+            break;
+        case PCI_DEV_VIRTIO_NET:
+            if (add_nic(m, phb, d, err, errlen) != 0)
+                return -1;
             break;
         }
     }
@@ -1310,6 +1349,11 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    /* Network threads first: they deliver into guest memory. */
+    for (unsigned i = 0; i < m->n_vnet; i++)
+        m->netbe[i]->ops->destroy(m->netbe[i]);
+    for (unsigned i = 0; i < m->n_vnet; i++)
+        virtio_net_destroy(m->vnet[i]);
     if (m->vcpus)
         for (unsigned i = 0; i < m->n_vcpus; i++)
             if (m->vcpus[i].cpu)

@@ -30,6 +30,7 @@ static const char *const event_names[PETREL_TRACE_COUNT] = {
     [PETREL_TRACE_EEH] = "eeh",
     [PETREL_TRACE_RESET] = "reset",
     [PETREL_TRACE_MMU_FAULT] = "mmu-fault",
+    [PETREL_TRACE_NET] = "net",
 };
 
 static const struct {

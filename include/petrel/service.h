@@ -226,6 +226,7 @@ enum petrel_trace_event {
     PETREL_TRACE_EEH,
     PETREL_TRACE_RESET,
     PETREL_TRACE_MMU_FAULT,
+    PETREL_TRACE_NET,
     PETREL_TRACE_COUNT
 };
 #endif

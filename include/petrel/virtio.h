@@ -27,6 +27,7 @@
 
 #define PETREL_VIRTIO_VENDOR       0x1af4u
 #define PETREL_VIRTIO_DEVICE(id)   (0x1040u + (id))
+#define PETREL_VIRTIO_ID_NET       1u
 #define PETREL_VIRTIO_ID_BLK       2u
 #define PETREL_VIRTIO_ID_RNG       4u
 #define PETREL_VIRTIO_MSIX_BAR     1u
@@ -82,9 +83,11 @@
 #define VIRTIO_ISR_CONFIG 0x2u
 
 /* Feature bits. */
-#define VIRTIO_F_VERSION_1 32u
-#define VIRTIO_BLK_F_RO    5u
-#define VIRTIO_BLK_F_FLUSH 9u
+#define VIRTIO_F_VERSION_1  32u
+#define VIRTIO_BLK_F_RO     5u
+#define VIRTIO_BLK_F_FLUSH  9u
+#define VIRTIO_NET_F_MAC    5u
+#define VIRTIO_NET_F_STATUS 16u
 
 /* Split virtqueue (§2.4.5). */
 #define VIRTQ_DESC_F_NEXT          1u
@@ -105,5 +108,22 @@
 #define VIRTIO_BLK_S_UNSUPP     2u
 #define VIRTIO_BLK_ID_BYTES     20u
 #define VIRTIO_BLK_SECTOR       512u
+
+/* virtio-net (§5.1): queue 0 receives, queue 1 transmits; config: mac[6]
+ * at 0, status (le16, LINK_UP) at 6.  Every buffer starts with the
+ * 12-byte header (§5.1.6: flags, gso_type, hdr_len, gso_size,
+ * csum_start, csum_offset, num_buffers -- VERSION_1 always has the last);
+ * no offloads are offered, so flags and gso_type are 0 both ways and a
+ * received frame takes one chain (num_buffers 1).  A frame is at most
+ * PETREL_VIRTIO_NET_FRAME_MAX bytes with its header. */
+#define VIRTIO_NET_Q_RX             0u
+#define VIRTIO_NET_Q_TX             1u
+#define VIRTIO_NET_CFG_MAC          0x0u
+#define VIRTIO_NET_CFG_STATUS       0x6u
+#define VIRTIO_NET_S_LINK_UP        1u
+#define VIRTIO_NET_HDR_LEN          12u
+#define VIRTIO_NET_HDR_NUM_BUFFERS  10u
+#define VIRTIO_NET_HDR_GSO_NONE     0u
+#define PETREL_VIRTIO_NET_FRAME_MAX 65550u
 
 #endif

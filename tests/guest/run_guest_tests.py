@@ -265,6 +265,102 @@ for name, extra in (("", []), (", interpreted only", ["-accel", "tcg,jit=off"]))
          ["-nographic", "-device", "virtio-rng-pci,addr=3", "-kernel", kernel("kernel-rng")] + extra,
          expect=["rng: filled\n", "rng: ", " checks, 0 failed\n"], absent=["FAIL"])
 
+# virtio-net (tests/guest/kernel-net.c) through -netdev user (libslirp):
+# DHCP gives 10.0.2.15 with next server 10.0.2.2 and the boot file's
+# name; TFTP reads the file (four blocks); the guest's checksum must be
+# the host file's.
+def fnv1a(data):
+    h = 0x811c9dc5
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
+
+
+with tempfile.TemporaryDirectory() as d:
+    data = bytes((i * 131 + (i >> 7) * 7 + 3) & 0xff for i in range(2000))
+    with open(os.path.join(d, "hello.txt"), "wb") as f:
+        f.write(data)
+    case("net: virtio-net, DHCP and a 4-block TFTP read through -netdev user",
+         ["-nographic", "-M", "pseries,ic-mode=xics",
+          "-netdev", f"user,id=n0,tftp={d},bootfile=hello.txt",
+          "-device", "virtio-net-pci,netdev=n0", "-kernel", kernel("kernel-net")],
+         expect=["PCI 0:00.0 1af4:1041 class 020000 MSI-X\n", "net: mac 52:54:00:12:34:56\n",
+                 "net: dhcp 10.0.2.15 from 10.0.2.2, boot file hello.txt\n",
+                 f"net: tftp 2000 bytes in 4 blocks fnv1a {hex(fnv1a(data))}\n",
+                 " checks, 0 failed\n"],
+         absent=["FAIL"])
+    case("net: the same through -nic user with a chosen MAC, interpreted only",
+         ["-nographic", "-accel", "tcg,jit=off", "-M", "pseries,ic-mode=xics",
+          "-nic", f"user,tftp={d},bootfile=hello.txt,mac=52:54:00:aa:bb:cc",
+          "-kernel", kernel("kernel-net")],
+         expect=["net: mac 52:54:00:aa:bb:cc\n",
+                 f"net: tftp 2000 bytes in 4 blocks fnv1a {hex(fnv1a(data))}\n",
+                 " checks, 0 failed\n"],
+         absent=["FAIL"])
+
+# -netdev user's hostfwd: a UDP port on the host's loopback forwarded to
+# the guest's echo service (kernel-net.c, bootargs "echo").
+def hostfwd_echo():
+    import select
+    import socket
+    name = "net: hostfwd=udp::PORT-:7 reaches the guest's UDP echo"
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    p = subprocess.Popen([PETREL, "-nographic", "-M", "pseries,ic-mode=xics",
+                          "-nic", f"user,bootfile=hello.txt,hostfwd=udp:127.0.0.1:{port}-:7",
+                          "-kernel", kernel("kernel-net"), "-append", "echo"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, problems = b"", []
+    until = time.time() + 30
+    while b"net: echo ready\n" not in out and time.time() < until:
+        if select.select([p.stdout], [], [], 1)[0]:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            out += chunk
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    for msg in [b"through slirp %d" % i for i in range(4)] + [b"bye"]:
+        s.sendto(msg, ("127.0.0.1", port))
+        try:
+            data, _ = s.recvfrom(2048)
+            if data != msg:
+                problems.append(f"echo {data!r} for {msg!r}")
+        except socket.timeout:
+            problems.append(f"no echo of {msg!r}")
+    s.close()
+    try:
+        rest, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rest, err = p.communicate()
+        problems.append("no power-off")
+    out += rest
+    if p.returncode != 0:
+        problems.append(f"exit status {p.returncode}")
+    if b"net: echoed 5 datagrams\n" not in out or b" checks, 0 failed\n" not in out:
+        problems.append("guest output " + out.decode(errors="replace")[-300:])
+    if problems:
+        failures.append(name)
+        print(f"FAIL {name}: " + "; ".join(problems))
+    else:
+        print(f"ok   {name}")
+
+
+hostfwd_echo()
+cli_error("cli: netdev without a device", ["-netdev", "user,id=n0"], "no device uses it")
+cli_error("cli: virtio-net without its netdev", ["-device", "virtio-net-pci,netdev=n9"],
+          "no -netdev with id=n9")
+cli_error("cli: hostfwd that cannot bind",
+          ["-nic", "user,hostfwd=tcp:192.0.2.1:5555-:22"], "cannot forward host TCP port 5555")
+cli_error("cli: tap that cannot be had",
+          ["-netdev", "tap,id=t0,ifname=" + ("x" * 15), "-device", "virtio-net-pci,netdev=t0"]
+          if not os.access("/dev/net/tun", os.W_OK) else
+          ["-netdev", "tap,id=t0,ifname=bad/name", "-device", "virtio-net-pci,netdev=t0"],
+          "-netdev tap,id=t0: cannot")
+
 with tempfile.TemporaryDirectory() as d:
     nv = os.path.join(d, "nvram.bin")
     rtas_args = ["-nographic", "-smp", "2", "-M", f"pseries,nvram={nv}",

@@ -195,6 +195,18 @@ else:
     failures.append("exact count")
     print(f"FAIL boot-report: bench payload {BENCH!r} missing")
 
+# net: virtio-net's frames both ways (kernel-net.c's DHCP and TFTP through
+# -netdev user); nothing without the event.
+with tempfile.TemporaryDirectory() as d:
+    with open(os.path.join(d, "hello.txt"), "wb") as f:
+        f.write(bytes(1500))
+    net_args = ["-M", "pseries,ic-mode=xics", "-nic", f"user,tftp={d},bootfile=hello.txt",
+                "-kernel", kernel("kernel-net")]
+    case("net: transmitted and received frames", ["-trace", "net"] + net_args,
+         want=[r"^ *\d+\.\d{6} net: virtio-net 00: tx 342 bytes$",
+               r"^ *\d+\.\d{6} net: virtio-net 00: rx \d+ bytes$"])
+    case("net: off", ["-trace", "pci"] + net_args, absent=[r" net: "])
+
 # Bad input: one error line, exit 1.
 for name, args, msg in [
         ("unknown event", ["-trace", "hcal"], "-trace: unknown name 'hcal'"),
@@ -213,7 +225,7 @@ for name, args, msg in [
         print(f"ok   cli: {name}")
 p = subprocess.run([PETREL, "-trace", "help"], capture_output=True, text=True)
 if p.returncode != 0 or p.stdout.split() != ["hcall", "rtas", "cif", "cas", "irq", "pci", "eeh",
-                                              "reset", "mmu-fault"]:
+                                              "reset", "mmu-fault", "net"]:
     failures.append("-trace help")
     print(f"FAIL -trace help: {p.stdout!r}")
 else:

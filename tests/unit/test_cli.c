@@ -92,6 +92,66 @@ static void test_pci(void)
     CHECK(!cfg.drive[0].readonly && cfg.drive[1].readonly);
 }
 
+static void test_net(void)
+{
+    const struct netdev_config *n;
+
+    /* -device before -netdev is fine: references resolve at the end. */
+    CHECK_EQ(parse("-device", "virtio-net-pci,netdev=u1,addr=4", "-netdev",
+                   "user,id=u1,net=192.168.76.0/22,tftp=/srv/tftp,bootfile=vmlinux,"
+                   "hostfwd=tcp::5555-:22,hostfwd=udp:127.0.0.1:6000-10.0.2.9:53,ipv6=off",
+                   "-netdev", "tap,id=t0,ifname=tap7,script=no,downscript=no", "-device",
+                   "virtio-net-pci,netdev=t0,mac=52:54:00:ab:cd:ef", "-nic",
+                   "user,mac=02:00:00:00:00:01", NULL),
+             CLI_RUN);
+    CHECK_EQ(cfg.n_netdevs, 3);
+    CHECK_EQ(cfg.n_pci, 3);
+    n = &cfg.netdev[0];
+    CHECK_EQ(n->kind, NETDEV_USER);
+    CHECK_STREQ(n->id, "u1");
+    CHECK_EQ(n->net, 0xc0a84c00);
+    CHECK_EQ(n->mask, 0xfffffc00);
+    CHECK_EQ(n->host, 0xc0a84c02);
+    CHECK_EQ(n->dns, 0xc0a84c03);
+    CHECK_EQ(n->dhcp_start, 0xc0a84c0f);
+    CHECK_STREQ(n->tftp, "/srv/tftp");
+    CHECK_STREQ(n->bootfile, "vmlinux");
+    CHECK(!n->ipv6);
+    CHECK_EQ(n->n_fwd, 2);
+    CHECK(!n->fwd[0].udp && n->fwd[0].host_addr == 0 && n->fwd[0].host_port == 5555 &&
+          n->fwd[0].guest_addr == 0 && n->fwd[0].guest_port == 22);
+    CHECK(n->fwd[1].udp && n->fwd[1].host_addr == 0x7f000001 && n->fwd[1].host_port == 6000 &&
+          n->fwd[1].guest_addr == 0x0a000209 && n->fwd[1].guest_port == 53);
+    CHECK_EQ(cfg.netdev[1].kind, NETDEV_TAP);
+    CHECK_STREQ(cfg.netdev[1].ifname, "tap7");
+    CHECK_EQ(cfg.netdev[2].kind, NETDEV_USER);
+    CHECK_EQ(cfg.netdev[2].net, 0x0a000200); /* the defaults */
+    CHECK_EQ(cfg.netdev[2].host, 0x0a000202);
+    CHECK_EQ(cfg.netdev[2].dns, 0x0a000203);
+    CHECK_EQ(cfg.netdev[2].dhcp_start, 0x0a00020f);
+    CHECK(cfg.netdev[2].ipv6);
+    CHECK_EQ(cfg.pci[0].kind, PCI_DEV_VIRTIO_NET);
+    CHECK_EQ(cfg.pci[0].netdev, 0);
+    CHECK_EQ(cfg.pci[0].slot, 4);
+    CHECK(!memcmp(cfg.pci[0].mac, "\x52\x54\x00\x12\x34\x56", 6)); /* the first default */
+    CHECK_EQ(cfg.pci[1].netdev, 1);
+    CHECK(!memcmp(cfg.pci[1].mac, "\x52\x54\x00\xab\xcd\xef", 6));
+    CHECK_EQ(cfg.pci[2].kind, PCI_DEV_VIRTIO_NET); /* -nic's card */
+    CHECK_EQ(cfg.pci[2].netdev, 2);
+    CHECK(!memcmp(cfg.pci[2].mac, "\x02\x00\x00\x00\x00\x01", 6));
+    /* Default MACs count up; -nic none adds nothing. */
+    CHECK_EQ(parse("-nic", "user", "-nic", "tap,ifname=t9", "-nic", "none", NULL), CLI_RUN);
+    CHECK_EQ(cfg.n_pci, 2);
+    CHECK_EQ(cfg.pci[1].mac[5], 0x57);
+    CHECK_EQ(cfg.netdev[1].kind, NETDEV_TAP);
+    /* host=, dns=, dhcpstart= inside a given net. */
+    CHECK_EQ(
+        parse("-nic", "user,net=10.1.0.0/16,host=10.1.9.1,dns=10.1.9.2,dhcpstart=10.1.200.1", NULL),
+        CLI_RUN);
+    CHECK_EQ(cfg.netdev[0].host, 0x0a010901);
+    CHECK_EQ(cfg.netdev[0].dhcp_start, 0x0a01c801);
+}
+
 static void test_accel(void)
 {
     CHECK_EQ(parse("-accel", "tcg", NULL), CLI_RUN);
@@ -200,6 +260,37 @@ static void test_bad(void)
     CHECK_ERR("no device uses it", "-drive", "file=a,id=d0,if=none");
     CHECK_ERR("drive d0 is already in use", "-drive", "file=a,id=d0", "-device",
               "virtio-blk-pci,drive=d0");
+    CHECK_ERR("-netdev: unknown type 'socket'", "-netdev", "socket,id=s0");
+    CHECK_ERR("-netdev user: needs id=ID", "-netdev", "user");
+    CHECK_ERR("-netdev: duplicate id 'n0'", "-netdev", "user,id=n0", "-netdev", "tap,id=n0");
+    CHECK_ERR("-nic: duplicate id 'n0'", "-netdev", "user,id=n0", "-nic", "user,id=n0");
+    CHECK_ERR("no -netdev with id=n1", "-netdev", "user,id=n0", "-device",
+              "virtio-net-pci,netdev=n1");
+    CHECK_ERR("needs netdev=ID", "-device", "virtio-net-pci");
+    CHECK_ERR("netdev n0 is already in use", "-netdev", "user,id=n0", "-device",
+              "virtio-net-pci,netdev=n0", "-device", "virtio-net-pci,netdev=n0");
+    CHECK_ERR("-netdev n0: no device uses it", "-netdev", "user,id=n0");
+    CHECK_ERR("bad mac '52:54:00:12:34'", "-nic", "user,mac=52:54:00:12:34");
+    CHECK_ERR("bad mac '01:00:5e:00:00:01'", "-netdev", "user,id=n0", "-device",
+              "virtio-net-pci,netdev=n0,mac=01:00:5e:00:00:01");
+    CHECK_ERR("bad mac '52:54:00:12:34:5g'", "-nic", "user,mac=52:54:00:12:34:5g");
+    CHECK_ERR("bad value for net: 10.0.2.0/31", "-nic", "user,net=10.0.2.0/31");
+    CHECK_ERR("bad value for net: 10.0.2", "-nic", "user,net=10.0.2");
+    CHECK_ERR("bad value for host: 10.0.2.300", "-nic", "user,host=10.0.2.300");
+    CHECK_ERR("must lie inside net=", "-nic", "user,dhcpstart=10.0.3.15");
+    CHECK_ERR("must lie inside net=", "-nic", "user,host=10.0.2.255");
+    CHECK_ERR("must differ", "-nic", "user,dns=10.0.2.2");
+    CHECK_ERR("bad hostfwd", "-nic", "user,hostfwd=tcp::5555");
+    CHECK_ERR("bad hostfwd", "-nic", "user,hostfwd=sctp::1-:2");
+    CHECK_ERR("bad hostfwd", "-nic", "user,hostfwd=tcp::0-:22");
+    CHECK_ERR("bad hostfwd", "-nic", "user,hostfwd=tcp::5555-:70000");
+    CHECK_ERR("unknown option 'ifname=tap0'", "-nic", "user,ifname=tap0");
+    CHECK_ERR("unknown option 'tftp=/x'", "-netdev", "tap,id=t0,tftp=/x");
+    CHECK_ERR("only script=no", "-netdev", "tap,id=t0,script=/etc/qemu-ifup");
+    CHECK_ERR("bad value for ifname", "-netdev", "tap,id=t0,ifname=a-name-far-too-long");
+    CHECK_ERR("unknown model 'e1000'", "-nic", "user,model=e1000");
+    CHECK_ERR("unknown option 'mac=52:54:00:12:34:56'", "-netdev",
+              "user,id=n0,mac=52:54:00:12:34:56");
     CHECK_ERR("-device: missing value", "-device");
     CHECK_ERR("-m: missing value", "-m");
     CHECK_ERR("-m: invalid size 'abc'", "-m", "abc");
@@ -346,6 +437,7 @@ int main(void)
     test_accel();
     test_defaults();
     test_pci();
+    test_net();
     test_good();
     test_bad();
     test_files();

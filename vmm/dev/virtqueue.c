@@ -109,6 +109,11 @@ int vq_pop(struct pci_function *fn, struct virtqueue *q, struct vq_elem *e)
     return 1;
 }
 
+void vq_unpop(struct virtqueue *q)
+{
+    q->last_avail--;
+}
+
 bool vq_push(struct pci_function *fn, struct virtqueue *q, uint16_t head, uint32_t len)
 {
     uint8_t ent[8], idx[2];

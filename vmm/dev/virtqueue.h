@@ -43,6 +43,9 @@ bool vq_valid(const struct virtqueue *q);
  * cannot be read -- the device must then stop (DEVICE_NEEDS_RESET).
  */
 int vq_pop(struct pci_function *fn, struct virtqueue *q, struct vq_elem *e);
+/* Returns the chain vq_pop gave last to the ring, unused (a receive
+ * buffer the device found no frame for). */
+void vq_unpop(struct virtqueue *q);
 /* Puts chain head in the used ring with len bytes written; false if the
  * used ring cannot be written. */
 bool vq_push(struct pci_function *fn, struct virtqueue *q, uint16_t head, uint32_t len);
