@@ -80,10 +80,10 @@ enum {
 
 /* The hardware capabilities of a POWER9 as Linux reports them (asm/cputable.h):
  * 32/64-bit, AltiVec, FPU, MMU, ISA 2.05 and 2.06, VSX, true LE, icache
- * snoop; ISA 2.07, isel, TAR, ISA 3.00, IEEE128.  Not SCV: glibc then
- * makes system calls with sc. */
+ * snoop; ISA 2.07, isel, TAR, vector crypto, ISA 3.00, IEEE128.  Not SCV:
+ * glibc then makes system calls with sc. */
 #define HWCAP  0xdc002182ull
-#define HWCAP2 0x8cc00000ull
+#define HWCAP2 0x8ec00000ull
 
 struct user {
     struct guest_mem mem;

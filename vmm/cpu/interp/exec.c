@@ -27,6 +27,7 @@
 #include "exec.h"
 #include "fpu.h"
 #include "vecops.h"
+#include "vcrypto.h"
 #include "jit.h"
 #include "mmu.h"
 #include "ppc.h"
