@@ -222,6 +222,53 @@ static void test_enabled_interrupt(struct harness *h)
     CHECK_EQ(VSR_D(h->cpu->vsr[2], 1), 0); /* an FPR write clears doubleword 1 */
 }
 
+/* fp-enabled-result (known-differences.txt): with OE=1 / UE=1 the result
+ * is delivered with its exponent adjusted by 1536 (double) or 192
+ * (single), XX/FI/FR describing the adjusted rounding (Book I 4.4.4-5). */
+static void test_enabled_result(struct harness *h)
+{
+    uint64_t f, r;
+    f = FPSCR_OE;
+    CHECK(fpu_arith(&f, FPU_MUL, false, fp_bits(DBL_MAX), 0, fp_bits(2.0), &r));
+    CHECK_EQ(r, fp_bits(ldexp(DBL_MAX, -1535)));
+    CHECK((f & FPSCR_OX) && (f & FPSCR_FEX) && !(f & FPSCR_XX) && !(f & FPSCR_FI));
+    CHECK_EQ((f >> FPSCR_FPRF_SHIFT) & 0x1f, FPRF_POS_NOR);
+    /* inexact after adjusting: (1 + 2^-52) * DBL_MAX = (1 + 2^-53 - 2^-105) *
+     * 2^1024, just under a tie: to nearest it is 2^-512 */
+    f = FPSCR_OE;
+    CHECK(fpu_arith(&f, FPU_MUL, false, fp_bits(1.0 + 0x1p-52), 0, fp_bits(-DBL_MAX), &r));
+    CHECK_EQ(r, fp_bits(-0x1p-512));
+    CHECK((f & FPSCR_OX) && (f & FPSCR_XX) && (f & FPSCR_FI) && !(f & FPSCR_FR));
+    /* ...and toward +inf the next one up: FR */
+    f = FPSCR_OE | 2;
+    CHECK(fpu_arith(&f, FPU_MUL, false, fp_bits(1.0 + 0x1p-52), 0, fp_bits(DBL_MAX), &r));
+    CHECK_EQ(r, fp_bits(ldexp(1.0 + 0x1p-52, -512)));
+    CHECK((f & FPSCR_FR) && (f & FPSCR_FI));
+    /* underflow: 2^-1075 exactly, delivered as 2^461 */
+    f = FPSCR_UE;
+    CHECK(fpu_arith(&f, FPU_MUL, false, fp_bits(0x1p-1074), 0, fp_bits(0.5), &r));
+    CHECK_EQ(r, fp_bits(0x1p461));
+    CHECK((f & FPSCR_UX) && !(f & FPSCR_XX));
+    /* fnmadd: negated after the adjusted rounding */
+    f = FPSCR_OE;
+    CHECK(fpu_arith(&f, FPU_NMADD, false, fp_bits(DBL_MAX), fp_bits(0.0), fp_bits(4.0), &r));
+    CHECK_EQ(r, fp_bits(-ldexp(DBL_MAX, -1534)));
+    /* single: 2^127 * 4 overflows, 2^129 * 2^-192 = 2^-63 */
+    f = FPSCR_OE;
+    CHECK(fpu_arith(&f, FPU_MUL, true, fp_bits(0x1p127), 0, fp_bits(4.0), &r));
+    CHECK_EQ(r, fp_bits(0x1p-63));
+    CHECK(f & FPSCR_OX);
+    /* through the executor, FE0=FE1=0: fmul f3,f1,f2 writes the adjusted value */
+    h_reset(h);
+    h->msr = MSR_SF | MSR_FP;
+    VSR_D(h->cpu->vsr[1], 0) = fp_bits(DBL_MAX);
+    VSR_D(h->cpu->vsr[2], 0) = fp_bits(2.0);
+    h->cpu->fpscr = FPSCR_OE;
+    h_code(h, 0xfc6100b2); /* fmul f3,f1,f2 */
+    CHECK_EQ(h_run(h), H_END(h));
+    CHECK_EQ(VSR_D(h->cpu->vsr[3], 0), fp_bits(ldexp(DBL_MAX, -1535)));
+}
+
 /* The ISA 3.0 additions where QEMU differs (tests/isa/known-differences.txt),
  * against the architecture. */
 static void test_isa30_directed(struct harness *h)
@@ -297,6 +344,7 @@ int main(void)
     h_init(&h);
     test_enabled_interrupt(&h);
     test_isa30_directed(&h);
+    test_enabled_result(&h);
     h_fini(&h);
     return check_summary("fpu");
 }

@@ -249,6 +249,21 @@ bool fpu_arith(uint64_t *fpscr, unsigned op, bool single, uint64_t a, uint64_t b
         uint64_t zm = fp_bits(zd) & ~FP_SIGN;
         tiny = inexact ? zm < 0x0010000000000000ull : (zm != 0 && zm < 0x0010000000000000ull);
     }
+    if ((ovf && (old & FPSCR_OE)) || (!ovf && tiny && (old & FPSCR_UE))) {
+        /* Enabled overflow / underflow (Book I 4.4.4-4.4.5): the result
+         * with its exponent adjusted into range, XX and FI for it. */
+        bool grew;
+        int scale = (single ? 192 : 1536) * (ovf ? -1 : 1);
+        r = fpu_scaled_result(op, single, a, b, c, scale, (unsigned)(old & FPSCR_RN), &inexact,
+                              &grew);
+        f = (old & ~(FPSCR_FR | FPSCR_FI | FPSCR_FPRF)) | fpu_raise(ovf ? FPSCR_OX : FPSCR_UX);
+        if (inexact)
+            f |= fpu_raise(FPSCR_XX) | FPSCR_FI | (grew ? FPSCR_FR : 0);
+        f |= (uint64_t)(single ? fpu_class_single(r) : fpu_class(r)) << FPSCR_FPRF_SHIFT;
+        *fpscr = fpscr_summarise(old, f);
+        *res = r;
+        return true;
+    }
     r = fp_bits(rd);
     z = fp_bits(zd);
     if (op == FPU_NMADD || op == FPU_NMSUB) {

@@ -300,6 +300,9 @@ unsigned fpu_qp_compare(uint64_t *fpscr, u128 a, u128 b, bool ordered);
 bool fpu_qp_to_double(uint64_t *fpscr, u128 b, bool odd, uint64_t *res);
 /* The "o" forms: round to odd (Book I 7.3.2.6, ISA 3.0). */
 bool fpu_qp_arith_odd(uint64_t *fpscr, unsigned op, u128 a, u128 b, u128 c, u128 *res);
+/* The exponent-adjusted result of an enabled overflow or underflow (fpu_arith). */
+uint64_t fpu_scaled_result(unsigned op, bool single, uint64_t a, uint64_t b, uint64_t c, int scale,
+                           unsigned rn, bool *inexact, bool *grew);
 /* xsrqpi[x] (R, RMC, EX) and xsrqpxp (R, RMC), Book I 7.6.3. */
 bool fpu_qp_round_int(uint64_t *fpscr, u128 b, unsigned r, unsigned rmc, bool ex, u128 *res);
 bool fpu_qp_round_x80(uint64_t *fpscr, u128 b, unsigned r, unsigned rmc, u128 *res);

@@ -464,3 +464,62 @@ bool fpu_qp_round_x80(uint64_t *fpscr, u128 b, unsigned r, unsigned rmc, u128 *r
     *res = t;
     return true;
 }
+
+/*
+ * The result an enabled overflow or underflow delivers (Book I 4.4.4,
+ * 4.4.5): the exact result times 2^scale (scale -1536/+1536 for double,
+ * -192/+192 for single), rounded in mode rn to double or single.  The
+ * operation runs in binary128 rounded to odd, which then rounds to the
+ * narrower format as the exact value would (113 >= 53 + 2 bits); scaling
+ * a binary128 is exact.  op and operands as fpu_arith (the negated forms
+ * negate after rounding).  Reports inexact and FR's "magnitude grew".
+ */
+uint64_t fpu_scaled_result(unsigned op, bool single, uint64_t a, uint64_t b, uint64_t c, int scale,
+                           unsigned rn, bool *inexact, bool *grew)
+{
+    uint64_t qf = 0, r, z;
+    u128 qa, qb, qc, q;
+    bool neg = op == FPU_NMADD || op == FPU_NMSUB;
+
+    fpu_double_to_qp(&qf, a, &qa);
+    fpu_double_to_qp(&qf, b, &qb);
+    fpu_double_to_qp(&qf, c, &qc);
+    qf = 0;
+    fpu_qp_arith_odd(&qf, neg ? op - 2 : op, qa, qb, qc, &q);
+    bool inx = (qf & FPSCR_XX) != 0;
+    /* times 2^scale: add to the exponent field (the value stays normal in
+     * binary128's range) */
+    unsigned e = (unsigned)(q >> 112) & 0x7fff;
+    q = (q & ~Q_EXPM) | ((u128)(e + scale) << 112);
+    volatile __float128 x = q_f(q);
+    volatile double rd, zd;
+    fesetround(FE_TOWARDZERO);
+    feclearexcept(FE_ALL_EXCEPT);
+    zd = (double)x;
+    bool inx_z = fetestexcept(FE_INEXACT);
+    if (single) {
+        /* to double by round to odd, then to single in the mode */
+        uint64_t t = fp_bits(zd) | (inx_z ? 1 : 0);
+        volatile double td = fp_dbl(t);
+        volatile float rf, zf;
+        zf = (float)td;
+        fesetround(rn_to_fe[rn & 3]);
+        feclearexcept(FE_ALL_EXCEPT);
+        rf = (float)td;
+        inx_z = fetestexcept(FE_INEXACT) || inx_z;
+        rd = (double)rf;
+        zd = (double)zf;
+    } else {
+        fesetround(rn_to_fe[rn & 3]);
+        rd = (double)x;
+    }
+    fesetround(FE_TONEAREST);
+    feclearexcept(FE_ALL_EXCEPT);
+    r = fp_bits(rd);
+    z = fp_bits(zd);
+    *inexact = inx || inx_z;
+    *grew = (r & ~FP_SIGN) != (z & ~FP_SIGN);
+    if (neg)
+        r ^= FP_SIGN;
+    return r;
+}
