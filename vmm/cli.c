@@ -158,7 +158,7 @@ static enum cli_action check_output_file(const char *opt, const char *path, char
  * in a value by doubling it; petrel's values never need one, so a doubled
  * comma is simply refused as an empty key.
  */
-static char *next_opt(char **cursor)
+char *cli_next_opt(char **cursor)
 {
     char *s = *cursor, *comma;
 
@@ -219,7 +219,7 @@ static enum cli_action parse_machine(char *arg, struct machine_config *cfg, char
     char *cursor = arg, *item;
     bool first = true;
 
-    while ((item = next_opt(&cursor))) {
+    while ((item = cli_next_opt(&cursor))) {
         char *eq = strchr(item, '=');
         const char *key = item, *val;
 
@@ -315,7 +315,7 @@ static enum cli_action parse_smp(char *arg, struct machine_config *cfg, char *er
     unsigned cpus = 0, maxcpus = 0, sockets = 0, cores = 0, threads = 0;
     bool first = true;
 
-    while ((item = next_opt(&cursor))) {
+    while ((item = cli_next_opt(&cursor))) {
         char *eq = strchr(item, '=');
         unsigned *dst;
         const char *key, *val;
@@ -386,7 +386,7 @@ static enum cli_action parse_memory(char *arg, struct machine_config *cfg, char 
     bool first = true;
     uint64_t bytes;
 
-    while ((item = next_opt(&cursor))) {
+    while ((item = cli_next_opt(&cursor))) {
         char *eq = strchr(item, '=');
         if (first && !eq) {
             size = item;
@@ -416,7 +416,7 @@ static enum cli_action parse_name(char *arg, struct machine_config *cfg, char *e
     char *cursor = arg, *item;
     bool first = true;
 
-    while ((item = next_opt(&cursor))) {
+    while ((item = cli_next_opt(&cursor))) {
         char *eq = strchr(item, '=');
 
         if (first && !eq) {

@@ -128,6 +128,10 @@ enum cli_action {
 enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, char *err,
                           size_t errlen);
 
+/* The next comma-separated item of an option value (NUL-terminated in
+ * place); NULL after the last. */
+char *cli_next_opt(char **cursor);
+
 /* Writes "petrel: <message>" into err (one line, no newline); returns -1. */
 int cli_format_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -14,22 +14,6 @@
 
 #define fail(err, errlen, ...) (cli_format_error((err), (errlen), __VA_ARGS__), CLI_ERROR)
 
-static char *next_opt(char **cursor)
-{
-    char *s = *cursor, *comma;
-
-    if (!s)
-        return NULL;
-    comma = strchr(s, ',');
-    if (comma) {
-        *comma = 0;
-        *cursor = comma + 1;
-    } else {
-        *cursor = NULL;
-    }
-    return s;
-}
-
 /* A number in base `base` that fits below `limit`. */
 static bool parse_uint(const char *s, int base, unsigned long limit, unsigned *out)
 {
@@ -70,7 +54,7 @@ static enum cli_action parse_phb(char *opts, struct machine_config *cfg, char *e
     unsigned index = 0;
     bool have = false;
 
-    while ((item = next_opt(&opts))) {
+    while ((item = cli_next_opt(&opts))) {
         if (!strncmp(item, "index=", 6) && parse_uint(item + 6, 10, PETREL_PHB_MAX, &index))
             have = true;
         else
@@ -86,7 +70,7 @@ static enum cli_action parse_phb(char *opts, struct machine_config *cfg, char *e
 
 enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *err, size_t errlen)
 {
-    char *opts = arg, *model = next_opt(&opts), *item;
+    char *opts = arg, *model = cli_next_opt(&opts), *item;
     struct pci_device_config d = {.slot = -1, .drive = -1, .netdev = -1};
     const char *drive = NULL;
     bool known = false;
@@ -109,7 +93,7 @@ enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *er
                     "-device: unknown device '%s' (petrel-irq-test, spapr-pci-host-bridge, "
                     "petrel-pci-test, virtio-blk-pci, virtio-rng-pci, virtio-net-pci)",
                     model);
-    while ((item = next_opt(&opts))) {
+    while ((item = cli_next_opt(&opts))) {
         unsigned v;
         if (!strncmp(item, "bus=pci.", 8) && parse_uint(item + 8, 10, PETREL_PHB_MAX, &v)) {
             d.phb = v;
@@ -198,7 +182,7 @@ enum cli_action cli_parse_drive(char *arg, struct machine_config *cfg, char *err
     struct drive_config dr = {0};
     bool virtio = true;
 
-    while ((item = next_opt(&opts))) {
+    while ((item = cli_next_opt(&opts))) {
         if (!strncmp(item, "file=", 5) && item[5]) {
             dr.file = item + 5;
         } else if (!strncmp(item, "id=", 3) && item[3]) {

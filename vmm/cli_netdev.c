@@ -14,22 +14,6 @@
 
 #define fail(err, errlen, ...) (cli_format_error((err), (errlen), __VA_ARGS__), CLI_ERROR)
 
-static char *next_opt(char **cursor)
-{
-    char *s = *cursor, *comma;
-
-    if (!s)
-        return NULL;
-    comma = strchr(s, ',');
-    if (comma) {
-        *comma = 0;
-        *cursor = comma + 1;
-    } else {
-        *cursor = NULL;
-    }
-    return s;
-}
-
 /* A dotted-quad IPv4 address, in host byte order. */
 static bool parse_ipv4(const char *s, uint32_t *out)
 {
@@ -155,7 +139,7 @@ static enum cli_action parse_backend(const char *what, char **opts, struct netde
     char *item;
     bool have_host = false, have_dns = false, have_dhcp = false;
 
-    while ((item = next_opt(opts))) {
+    while ((item = cli_next_opt(opts))) {
         char *eq = strchr(item, '='), *v = eq ? eq + 1 : NULL;
         bool ok = v != NULL;
 
@@ -263,7 +247,7 @@ static int find_netdev(const struct machine_config *cfg, const char *id)
 
 enum cli_action cli_parse_netdev(char *arg, struct machine_config *cfg, char *err, size_t errlen)
 {
-    char *opts = arg, *type = next_opt(&opts);
+    char *opts = arg, *type = cli_next_opt(&opts);
     struct netdev_config n;
     enum netdev_kind kind;
     enum cli_action a;
@@ -287,7 +271,7 @@ enum cli_action cli_parse_netdev(char *arg, struct machine_config *cfg, char *er
  * its NIC in one; -nic none adds nothing (petrel has no default NIC). */
 enum cli_action cli_parse_nic(char *arg, struct machine_config *cfg, char *err, size_t errlen)
 {
-    char *opts = arg, *type = next_opt(&opts), *model = NULL, *mac = NULL;
+    char *opts = arg, *type = cli_next_opt(&opts), *model = NULL, *mac = NULL;
     struct netdev_config n;
     struct pci_device_config d = {.kind = PCI_DEV_VIRTIO_NET, .slot = -1, .drive = -1};
     enum netdev_kind kind;
