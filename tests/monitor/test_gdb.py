@@ -23,8 +23,10 @@ def check(name, cond, detail=""):
         failures.append(name)
 
 
-def start(payload, *extra, build=BUILD):
-    p = subprocess.Popen([PETREL, "-bios", os.path.join(build, payload + ".bin"), "-S",
+def start(payload, *extra, build=BUILD, kernel=False):
+    image = ["-kernel", os.path.join(build, payload + ".elf")] if kernel else \
+        ["-bios", os.path.join(build, payload + ".bin")]
+    p = subprocess.Popen([PETREL, *image, "-S",
                           "-gdb", "tcp:127.0.0.1:0", *extra],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
@@ -36,10 +38,11 @@ def start(payload, *extra, build=BUILD):
     return p, int(m.group(1))
 
 
-def run_gdb(payload, script, port, timeout=60, build=BUILD, before=()):
+def run_gdb(payload, script, port, timeout=60, build=BUILD, before=(), offset=0):
+    elf = os.path.join(build, payload + ".elf")
     cmd = [GDB, "-nx", "-q", "-batch",
            "-ex", "set architecture powerpc:common64",
-           "-ex", "file " + os.path.join(build, payload + ".elf"),
+           "-ex", ("symbol-file -o 0x%x " % offset if offset else "file ") + elf,
            "-ex", "target remote 127.0.0.1:%d" % port]
     for c in before:
         cmd += ["-ex", c]
@@ -123,21 +126,27 @@ def test_watch():
     check("watch: detach", status == 0, "status %s %s" % (status, perr))
 
 
-def test_fp(endian):
+KERNEL_BASE = 0x400000  # where the firmware places an ET_DYN kernel
+
+
+def test_fp(endian, kernel=False):
     """gdb-fp.S in either byte order: the FP and vector registers the
     code set, read by gdb; an fadd stepped; gdb's writes checked by the
     code, which prints its verdict and powers off with 0 or 40 + the
-    failed check."""
-    payload = "gdb-fp-" + endian
-    if not os.path.exists(os.path.join(BUILD, payload + ".bin")):
-        print("skip " + endian + "-fp: " + payload + " not built (no LE cross compiler)")
+    failed check.  kernel: the LE build booted by the firmware as a
+    -kernel at 4 MiB, gdb attached from the firmware's first
+    instruction."""
+    payload = "gdb-fp-kernel" if kernel else "gdb-fp-" + endian
+    if not os.path.exists(os.path.join(BUILD, payload + ".elf")):
+        print("skip " + payload + ": not built (no LE cross compiler)")
         return
-    p, port = start(payload)
-    out = run_gdb(payload, payload + ".gdb", port)
+    base = KERNEL_BASE if kernel else 0
+    p, port = start(payload, *(["-nographic"] if kernel else []), kernel=kernel)
+    out = run_gdb(payload, "gdb-fp-%s.gdb" % endian, port, offset=base)
     status, pout, perr = finish(p)
-    add, brk = sym(payload, "fp_add"), sym(payload, "fp_break")
+    add, brk = base + sym(payload, "fp_add"), base + sym(payload, "fp_break")
     v2 = "1, 2, 3, 4, 5, 6, 7, 8" if endian == "be" else "8, 7, 6, 5, 4, 3, 2, 1"
-    n = endian + "-fp: "
+    n = ("kernel" if kernel else endian) + "-fp: "
     check(n + "breakpoint", has(out, "PC=%x\n" % add), out)
     check(n + "info registers f1", re.search(r"\nf1\s+1\.5\s+\(raw 0x3ff8000000000000\)", out), out)
     check(n + "p $f1", has(out, "= 1.5\n"), out)
@@ -163,6 +172,10 @@ def test_fp_be():
 
 def test_fp_le():
     test_fp("le")
+
+
+def test_fp_kernel():
+    test_fp("le", kernel=True)
 
 
 def packet(data):
@@ -296,7 +309,7 @@ def test_cli_errors():
 if not GDB:
     print("SKIP: gdb-multiarch not found")
     sys.exit(77)
-for t in (test_be, test_le, test_fp_be, test_fp_le, test_watch, test_raw, test_interrupt, test_mmu, test_cli_errors):
+for t in (test_be, test_le, test_fp_be, test_fp_le, test_fp_kernel, test_watch, test_raw, test_interrupt, test_mmu, test_cli_errors):
     try:
         t()
     except Exception as e:  # a hang or crash is a failure of that case
