@@ -224,6 +224,22 @@ def test_raw():
     check("raw: short P refused", r == b"E01", repr(r))
     _, r = reply_of(s, b"P20=" + b"00" * 9)
     check("raw: long P refused", r == b"E01", repr(r))
+    # g: 1336 bytes in regnum order; vr1 (after 71 registers, 560 bytes)
+    # as P wrote it.  G back with f2 and vrsave changed.
+    _, r = reply_of(s, b"g")
+    check("raw: g covers every register", r is not None and len(r) == 2672 and
+          r[1152:1184] == b"01" * 16, repr(r))
+    if r is not None and len(r) == 2672:
+        g = bytearray(r)
+        g[544:560] = b"4000000000000000"
+        g[2152:2160] = b"cafef00d"
+        _, r = reply_of(s, b"G" + bytes(g))
+        _, r2 = reply_of(s, b"p22")
+        _, r3 = reply_of(s, b"p68")
+        check("raw: G writes f2 and vrsave", (r, r2, r3) == (b"OK", b"4000000000000000",
+                                                            b"cafef00d"), repr((r, r2, r3)))
+        _, r = reply_of(s, b"G" + bytes(g[:-2]))
+        check("raw: short G refused", r == b"E01", repr(r))
     _, r = reply_of(s, b"Hg99")
     check("raw: no such thread", r == b"E02", repr(r))
     _, r = reply_of(s, b"M100,2:zz00")
