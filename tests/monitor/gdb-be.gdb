@@ -18,7 +18,7 @@ set $r20 = 0xfeedface12345678
 printf "R20=%lx\n", $r20
 set $ctr = 3
 printf "CTR=%lx\n", $ctr
-print $f0
+printf "F0=%g\n", $f0
 delete
 thread 2
 printf "T2PC=%lx\n", $pc

@@ -23,8 +23,10 @@ def check(name, cond, detail=""):
         failures.append(name)
 
 
-def start(payload, *extra, build=BUILD):
-    p = subprocess.Popen([PETREL, "-bios", os.path.join(build, payload + ".bin"), "-S",
+def start(payload, *extra, build=BUILD, kernel=False):
+    image = ["-kernel", os.path.join(build, payload + ".elf")] if kernel else \
+        ["-bios", os.path.join(build, payload + ".bin")]
+    p = subprocess.Popen([PETREL, *image, "-S",
                           "-gdb", "tcp:127.0.0.1:0", *extra],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
@@ -36,10 +38,11 @@ def start(payload, *extra, build=BUILD):
     return p, int(m.group(1))
 
 
-def run_gdb(payload, script, port, timeout=60, build=BUILD, before=()):
+def run_gdb(payload, script, port, timeout=60, build=BUILD, before=(), offset=0):
+    elf = os.path.join(build, payload + ".elf")
     cmd = [GDB, "-nx", "-q", "-batch",
            "-ex", "set architecture powerpc:common64",
-           "-ex", "file " + os.path.join(build, payload + ".elf"),
+           "-ex", ("symbol-file -o 0x%x " % offset if offset else "file ") + elf,
            "-ex", "target remote 127.0.0.1:%d" % port]
     for c in before:
         cmd += ["-ex", c]
@@ -88,7 +91,7 @@ def test_be():
     check("be: memory bytes in order", re.search(r":\s+0x0b\s+0xad\s+0xf0\s+0x0d", out), out)
     check("be: register write", has(out, "R20=feedface12345678"), out)
     check("be: ctr write", has(out, "CTR=3"), out)
-    check("be: fpr unavailable", has(out, "<unavailable>"), out)
+    check("be: f0 at power-on", has(out, "F0=0\n") and not has(out, "<unavailable>"), out)
     check("be: thread 2", has(out, "T2PC=0"), out)
     # ctr was set to 3 at the second iteration: 2 more stores (r4 = 3).
     check("be: continue to done", has(out, "DONE_PC=%x R4=3 COUNTER=3" % done), out)
@@ -121,6 +124,58 @@ def test_watch():
     check("watch: first hit", has(out, "WATCH1 PC=%x COUNTER=1" % (store + 4)), out)
     check("watch: second hit", has(out, "WATCH2 PC=%x COUNTER=2" % (store + 4)), out)
     check("watch: detach", status == 0, "status %s %s" % (status, perr))
+
+
+KERNEL_BASE = 0x400000  # where the firmware places an ET_DYN kernel
+
+
+def test_fp(endian, kernel=False):
+    """gdb-fp.S in either byte order: the FP and vector registers the
+    code set, read by gdb; an fadd stepped; gdb's writes checked by the
+    code, which prints its verdict and powers off with 0 or 40 + the
+    failed check.  kernel: the LE build booted by the firmware as a
+    -kernel at 4 MiB, gdb attached from the firmware's first
+    instruction."""
+    payload = "gdb-fp-kernel" if kernel else "gdb-fp-" + endian
+    if not os.path.exists(os.path.join(BUILD, payload + ".elf")):
+        print("skip " + payload + ": not built (no LE cross compiler)")
+        return
+    base = KERNEL_BASE if kernel else 0
+    p, port = start(payload, *(["-nographic"] if kernel else []), kernel=kernel)
+    out = run_gdb(payload, "gdb-fp-%s.gdb" % endian, port, offset=base)
+    status, pout, perr = finish(p)
+    add, brk = base + sym(payload, "fp_add"), base + sym(payload, "fp_break")
+    v2 = "1, 2, 3, 4, 5, 6, 7, 8" if endian == "be" else "8, 7, 6, 5, 4, 3, 2, 1"
+    n = ("kernel" if kernel else endian) + "-fp: "
+    check(n + "breakpoint", has(out, "PC=%x\n" % add), out)
+    check(n + "info registers f1", re.search(r"\nf1\s+1\.5\s+\(raw 0x3ff8000000000000\)", out), out)
+    check(n + "p $f1", has(out, "= 1.5\n"), out)
+    check(n + "vs33 (VR 1) as one number",
+          has(out, "= 0x123456789abcdeffedcba9876543210\n"), out)
+    check(n + "v2 elements in target order", has(out, "= {%s}\n" % v2), out)
+    check(n + "fpscr, vscr, vrsave", has(out, "FPSCR=9 VSCR=1 VRSAVE=deadbeef\n"), out)
+    check(n + "stepi over fadd", has(out, "STEP_PC=%x\n" % brk), out)
+    check(n + "fadd result", has(out, "= 3\n"), out)
+    check(n + "fpscr after fadd (FPRF)", has(out, "FPSCR2=4009\n"), out)
+    check(n + "vs3 from f3 and its low doubleword",
+          has(out, "= 0xc0020000000000001122334455667788\n"), out)
+    check(n + "vs4 written by elements", has(out, "= 0xa0a1a2a3b0b1b2b3c0c1c2c3d0d1d2d3\n"), out)
+    check(n + "v5 written by elements", has(out, "= 0x101112131415161718191a1b1c1d1e1f\n"), out)
+    check(n + "64-bit fpscr written", re.search(r"\nfpscr\s+0x300000006\s", out), out)
+    check(n + "the guest saw gdb's writes", "gdb fp ok" in pout and status == 0,
+          "status %s out %r err %s" % (status, pout, perr))
+
+
+def test_fp_be():
+    test_fp("be")
+
+
+def test_fp_le():
+    test_fp("le")
+
+
+def test_fp_kernel():
+    test_fp("le", kernel=True)
 
 
 def packet(data):
@@ -158,6 +213,33 @@ def test_raw():
     check("raw: no memory there", r == b"E14", repr(r))
     _, r = reply_of(s, b"p1000")
     check("raw: no such register", r == b"E01", repr(r))
+    _, r = reply_of(s, b"p20")
+    check("raw: f0", r == b"0" * 16, repr(r))
+    _, r = reply_of(s, b"p48")
+    check("raw: vr1 is 16 bytes", r == b"0" * 32, repr(r))
+    _, r = reply_of(s, b"P48=" + b"01" * 16)
+    _, r2 = reply_of(s, b"p48")
+    check("raw: vr1 written", r == b"OK" and r2 == b"01" * 16, repr((r, r2)))
+    _, r = reply_of(s, b"P48=0102")
+    check("raw: short P refused", r == b"E01", repr(r))
+    _, r = reply_of(s, b"P20=" + b"00" * 9)
+    check("raw: long P refused", r == b"E01", repr(r))
+    # g: 1336 bytes in regnum order; vr1 (after 71 registers, 560 bytes)
+    # as P wrote it.  G back with f2 and vrsave changed.
+    _, r = reply_of(s, b"g")
+    check("raw: g covers every register", r is not None and len(r) == 2672 and
+          r[1152:1184] == b"01" * 16, repr(r))
+    if r is not None and len(r) == 2672:
+        g = bytearray(r)
+        g[544:560] = b"4000000000000000"
+        g[2152:2160] = b"cafef00d"
+        _, r = reply_of(s, b"G" + bytes(g))
+        _, r2 = reply_of(s, b"p22")
+        _, r3 = reply_of(s, b"p68")
+        check("raw: G writes f2 and vrsave", (r, r2, r3) == (b"OK", b"4000000000000000",
+                                                            b"cafef00d"), repr((r, r2, r3)))
+        _, r = reply_of(s, b"G" + bytes(g[:-2]))
+        check("raw: short G refused", r == b"E01", repr(r))
     _, r = reply_of(s, b"Hg99")
     check("raw: no such thread", r == b"E02", repr(r))
     _, r = reply_of(s, b"M100,2:zz00")
@@ -243,7 +325,7 @@ def test_cli_errors():
 if not GDB:
     print("SKIP: gdb-multiarch not found")
     sys.exit(77)
-for t in (test_be, test_le, test_watch, test_raw, test_interrupt, test_mmu, test_cli_errors):
+for t in (test_be, test_le, test_fp_be, test_fp_le, test_fp_kernel, test_watch, test_raw, test_interrupt, test_mmu, test_cli_errors):
     try:
         t()
     except Exception as e:  # a hang or crash is a failure of that case

@@ -60,6 +60,19 @@ struct cpu_regs {
     uint32_t pvr, pir;
 };
 
+/*
+ * The floating-point and vector state (Power ISA Book I 4.2, 6.3, 7.2),
+ * apart from struct cpu_regs so the paths that touch only the fixed-point
+ * registers (hcalls, reset) do not copy a kilobyte.  vsr[i][0] is
+ * doubleword 0 of VSR i (its more significant half, which for i < 32 is
+ * FPR i) and vsr[i][1] doubleword 1; VR i is VSR 32 + i.
+ */
+struct cpu_fp_regs {
+    uint64_t vsr[64][2];
+    uint64_t fpscr;
+    uint32_t vscr, vrsave;
+};
+
 struct cpu_backend {
     const char *name;
     struct cpu *(*create)(struct guest_mem *mem, unsigned index, uint32_t pvr);
@@ -70,6 +83,14 @@ struct cpu_backend {
     void (*complete_hcall)(struct cpu *cpu, int64_t ret, const uint64_t out[9]);
     void (*get_regs)(struct cpu *cpu, struct cpu_regs *regs);
     void (*set_regs)(struct cpu *cpu, const struct cpu_regs *regs);
+    /*
+     * The floating-point and vector state, while the vCPU is not running;
+     * NULL if the backend has none.  set_fp_regs stores the FPSCR as
+     * mtfsf with L=1 does: FEX and VX are recomputed from the bits they
+     * summarise, undefined bits read back as 0.
+     */
+    void (*get_fp_regs)(struct cpu *cpu, struct cpu_fp_regs *regs);
+    void (*set_fp_regs)(struct cpu *cpu, const struct cpu_fp_regs *regs);
     /* Power-on state: registers zeroed, MSR = 0 (32-bit, BE, real mode). */
     void (*reset)(struct cpu *cpu);
     /* Asks a running vCPU to return CPU_EXIT_STOPPED soon; any thread. */

@@ -10,25 +10,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct cpu_regs;
+#include "../cpu/cpu.h"
 
 #define GDB_NUM_REGS  137
 #define GDB_REG_MAX   16 /* bytes of the largest register (vr0..vr31) */
 #define GDB_REGNUM_PC 64
+
+/* One vCPU's registers as the stub reads and writes them: the backend's
+ * two register sets; has_fp is false for a backend without FP state. */
+struct gdb_regfile {
+    struct cpu_regs core;
+    struct cpu_fp_regs fp;
+    bool has_fp;
+};
 
 /* Size in bytes of register regnum, 0 if there is no such register. */
 unsigned gdb_reg_size(unsigned regnum);
 /*
  * Register regnum's bytes as gdb expects them: in the vCPU's current byte
  * order (MSR[LE]).  Returns false for a register the backend does not
- * hold (floating point and vector: the interpreter has none yet), which
+ * hold (the floating-point and vector registers without has_fp), which
  * the stub reports as unavailable.
  */
-bool gdb_reg_get(const struct cpu_regs *r, unsigned regnum, uint8_t *buf);
+bool gdb_reg_get(const struct gdb_regfile *r, unsigned regnum, uint8_t *buf);
 /* Stores bytes in the given order; false if the register cannot be set. */
-bool gdb_reg_set(struct cpu_regs *r, unsigned regnum, const uint8_t *buf, bool le);
+bool gdb_reg_set(struct gdb_regfile *r, unsigned regnum, const uint8_t *buf, bool le);
 /* The byte order gdb sees the registers in: MSR[LE]. */
-bool gdb_regs_le(const struct cpu_regs *r);
+bool gdb_regs_le(const struct gdb_regfile *r);
 /* The target description (qXfer:features:read, annex target.xml). */
 const char *gdb_target_xml(size_t *len);
 

@@ -10,8 +10,9 @@
  * S, t), H, T, qfThreadInfo/qsThreadInfo, qC, qAttached,
  * qThreadExtraInfo, D, k and the 0x03 interrupt.  Not implemented:
  * non-stop mode, no-ack mode, signals (C and S resume without one),
- * the floating-point and vector registers (gdb_regs.c reports them
- * unavailable), and memory beyond RAM (no MMIO access from the debugger).
+ * and memory beyond RAM (no MMIO access from the debugger).  The
+ * floating-point and vector registers are served when the backend has
+ * them (get_fp_regs), reported unavailable otherwise.
  *
  * A connection halts the machine; detaching or disconnecting removes the
  * debugger's breakpoints and watchpoints and resumes it, even from -S.
@@ -64,8 +65,9 @@ struct gdbstub {
     bool detach;      /* close the connection after this reply */
     enum action *act; /* per vCPU, for resume() */
     bool *run, *named;
-    unsigned g_cpu; /* Hg: registers and memory */
-    unsigned c_cpu; /* Hc: s and c without a vCont */
+    unsigned g_cpu;        /* Hg: registers and memory */
+    unsigned c_cpu;        /* Hc: s and c without a vCont */
+    struct gdb_regfile rf; /* g/G/p/P: the Hg vCPU's registers */
     struct debug_point points[MAX_POINTS];
     unsigned npoints;
     struct gdb_rx rx;
@@ -406,18 +408,38 @@ static void h_halt_reason(struct gdbstub *s, const char *p, size_t len)
     reply(s, "T05thread:%x;", s->g_cpu + 1);
 }
 
+/* The Hg vCPU's registers, both sets. */
+static void load_regs(struct gdbstub *s, struct gdb_regfile *rf)
+{
+    struct cpu *cpu = cpu_of(s, s->g_cpu);
+
+    s->be->get_regs(cpu, &rf->core);
+    rf->has_fp = s->be->get_fp_regs && s->be->set_fp_regs;
+    if (rf->has_fp)
+        s->be->get_fp_regs(cpu, &rf->fp);
+}
+
+static void store_regs(struct gdbstub *s, const struct gdb_regfile *rf)
+{
+    struct cpu *cpu = cpu_of(s, s->g_cpu);
+
+    s->be->set_regs(cpu, &rf->core);
+    if (rf->has_fp)
+        s->be->set_fp_regs(cpu, &rf->fp);
+}
+
 static void h_read_regs(struct gdbstub *s, const char *p, size_t len)
 {
-    struct cpu_regs r;
+    struct gdb_regfile *rf = &s->rf;
     uint8_t buf[GDB_REG_MAX];
     size_t n = 0;
 
     (void)p;
     (void)len;
-    s->be->get_regs(cpu_of(s, s->g_cpu), &r);
+    load_regs(s, rf);
     for (unsigned i = 0; i < GDB_NUM_REGS; i++) {
         unsigned size = gdb_reg_size(i);
-        if (gdb_reg_get(&r, i, buf)) {
+        if (gdb_reg_get(rf, i, buf)) {
             gdb_to_hex(s->reply + n, buf, size);
         } else {
             memset(s->reply + n, 'x', 2 * size); /* unavailable */
@@ -428,18 +450,17 @@ static void h_read_regs(struct gdbstub *s, const char *p, size_t len)
 }
 
 /* G: every register in order; the byte order is the one in force before
- * the write.  The unavailable registers' bytes are ignored: gdb sends the
- * whole file back even when it changes one register. */
+ * the write.  Registers sent as "xx..." (unavailable) are left alone. */
 static void h_write_regs(struct gdbstub *s, const char *p, size_t len)
 {
-    struct cpu_regs r;
+    struct gdb_regfile *rf = &s->rf;
     uint8_t buf[GDB_REG_MAX];
     char hex[2 * GDB_REG_MAX + 1];
     size_t at = 0;
     bool le;
 
-    s->be->get_regs(cpu_of(s, s->g_cpu), &r);
-    le = gdb_regs_le(&r);
+    load_regs(s, rf);
+    le = gdb_regs_le(rf);
     for (unsigned i = 0; i < GDB_NUM_REGS && at < len; i++) {
         unsigned size = gdb_reg_size(i);
         if (len - at < 2 * size) {
@@ -455,19 +476,19 @@ static void h_write_regs(struct gdbstub *s, const char *p, size_t len)
             reply(s, "E01");
             return;
         }
-        gdb_reg_set(&r, i, buf, le);
+        gdb_reg_set(rf, i, buf, le);
     }
     if (at != len) {
         reply(s, "E01");
         return;
     }
-    s->be->set_regs(cpu_of(s, s->g_cpu), &r);
+    store_regs(s, rf);
     reply(s, "OK");
 }
 
 static void h_read_reg(struct gdbstub *s, const char *p, size_t len)
 {
-    struct cpu_regs r;
+    struct gdb_regfile *rf = &s->rf;
     uint8_t buf[GDB_REG_MAX];
     uint64_t n;
     size_t k = gdb_parse_hex(p, &n);
@@ -476,8 +497,8 @@ static void h_read_reg(struct gdbstub *s, const char *p, size_t len)
         reply(s, "E01");
         return;
     }
-    s->be->get_regs(cpu_of(s, s->g_cpu), &r);
-    if (gdb_reg_get(&r, (unsigned)n, buf)) {
+    load_regs(s, rf);
+    if (gdb_reg_get(rf, (unsigned)n, buf)) {
         gdb_to_hex(s->reply, buf, gdb_reg_size((unsigned)n));
     } else {
         memset(s->reply, 'x', 2 * gdb_reg_size((unsigned)n));
@@ -485,26 +506,25 @@ static void h_read_reg(struct gdbstub *s, const char *p, size_t len)
     s->reply_len = 2 * gdb_reg_size((unsigned)n);
 }
 
-/* P n=value */
+/* P n=value: exactly the register's size in hex digits. */
 static void h_write_reg(struct gdbstub *s, const char *p, size_t len)
 {
-    struct cpu_regs r;
+    struct gdb_regfile *rf = &s->rf;
     uint8_t buf[GDB_REG_MAX];
     uint64_t n;
     size_t k = gdb_parse_hex(p, &n);
 
-    (void)len;
-    if (!k || p[k] != '=' || n >= GDB_NUM_REGS ||
+    if (!k || p[k] != '=' || n >= GDB_NUM_REGS || len != k + 1 + 2 * gdb_reg_size((unsigned)n) ||
         !gdb_from_hex(buf, p + k + 1, gdb_reg_size((unsigned)n))) {
         reply(s, "E01");
         return;
     }
-    s->be->get_regs(cpu_of(s, s->g_cpu), &r);
-    if (!gdb_reg_set(&r, (unsigned)n, buf, gdb_regs_le(&r))) {
-        reply(s, "E22"); /* a register the vCPU does not have yet */
+    load_regs(s, rf);
+    if (!gdb_reg_set(rf, (unsigned)n, buf, gdb_regs_le(rf))) {
+        reply(s, "E22"); /* a register the backend does not hold */
         return;
     }
-    s->be->set_regs(cpu_of(s, s->g_cpu), &r);
+    store_regs(s, rf);
     reply(s, "OK");
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codecache.h"
+#include "fpu.h"
 #include "mmu.h"
 #include "ppc.h"
 
@@ -194,6 +195,32 @@ static void interp_set_regs(struct cpu *c, const struct cpu_regs *r)
     cpu->dsisr = r->dsisr;
 }
 
+static void interp_get_fp_regs(struct cpu *c, struct cpu_fp_regs *r)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    for (unsigned i = 0; i < 64; i++) {
+        r->vsr[i][0] = VSR_D(cpu->vsr[i], 0);
+        r->vsr[i][1] = VSR_D(cpu->vsr[i], 1);
+    }
+    r->fpscr = cpu->fpscr;
+    r->vscr = cpu->vscr;
+    r->vrsave = (uint32_t)cpu->vrsave;
+}
+
+static void interp_set_fp_regs(struct cpu *c, const struct cpu_fp_regs *r)
+{
+    struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    for (unsigned i = 0; i < 64; i++) {
+        VSR_D(cpu->vsr[i], 0) = r->vsr[i][0];
+        VSR_D(cpu->vsr[i], 1) = r->vsr[i][1];
+    }
+    cpu->fpscr = fpscr_store(cpu->fpscr, ~0ull, r->fpscr);
+    cpu->vscr = r->vscr & (VSCR_NJ | VSCR_SAT); /* the defined bits (Book I 6.3.1) */
+    cpu->vrsave = r->vrsave;
+}
+
 static void interp_set_fwnmi(struct cpu *c, uint64_t sreset, uint64_t mce, uint64_t area)
 {
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
@@ -354,6 +381,8 @@ const struct cpu_backend cpu_interp_backend = {
     .complete_hcall = interp_complete_hcall,
     .get_regs = interp_get_regs,
     .set_regs = interp_set_regs,
+    .get_fp_regs = interp_get_fp_regs,
+    .set_fp_regs = interp_set_fp_regs,
     .reset = interp_reset,
     .kick = interp_kick,
     .set_lpcr = interp_set_lpcr,
