@@ -479,6 +479,14 @@ static inline void emit_jmp_reg(struct x86_buf *b, int r)
     x86_modrm_reg(b, 4, r);
 }
 
+/* call r64 */
+static inline void emit_call_reg(struct x86_buf *b, int r)
+{
+    x86_rex(b, 0, 0, 0, r, 0);
+    x86_byte(b, 0xff);
+    x86_modrm_reg(b, 2, r);
+}
+
 /* Points a rel32 field at `target`. */
 static inline void x86_patch(struct x86_buf *b, uint8_t *field, const uint8_t *target)
 {
