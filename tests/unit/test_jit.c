@@ -73,6 +73,7 @@ static uint32_t fp_a(unsigned op, unsigned xo, unsigned t, unsigned a, unsigned 
 #define FDIVS(t, a, b)     fp_a(59, 18, t, a, b, 0)
 #define FSEL(t, a, c, b)   fp_a(63, 23, t, a, b, c)
 #define FABS(t, b)         enc_x(63, t, 0, b, 264, 0)
+#define MFFS(t)            enc_x(63, t, 0, 0, 583, 0)
 #define LFD(t, d, a)       enc_d(50, t, a, (uint16_t)(d))
 #define LFDU(t, d, a)      enc_d(51, t, a, (uint16_t)(d))
 #define STFD(s, d, a)      enc_d(54, s, a, (uint16_t)(d))
@@ -428,46 +429,55 @@ static void fp_setup(struct harness *h)
 }
 
 /* bench/fp's scalar kernel, 300 times round, plus stores with update of
- * every result (a GPR written by an FP instruction inside the loop). */
+ * every result (a GPR written by an FP instruction inside the loop) and
+ * of the FPSCR after two of the inline fast paths (FR and FI vary). */
 static void prog_fp_loop(struct harness *h)
 {
     fp_setup(h);
+    h_code(h, LFD(2, 24, 3));
     h_code(h, li(8, 300));
     h_code(h, mtctr(8));
     h_code(h, addi(4, 3, 0x100));
     h_code(h, FMADD(1, 1, 10, 11)); /* loop */
-    h_code(h, FMUL(2, 1, 12));
+    h_code(h, FMUL(2, 2, 12));      /* grows: a different rounding each time */
+    h_code(h, MFFS(15));
+    h_code(h, STFD(15, 0x1000, 4));
     h_code(h, FADD(3, 2, 11));
     h_code(h, FSUB(4, 3, 11));
     h_code(h, FMADD(5, 4, 10, 11));
     h_code(h, FNMSUB(6, 5, 10, 11));
     h_code(h, FABS(7, 6));
     h_code(h, FDIV(8, 7, 12));
+    h_code(h, MFFS(16));
+    h_code(h, STFD(16, 0x1a00, 4));
     h_code(h, FSEL(9, 8, 8, 1));
     h_code(h, STFDU(9, 8, 4));
     h_code(h, FDIVS(13, 9, 12));
     h_code(h, STFD(13, 0x800, 4));
     h_code(h, LFDU(14, -8, 4));
     h_code(h, addi(4, 4, 8));
-    h_code(h, bdnz(-4 * 14));
+    h_code(h, bdnz(-4 * 18));
 }
 
-/* bench/fp's VSX kernel with the vector load/store in the loop. */
+/* bench/fp's VSX kernel with the vector load/store in the loop; 1.0000001
+ * in a lane makes results inexact, so XX is set and the inline paths
+ * run. */
 static void prog_vsx_loop(struct harness *h)
 {
     fp_setup(h);
     h_code(h, li(8, 200));
     h_code(h, mtctr(8));
     h_code(h, addi(4, 3, 0x200));
-    h_code(h, LXVD2X(10, 0, 3)); /* 0.5 0.25 */
-    h_code(h, LXVD2X(11, 0, 3));
+    h_code(h, li(5, 8));
+    h_code(h, LXVD2X(10, 0, 3));   /* 0.5 0.25 */
+    h_code(h, LXVD2X(11, 3, 5));   /* 0.25 1.0000001 */
     h_code(h, XVMULDP(1, 10, 11)); /* loop */
     h_code(h, XVADDDP(1, 1, 11));
     h_code(h, XXLXOR(6, 1, 10));
     h_code(h, STXVD2X(1, 0, 4));
     h_code(h, LXVD2X(7, 0, 4));
     h_code(h, XVMADDADP(7, 1, 10));
-    h_code(h, STXVD2X(7, 4, 3));
+    h_code(h, STXVD2X(7, 0, 4));
     h_code(h, addi(4, 4, 16));
     h_code(h, bdnz(-4 * 8));
 }

@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 
 #include "codecache.h"
+#include "fpu.h"
 #include "jit.h"
 #include "jit_helper.h"
 #include "ppc.h"
@@ -40,7 +41,7 @@
 #define JIT_AREA_SIZE  (32u << 20)
 #define JIT_BLOCK_MAX  64u   /* instructions per block */
 #define JIT_BLOCK_FP   32u   /* of which FP, VMX or VSX (longer host code) */
-#define JIT_BLOCK_ROOM 16384 /* bytes of host code one block may take */
+#define JIT_BLOCK_ROOM 32768 /* bytes of host code one block may take */
 #define JIT_MAX_EXITS  (3 * JIT_BLOCK_MAX + 4)
 
 /* Guest register ids: 0-31 GPRs, then LR and CTR. */
@@ -52,6 +53,7 @@ struct jit {
     uint8_t *area;
     size_t used;
     bool full;
+    bool fma; /* the host has FMA3 (jit_fp.inc) */
     uint64_t blocks, resets;
 };
 
@@ -78,6 +80,8 @@ struct jit_ctx {
     bool failed;
     struct jit_page *jp;
     struct jit_link links[JIT_MAX_EXITS]; /* chaining jumps of the exits */
+    bool fma;                             /* struct jit's */
+    struct slow_jumps *slow;              /* jit_fp.inc: the current instruction's */
 };
 
 /* Registers that may hold guest state, preferred first (no REX needed);
@@ -118,6 +122,8 @@ struct jit *jit_new(void)
         return NULL;
     }
     j->area = area;
+    __builtin_cpu_init();
+    j->fma = __builtin_cpu_supports("fma") != 0;
     return j;
 }
 
@@ -515,6 +521,8 @@ static void emit_run_insn(struct jit_ctx *c, const struct insn *r, unsigned slot
     x86_patch(b, next, b->p);
 }
 
+#include "jit_fp.inc"
+
 /* ---- the translator ---- */
 
 /* Guest registers an instruction reads or writes (for allocation), or
@@ -524,8 +532,16 @@ static bool insn_regs(const struct insn *r, uint64_t *use)
     struct mem_op m;
     uint64_t t = 1ull << r->rt, a = 1ull << r->ra, b = 1ull << r->rb;
 
-    if (jit_run_handles(r->op)) { /* FP, VMX, VSX: jit_run_insn */
-        *use = 0;
+    if (jit_run_handles(r->op)) { /* FP, VMX, VSX: jit_fp.inc or jit_run_insn */
+        switch (r->op) {
+        case OP_lfd:
+        case OP_stfd: *use = r->ra ? a : 0; break;
+        case OP_lfdx:
+        case OP_stfdx:
+        case OP_lxvd2x:
+        case OP_stxvd2x: *use = (r->ra ? a : 0) | b; break;
+        default: *use = 0; break;
+        }
         return true;
     }
     if (mem_op_of(r->op, &m)) {
@@ -1108,6 +1124,8 @@ static bool emit_insn(struct jit_ctx *c, const struct insn *r, unsigned slot)
     case OP_mfspr: put(c, r->rt, src(c, r->uimm == SPR_LR ? G_LR : G_CTR, RDX)); return true;
     case OP_mtspr: put(c, r->uimm == SPR_LR ? G_LR : G_CTR, src(c, r->rt, RDX)); return true;
     default:
+        if (emit_fp_inline(c, r, slot))
+            return true;
         if (jit_run_handles(r->op)) {
             emit_run_insn(c, r, slot);
             return true;
@@ -1347,6 +1365,7 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     c->le = page->le;
     c->first = slot;
     c->jp = jp;
+    c->fma = j->fma;
     allocate(c, count, calls);
 
     for (unsigned i = 0; i < sizeof(saved); i++)

@@ -15,7 +15,8 @@
  * soft-TLB miss or anything else unusual leaves the block with the guest
  * state exact at that instruction, and the interpreter runs it.  FP, VMX
  * and VSX instructions call jit_run_insn (jit_helper.h), which delivers
- * their interrupts; the block then returns JIT_LOOKUP.
+ * their interrupts; the block then returns JIT_LOOKUP.  The hot ones run
+ * inline (jit_fp.inc) while their fast path's conditions hold.
  */
 #ifndef PETREL_INTERP_JIT_H
 #define PETREL_INTERP_JIT_H
