@@ -5,14 +5,16 @@
  * The programs are made to reach what the random vectors of tests/isa do
  * not: loops that stay in host code, more live guest registers than host
  * registers, soft-TLB misses inside a loop, kicks while looping, code
- * that rewrites itself, 32-bit mode entry to a 64-bit block, and a full
- * code area.
+ * that rewrites itself, 32-bit mode entry to a 64-bit block, a full
+ * code area, and FP/VSX instructions inside blocks (their interrupts
+ * leave the block with SRR0, SRR1 and the FPSCR exact).
  */
 #include <pthread.h>
 #include <time.h>
 
 #include "check.h"
 #include "interp_harness.h"
+#include "vmm/cpu/interp/fpu.h"
 #include "vmm/cpu/interp/jit.h"
 
 /* Encoders for what interp_harness.h lacks. */
@@ -57,9 +59,46 @@ static uint32_t add(unsigned rt, unsigned ra, unsigned rb, unsigned rc)
     return enc_xo(rt, ra, rb, 0, 266, rc);
 }
 
+/* FP A form (Book I 4.6.5): FRT FRA FRB FRC. */
+static uint32_t fp_a(unsigned op, unsigned xo, unsigned t, unsigned a, unsigned b, unsigned c)
+{
+    return op << 26 | t << 21 | a << 16 | b << 11 | c << 6 | xo << 1;
+}
+#define FMADD(t, a, c, b)  fp_a(63, 29, t, a, b, c)
+#define FNMSUB(t, a, c, b) fp_a(63, 30, t, a, b, c)
+#define FMUL(t, a, c)      fp_a(63, 25, t, a, 0, c)
+#define FADD(t, a, b)      fp_a(63, 21, t, a, b, 0)
+#define FSUB(t, a, b)      fp_a(63, 20, t, a, b, 0)
+#define FDIV(t, a, b)      fp_a(63, 18, t, a, b, 0)
+#define FDIVS(t, a, b)     fp_a(59, 18, t, a, b, 0)
+#define FSEL(t, a, c, b)   fp_a(63, 23, t, a, b, c)
+#define FABS(t, b)         enc_x(63, t, 0, b, 264, 0)
+#define MFFS(t)            enc_x(63, t, 0, 0, 583, 0)
+#define LFD(t, d, a)       enc_d(50, t, a, (uint16_t)(d))
+#define LFDU(t, d, a)      enc_d(51, t, a, (uint16_t)(d))
+#define STFD(s, d, a)      enc_d(54, s, a, (uint16_t)(d))
+#define STFDU(s, d, a)     enc_d(55, s, a, (uint16_t)(d))
+/* VSX XX3 (primary 60) and XX1 loads/stores on VSRs 0-31. */
+#define XX3(xo, t, a, b)   (60u << 26 | (t) << 21 | (a) << 16 | (b) << 11 | (xo) << 3)
+#define XVMADDADP(t, a, b) XX3(97, t, a, b)
+#define XVADDDP(t, a, b)   XX3(96, t, a, b)
+#define XVMULDP(t, a, b)   XX3(112, t, a, b)
+#define XXLXOR(t, a, b)    XX3(154, t, a, b)
+#define LXVD2X(t, a, b)    enc_x(31, t, a, b, 844, 0)
+#define STXVD2X(s, a, b)   enc_x(31, s, a, b, 972, 0)
+
+/* A double into the data area in the guest's byte order (big-endian). */
+static void put_double(struct harness *h, uint64_t off, double d)
+{
+    uint64_t u = fp_bits(d);
+    h_put32(h, H_DATA + off, (uint32_t)(u >> 32), 0);
+    h_put32(h, H_DATA + off + 4, (uint32_t)u, 0);
+}
+
 struct snapshot {
-    uint64_t gpr[32], lr, ctr, xer, nip_end;
+    uint64_t gpr[32], lr, ctr, xer, nip_end, fpscr, srr0, srr1;
     uint32_t cr;
+    union ppc_vsr vsr[64];
     uint8_t data[0x3000];
 };
 
@@ -73,8 +112,15 @@ static void snap(struct harness *h, uint64_t end, struct snapshot *s)
     s->xer = ppc_get_xer(h->cpu);
     s->cr = ppc_get_cr(h->cpu);
     s->nip_end = end;
+    s->fpscr = h->cpu->fpscr;
+    s->srr0 = h->cpu->srr0;
+    s->srr1 = h->cpu->srr1;
+    memcpy(s->vsr, h->cpu->vsr, sizeof(s->vsr));
     memcpy(s->data, h->mem.ram + H_DATA, sizeof(s->data));
 }
+
+/* Where the last run_both stopped (the address of its sc 1). */
+static uint64_t last_end;
 
 /* Runs `prog` interpreted and compiled (hot = jit_hot); returns the
  * blocks the compiled run made. */
@@ -99,6 +145,7 @@ static uint64_t run_both(struct harness *h, program_fn prog, uint8_t hot, const 
     blocks = jit_blocks_compiled(h->cpu->jit) - blocks;
 
     CHECK_EQ(a.nip_end, b.nip_end);
+    last_end = b.nip_end;
     for (unsigned i = 0; i < 32; i++)
         if (a.gpr[i] != b.gpr[i]) {
             fprintf(stderr, "%s: r%u interp %016llx jit %016llx\n", name, i,
@@ -109,6 +156,16 @@ static uint64_t run_both(struct harness *h, program_fn prog, uint8_t hot, const 
     CHECK_EQ(a.xer, b.xer);
     CHECK_EQ(a.lr, b.lr);
     CHECK_EQ(a.ctr, b.ctr);
+    CHECK_EQ(a.fpscr, b.fpscr);
+    CHECK_EQ(a.srr0, b.srr0);
+    CHECK_EQ(a.srr1, b.srr1);
+    for (unsigned i = 0; i < 64; i++)
+        if (memcmp(&a.vsr[i], &b.vsr[i], sizeof(a.vsr[i]))) {
+            fprintf(stderr, "%s: vs%u interp %016llx %016llx jit %016llx %016llx\n", name, i,
+                    (unsigned long long)VSR_D(a.vsr[i], 0), (unsigned long long)VSR_D(a.vsr[i], 1),
+                    (unsigned long long)VSR_D(b.vsr[i], 0), (unsigned long long)VSR_D(b.vsr[i], 1));
+            CHECK(0);
+        }
     CHECK(memcmp(a.data, b.data, sizeof(a.data)) == 0);
     h->cpu->jit_hot = JIT_HOT_DEFAULT;
     return blocks;
@@ -353,6 +410,167 @@ static void test_area_full(struct harness *h)
     h->cpu->jit_hot = JIT_HOT_DEFAULT;
 }
 
+/* ---- FP and VSX inside blocks ---- */
+
+/* The constants of bench/fp: 0.5, 0.25, 1.0000001, 3.0 at H_DATA; r3
+ * points there, FP/VEC/VSX on. */
+static void fp_setup(struct harness *h)
+{
+    h->msr |= MSR_FP | MSR_VEC | MSR_VSX;
+    put_double(h, 0, 0.5);
+    put_double(h, 8, 0.25);
+    put_double(h, 16, 1.0000001);
+    put_double(h, 24, 3.0);
+    h_code(h, lis(3, H_DATA >> 16));
+    h_code(h, LFD(10, 0, 3));
+    h_code(h, LFD(11, 8, 3));
+    h_code(h, LFD(12, 16, 3));
+    h_code(h, LFD(1, 24, 3));
+}
+
+/* bench/fp's scalar kernel, 300 times round, plus stores with update of
+ * every result (a GPR written by an FP instruction inside the loop) and
+ * of the FPSCR after two of the inline fast paths (FR and FI vary). */
+static void prog_fp_loop(struct harness *h)
+{
+    fp_setup(h);
+    h_code(h, LFD(2, 24, 3));
+    h_code(h, li(8, 300));
+    h_code(h, mtctr(8));
+    h_code(h, addi(4, 3, 0x100));
+    h_code(h, FMADD(1, 1, 10, 11)); /* loop */
+    h_code(h, FMUL(2, 2, 12));      /* grows: a different rounding each time */
+    h_code(h, MFFS(15));
+    h_code(h, STFD(15, 0x1000, 4));
+    h_code(h, FADD(3, 2, 11));
+    h_code(h, FSUB(4, 3, 11));
+    h_code(h, FMADD(5, 4, 10, 11));
+    h_code(h, FNMSUB(6, 5, 10, 11));
+    h_code(h, FABS(7, 6));
+    h_code(h, FDIV(8, 7, 12));
+    h_code(h, MFFS(16));
+    h_code(h, STFD(16, 0x1a00, 4));
+    h_code(h, FSEL(9, 8, 8, 1));
+    h_code(h, STFDU(9, 8, 4));
+    h_code(h, FDIVS(13, 9, 12));
+    h_code(h, STFD(13, 0x800, 4));
+    h_code(h, LFDU(14, -8, 4));
+    h_code(h, addi(4, 4, 8));
+    h_code(h, bdnz(-4 * 18));
+}
+
+/* bench/fp's VSX kernel with the vector load/store in the loop; 1.0000001
+ * in a lane makes results inexact, so XX is set and the inline paths
+ * run. */
+static void prog_vsx_loop(struct harness *h)
+{
+    fp_setup(h);
+    h_code(h, li(8, 200));
+    h_code(h, mtctr(8));
+    h_code(h, addi(4, 3, 0x200));
+    h_code(h, li(5, 8));
+    h_code(h, LXVD2X(10, 0, 3));   /* 0.5 0.25 */
+    h_code(h, LXVD2X(11, 3, 5));   /* 0.25 1.0000001 */
+    h_code(h, XVMULDP(1, 10, 11)); /* loop */
+    h_code(h, XVADDDP(1, 1, 11));
+    h_code(h, XXLXOR(6, 1, 10));
+    h_code(h, STXVD2X(1, 0, 4));
+    h_code(h, LXVD2X(7, 0, 4));
+    h_code(h, XVMADDADP(7, 1, 10));
+    h_code(h, STXVD2X(7, 0, 4));
+    h_code(h, addi(4, 4, 16));
+    h_code(h, bdnz(-4 * 8));
+}
+
+/* The first instruction of a block may be FP: a block is made of it. */
+static void prog_fp_first(struct harness *h)
+{
+    fp_setup(h);
+    h_code(h, li(8, 100));
+    h_code(h, mtctr(8));
+    h_code(h, FMADD(1, 1, 10, 11)); /* loop */
+    h_code(h, bdnz(-4));
+}
+
+/*
+ * A zero divide with ZE=1 and MSR[FE0,FE1] on in the middle of a block
+ * (Book III 7.5.9): a program interrupt with SRR0 = the fdiv, SRR1[FP],
+ * FPSCR ZX FX FEX set, FRT unchanged; what came before in the block done
+ * (GPRs too), what comes after not.
+ */
+static void prog_fp_enabled(struct harness *h)
+{
+    fp_setup(h);
+    h->msr |= MSR_FE0 | MSR_FE1;
+    h->cpu->fpscr = FPSCR_ZE;
+    h_code(h, FSUB(2, 10, 10)); /* 0.0 */
+    h_code(h, li(8, 3));
+    h_code(h, mtctr(8));
+    h_code(h, addi(5, 5, 1)); /* loop */
+    h_code(h, FADD(4, 4, 10));
+    h_code(h, enc_d(11, 0, 5, 3));     /* cmpwi r5,3 */
+    h_code(h, enc_bc(4, 2, 12, 0, 0)); /* bne +12: skip the divide */
+    h_code(h, addi(6, 6, 7));
+    h_code(h, FDIV(3, 1, 2)); /* 3.0 / 0 on the third trip */
+    h_code(h, addi(7, 7, 1));
+    h_code(h, bdnz(-4 * 7));
+}
+
+static void test_fp_enabled(struct harness *h)
+{
+    uint64_t fdiv = H_CODE + 4 * 13;
+
+    CHECK(run_both(h, prog_fp_enabled, 1, "fp-enabled") > 0);
+    CHECK_EQ(last_end, 0x700);
+    CHECK_EQ(h->cpu->srr0, fdiv);
+    CHECK(h->cpu->srr1 & SRR1_PROG_FP);
+    CHECK_EQ(h->cpu->fpscr & (FPSCR_ZX | FPSCR_FX | FPSCR_FEX), FPSCR_ZX | FPSCR_FX | FPSCR_FEX);
+    CHECK_EQ(VSR_D(h->cpu->vsr[3], 0), 0); /* FRT unchanged */
+    CHECK_EQ(h->cpu->gpr[5], 3);
+    CHECK_EQ(h->cpu->gpr[6], 7);
+    CHECK_EQ(h->cpu->gpr[7], 2);
+    CHECK_EQ(VSR_D(h->cpu->vsr[4], 0), fp_bits(1.5));
+}
+
+/* MSR[FP] off: the FP-unavailable interrupt at the fadd, after the GPR
+ * work before it in the same block is stored back. */
+static void prog_fp_unavail(struct harness *h)
+{
+    h_code(h, li(8, 4));
+    h_code(h, mtctr(8));
+    h_code(h, addi(5, 5, 1));          /* 2: loop */
+    h_code(h, enc_d(11, 0, 5, 2));     /* 3: cmpwi r5,2 */
+    h_code(h, enc_bc(4, 2, 12, 0, 0)); /* 4: bne 7 */
+    h_code(h, sldi(6, 5, 4));          /* 5 */
+    h_code(h, FADD(1, 2, 3));          /* 6 */
+    h_code(h, addi(7, 7, 1));
+    h_code(h, bdnz(-4 * 6));
+}
+
+static void test_fp_unavail(struct harness *h)
+{
+    CHECK(run_both(h, prog_fp_unavail, 1, "fp-unavail") > 0);
+    CHECK_EQ(last_end, 0x800);
+    CHECK_EQ(h->cpu->srr0, H_CODE + 4 * 6);
+    CHECK_EQ(h->cpu->gpr[5], 2);
+    CHECK_EQ(h->cpu->gpr[6], 32);
+    CHECK_EQ(h->cpu->gpr[7], 1);
+}
+
+static void test_fp(struct harness *h)
+{
+    CHECK(run_both(h, prog_fp_loop, 1, "fp-loop") > 0);
+    CHECK(run_both(h, prog_fp_loop, JIT_HOT_DEFAULT, "fp-loop") > 0);
+    CHECK(h->cpu->fpscr & FPSCR_XX);
+    CHECK(run_both(h, prog_vsx_loop, 1, "vsx-loop") > 0);
+    CHECK(run_both(h, prog_vsx_loop, JIT_HOT_DEFAULT, "vsx-loop") > 0);
+    CHECK(run_both(h, prog_fp_first, JIT_HOT_DEFAULT, "fp-first") > 0);
+    /* fmadd f1 converges on 0.5 */
+    CHECK_EQ(VSR_D(h->cpu->vsr[1], 0), fp_bits(0.5));
+    test_fp_enabled(h);
+    test_fp_unavail(h);
+}
+
 int main(void)
 {
     struct harness h;
@@ -369,6 +587,7 @@ int main(void)
     test_self_modifying(&h);
     test_mode32_entry(&h);
     test_area_full(&h);
+    test_fp(&h);
     h_fini(&h);
     return check_summary("jit");
 }

@@ -29,7 +29,9 @@
 #include <sys/mman.h>
 
 #include "codecache.h"
+#include "fpu.h"
 #include "jit.h"
+#include "jit_helper.h"
 #include "ppc.h"
 
 #if defined(__x86_64__)
@@ -37,9 +39,10 @@
 #include "x86emit.h"
 
 #define JIT_AREA_SIZE  (32u << 20)
-#define JIT_BLOCK_MAX  64u  /* instructions per block */
-#define JIT_BLOCK_ROOM 8192 /* bytes of host code one block may take */
-#define JIT_MAX_EXITS  (2 * JIT_BLOCK_MAX + 4)
+#define JIT_BLOCK_MAX  64u   /* instructions per block */
+#define JIT_BLOCK_FP   32u   /* of which FP, VMX or VSX (longer host code) */
+#define JIT_BLOCK_ROOM 32768 /* bytes of host code one block may take */
+#define JIT_MAX_EXITS  (3 * JIT_BLOCK_MAX + 4)
 
 /* Guest register ids: 0-31 GPRs, then LR and CTR. */
 #define G_LR  32
@@ -50,6 +53,7 @@ struct jit {
     uint8_t *area;
     size_t used;
     bool full;
+    bool fma; /* the host has FMA3 (jit_fp.inc) */
     uint64_t blocks, resets;
 };
 
@@ -58,10 +62,11 @@ struct jit {
 struct jit_exit {
     uint8_t *field;
     int32_t delta;
-    int kind; /* JIT_CONTINUE or JIT_INTERPRET, | EXIT_* */
+    int kind; /* JIT_CONTINUE, JIT_INTERPRET or JIT_LOOKUP, | EXIT_* */
 };
-#define EXIT_ABS   2 /* cpu->nip already holds the target */
-#define EXIT_CHAIN 4 /* the target is a slot of this page: may jump to its block */
+#define EXIT_HOW   3 /* the block's return value */
+#define EXIT_ABS   4 /* cpu->nip already holds the target */
+#define EXIT_CHAIN 8 /* the target is a slot of this page: may jump to its block */
 
 struct jit_ctx {
     struct x86_buf b;
@@ -75,11 +80,22 @@ struct jit_ctx {
     bool failed;
     struct jit_page *jp;
     struct jit_link links[JIT_MAX_EXITS]; /* chaining jumps of the exits */
+    bool fma;                             /* struct jit's */
+    struct slow_jumps *slow;              /* jit_fp.inc: the current instruction's */
 };
 
-/* Registers that may hold guest state, preferred first (no REX needed). */
+/* Registers that may hold guest state, preferred first (no REX needed);
+ * a block that calls out (jit_run_insn) prefers the callee-saved ones,
+ * which survive the call. */
 static const int8_t pool[] = {RBX, RBP, RDI, R8, R9, R10, R11, R12, R13, R14};
+static const int8_t pool_calls[] = {RBX, RBP, R12, R13, R14, RDI, R8, R9, R10, R11};
 static const int8_t saved[] = {RBX, RBP, R12, R13, R14, R15};
+
+/* Whether host register r is lost across a call (System V AMD64 ABI). */
+static bool caller_saved(int r)
+{
+    return r == RDI || (r >= R8 && r <= R11);
+}
 
 #define OFF(field) ((int32_t)offsetof(struct ppc_cpu, field))
 
@@ -106,6 +122,8 @@ struct jit *jit_new(void)
         return NULL;
     }
     j->area = area;
+    __builtin_cpu_init();
+    j->fma = __builtin_cpu_supports("fma") != 0;
     return j;
 }
 
@@ -454,6 +472,57 @@ static void emit_mem(struct jit_ctx *c, const struct insn *r, const struct mem_o
         put(c, r->ra, RSI);
 }
 
+/* ---- FP, VMX and VSX: the interpreter's handlers out of line ---- */
+
+/* Cached guest registers to memory before a call (all of them, or only
+ * those in caller-saved host registers), or back from memory after it.
+ * A host register always holds the architected value, so storing one the
+ * block has not written is harmless. */
+static void spill_cached(struct jit_ctx *c, bool all, bool load)
+{
+    for (unsigned g = 0; g < G_NUM; g++) {
+        int h = c->host[g];
+        if (h < 0 || !(all || caller_saved(h)))
+            continue;
+        if (load)
+            emit_load(&c->b, 1, h, R15, X86_NOREG, gpr_off(g));
+        else
+            emit_store(&c->b, 8, h, R15, X86_NOREG, gpr_off(g));
+    }
+}
+
+/*
+ * jit_run_insn(cpu, rec, address of slot) for the instruction at `slot`:
+ * it checks the facility, runs the handler and delivers any interrupt
+ * itself (SRR0 = this instruction, FPSCR and target as the interpreter
+ * leaves them), after which the block leaves through lookup: the
+ * interrupt changed the MSR.  An instruction it leaves alone (a
+ * debugger's watchpoint) leaves the block for the interpreter.
+ */
+static void emit_run_insn(struct jit_ctx *c, const struct insn *r, unsigned slot)
+{
+    struct x86_buf *b = &c->b;
+    bool all = !jit_run_gpr_free(r->op);
+    uint8_t *next;
+
+    spill_cached(c, all, false);
+    emit_mov_rr(b, 1, RDI, R15);
+    emit_mov_ri(b, RSI, (uint64_t)(uintptr_t)r);
+    emit_load(b, 1, RDX, R15, X86_NOREG, OFF(nip));
+    emit_lea(b, 1, RDX, RDX, X86_NOREG, 1, delta_of(c, slot));
+    emit_mov_ri(b, RAX, (uint64_t)(uintptr_t)jit_run_insn);
+    emit_call_reg(b, RAX);
+    spill_cached(c, all, true);
+    emit_test_rr(b, 0, RAX, RAX);
+    next = emit_jcc(b, CC_E, NULL);
+    emit_alu_ri(b, 0, ALU_CMP, RAX, JIT_RUN_RAISED);
+    exit_jump(c, CC_E, 0, JIT_LOOKUP | EXIT_ABS);
+    exit_jump(c, -1, delta_of(c, slot), JIT_INTERPRET);
+    x86_patch(b, next, b->p);
+}
+
+#include "jit_fp.inc"
+
 /* ---- the translator ---- */
 
 /* Guest registers an instruction reads or writes (for allocation), or
@@ -463,6 +532,18 @@ static bool insn_regs(const struct insn *r, uint64_t *use)
     struct mem_op m;
     uint64_t t = 1ull << r->rt, a = 1ull << r->ra, b = 1ull << r->rb;
 
+    if (jit_run_handles(r->op)) { /* FP, VMX, VSX: jit_fp.inc or jit_run_insn */
+        switch (r->op) {
+        case OP_lfd:
+        case OP_stfd: *use = r->ra ? a : 0; break;
+        case OP_lfdx:
+        case OP_stfdx:
+        case OP_lxvd2x:
+        case OP_stxvd2x: *use = (r->ra ? a : 0) | b; break;
+        default: *use = 0; break;
+        }
+        return true;
+    }
     if (mem_op_of(r->op, &m)) {
         /* Invalid update forms raise a program interrupt: the interpreter's. */
         if (m.update && (r->ra == 0 || (!m.store && r->ra == r->rt)))
@@ -1042,7 +1123,14 @@ static bool emit_insn(struct jit_ctx *c, const struct insn *r, unsigned slot)
 
     case OP_mfspr: put(c, r->rt, src(c, r->uimm == SPR_LR ? G_LR : G_CTR, RDX)); return true;
     case OP_mtspr: put(c, r->uimm == SPR_LR ? G_LR : G_CTR, src(c, r->rt, RDX)); return true;
-    default: return false;
+    default:
+        if (emit_fp_inline(c, r, slot))
+            return true;
+        if (jit_run_handles(r->op)) {
+            emit_run_insn(c, r, slot);
+            return true;
+        }
+        return false;
     }
 }
 
@@ -1148,9 +1236,10 @@ static void emit_branch(struct jit_ctx *c, const struct insn *r, unsigned slot)
 }
 
 /* Picks host registers for the guest registers the block uses most. */
-static void allocate(struct jit_ctx *c, const unsigned count[G_NUM])
+static void allocate(struct jit_ctx *c, const unsigned count[G_NUM], bool calls)
 {
     bool taken[G_NUM] = {false};
+    const int8_t *pool_ = calls ? pool_calls : pool;
 
     memset(c->host, -1, sizeof(c->host));
     for (unsigned i = 0; i < sizeof(pool); i++) {
@@ -1161,7 +1250,7 @@ static void allocate(struct jit_ctx *c, const unsigned count[G_NUM])
         if (best < 0)
             break;
         taken[best] = true;
-        c->host[best] = pool[i];
+        c->host[best] = pool_[i];
     }
 }
 
@@ -1226,10 +1315,10 @@ void jit_page_free(struct jit_page *jp)
 jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
 {
     struct jit_ctx *c;
-    unsigned count[G_NUM] = {0}, n = 0, end;
+    unsigned count[G_NUM] = {0}, n = 0, nfp = 0, end;
     uint8_t *code, *common_exit, *ret0, *chain_entry;
     struct jit_page *jp = page->jit;
-    bool ends_in_branch = false;
+    bool ends_in_branch = false, calls = false;
 
     if (j->full || !jp)
         return NULL;
@@ -1251,6 +1340,12 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
         }
         if (!insn_regs(r, &use))
             break;
+        if (jit_run_handles(r->op)) {
+            if (nfp == JIT_BLOCK_FP)
+                break;
+            nfp++;
+            calls = true;
+        }
         for (unsigned g = 0; g < G_NUM; g++)
             count[g] += (use >> g) & 1;
         if (is_branch(r->op)) {
@@ -1270,10 +1365,12 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     c->le = page->le;
     c->first = slot;
     c->jp = jp;
-    allocate(c, count);
+    c->fma = j->fma;
+    allocate(c, count, calls);
 
     for (unsigned i = 0; i < sizeof(saved); i++)
         emit_push(&c->b, saved[i]);
+    emit_alu_ri(&c->b, 1, ALU_SUB, RSP, 8); /* rsp 16-byte aligned for calls */
     emit_mov_rr(&c->b, 1, R15, RDI);
     chain_entry = c->b.p;
     for (unsigned g = 0; g < G_NUM; g++)
@@ -1320,18 +1417,20 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
                     (struct jit_link){to_ret0[i][1], (uint16_t)((int)c->first + e->delta / 4)};
                 continue;
             }
-            emit_mov_ri(&c->b, RAX, (uint64_t)(e->kind & 1));
+            emit_mov_ri(&c->b, RAX, (uint64_t)(e->kind & EXIT_HOW));
             to_common[i] = emit_jmp(&c->b, NULL);
         }
         /* The common exit: eax is set; store back, restore, return. */
         common_exit = c->b.p;
         write_back(c);
+        emit_alu_ri(&c->b, 1, ALU_ADD, RSP, 8);
         for (unsigned i = sizeof(saved); i-- > 0;)
             emit_pop(&c->b, saved[i]);
         emit_ret(&c->b);
         /* ret0: registers already stored back; return JIT_CONTINUE. */
         ret0 = c->b.p;
         emit_mov_ri(&c->b, RAX, JIT_CONTINUE);
+        emit_alu_ri(&c->b, 1, ALU_ADD, RSP, 8);
         for (unsigned i = sizeof(saved); i-- > 0;)
             emit_pop(&c->b, saved[i]);
         emit_ret(&c->b);

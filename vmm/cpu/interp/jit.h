@@ -11,10 +11,12 @@
  * its own start loops inside the host code (checking cpu->attention every
  * time round), so a counted loop never leaves its host registers.
  *
- * Blocks run only in 64-bit mode, with the byte order of their page; they
- * never call out: a soft-TLB miss or anything else unusual leaves the
- * block with the guest state exact at that instruction, and the
- * interpreter runs it.
+ * Blocks run only in 64-bit mode, with the byte order of their page.  A
+ * soft-TLB miss or anything else unusual leaves the block with the guest
+ * state exact at that instruction, and the interpreter runs it.  FP, VMX
+ * and VSX instructions call jit_run_insn (jit_helper.h), which delivers
+ * their interrupts; the block then returns JIT_LOOKUP.  The hot ones run
+ * inline (jit_fp.inc) while their fast path's conditions hold.
  */
 #ifndef PETREL_INTERP_JIT_H
 #define PETREL_INTERP_JIT_H
@@ -28,11 +30,13 @@ struct code_page;
 /*
  * A compiled block.  Entered with cpu->nip = the block's first
  * instruction; leaves cpu->nip at the next instruction to run and returns
- * JIT_CONTINUE (run on from there, through any block that starts there)
- * or JIT_INTERPRET (the interpreter must run that instruction itself).
+ * JIT_CONTINUE (run on from there, through any block that starts there),
+ * JIT_INTERPRET (the interpreter must run that instruction itself) or
+ * JIT_LOOKUP (an interrupt was delivered: cpu->nip is its vector, and the
+ * MSR changed, so the executor translates nip afresh).
  */
 typedef int (*jit_block_fn)(struct ppc_cpu *cpu);
-enum { JIT_CONTINUE = 0, JIT_INTERPRET = 1 };
+enum { JIT_CONTINUE = 0, JIT_INTERPRET = 1, JIT_LOOKUP = 2 };
 
 /* A chaining jump of one block that waits for a block at `target`. */
 struct jit_link {

@@ -479,6 +479,68 @@ static inline void emit_jmp_reg(struct x86_buf *b, int r)
     x86_modrm_reg(b, 4, r);
 }
 
+/* call r64 */
+static inline void emit_call_reg(struct x86_buf *b, int r)
+{
+    x86_rex(b, 0, 0, 0, r, 0);
+    x86_byte(b, 0xff);
+    x86_modrm_reg(b, 2, r);
+}
+
+/* ---- SSE2 and FMA3 on xmm0-xmm7 (Intel SDM vol. 2: mandatory prefix,
+ * 0F opcode; VEX.128.66.0F38.W1 for the FMA forms) ---- */
+
+/* [pfx] 0F op xmm, xmm */
+static inline void emit_sse_rr(struct x86_buf *b, uint8_t pfx, uint8_t op, int reg, int rm)
+{
+    if (pfx)
+        x86_byte(b, pfx);
+    x86_byte(b, 0x0f);
+    x86_byte(b, op);
+    x86_modrm_reg(b, reg, rm);
+}
+
+/* [pfx] 0F op xmm, [base + disp] (or the store direction, by op) */
+static inline void emit_sse_rm(struct x86_buf *b, uint8_t pfx, uint8_t op, int reg, int base,
+                               int32_t disp)
+{
+    const uint8_t opc[2] = {0x0f, op};
+    if (pfx)
+        x86_byte(b, pfx);
+    x86_rm(b, 0, opc, 2, reg, base, X86_NOREG, 1, disp, 0);
+}
+
+/* movq r64, xmm */
+static inline void emit_movq_rx(struct x86_buf *b, int r, int x)
+{
+    x86_byte(b, 0x66);
+    x86_rex(b, 1, x, 0, r, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0x7e);
+    x86_modrm_reg(b, x, r);
+}
+
+/* movq xmm, r64 */
+static inline void emit_movq_xr(struct x86_buf *b, int x, int r)
+{
+    x86_byte(b, 0x66);
+    x86_rex(b, 1, x, 0, r, 0);
+    x86_byte(b, 0x0f);
+    x86_byte(b, 0x6e);
+    x86_modrm_reg(b, x, r);
+}
+
+/* The 231 FMA forms: dst = +-(s1 * s2) +- dst, rounded once (0xb9
+ * vfmadd231sd, 0xbb vfmsub231sd, 0xbd vfnmadd231sd; 0xb8 vfmadd231pd). */
+static inline void emit_fma231(struct x86_buf *b, uint8_t op, int dst, int s1, int s2)
+{
+    x86_byte(b, 0xc4);
+    x86_byte(b, 0xe2);                                       /* R X B clear (inverted), map 0F38 */
+    x86_byte(b, (uint8_t)(0x80 | ((~s1 & 15) << 3) | 0x01)); /* W1, vvvv = s1, L0, 66 */
+    x86_byte(b, op);
+    x86_modrm_reg(b, dst, s2);
+}
+
 /* Points a rel32 field at `target`. */
 static inline void x86_patch(struct x86_buf *b, uint8_t *field, const uint8_t *target)
 {
