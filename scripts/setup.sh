@@ -68,40 +68,12 @@ for t in "${tarballs[@]}"; do
   ln -sf "$cache/src/$file" "$top/subprojects/packagefiles/$file"
 done
 
-# The reference guest's kernel (notes/debian-guest.md): Debian bookworm's
-# ppc64el linux-image, whose vmlinux tests/linux boots.  Fetched once
-# through a private apt configuration for that architecture (the host's
-# dpkg is not touched), checked against Debian's signed index by apt, and
-# kept as $cache/linux/vmlinux.  A failure here does not stop the build:
-# tests/linux then reports itself skipped and why.
-linux="$cache/linux"
-if [ ! -s "$linux/vmlinux" ]; then
-  say "fetching Debian's ppc64el kernel (once, about 50 MB)"
-  apt="$cache/apt-ppc64el"
-  mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial" "$linux"
-  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    >"$apt/parts/bookworm.sources"
-  printf 'Dir::Etc::SourceList "/dev/null";\nDir::Etc::SourceParts "%s/parts";\nDir::State::Lists "%s/lists";\nDir::Cache "%s/cache";\nAPT::Architecture "ppc64el";\nAPT::Architectures { "ppc64el"; };\n' \
-    "$apt" "$apt" "$apt" >"$apt/apt.conf"
-  if (
-    export APT_CONFIG="$apt/apt.conf"
-    apt-get update -o APT::Sandbox::User=root || say "apt-get update (ppc64el) reported errors; continuing"
-    pkg=$(apt-cache depends linux-image-powerpc64le | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
-    [ -n "$pkg" ] || { say "no linux-image-powerpc64le in the ppc64el index"; exit 1; }
-    cd "$linux"
-    rm -rf deb x
-    mkdir deb
-    (cd deb && apt-get download -o APT::Sandbox::User=root "$pkg")
-    dpkg-deb -x deb/*.deb x
-    vm=$(ls x/boot/vmlinux-* | head -n1)
-    mv "$vm" "$linux/$(basename "$vm")"
-    ln -sf "$(basename "$vm")" "$linux/vmlinux"
-    rm -rf deb x
-  ); then
-    say "kernel: $(readlink "$linux/vmlinux")"
-  else
-    say "could not fetch Debian's kernel; tests/linux will be skipped"
-  fi
+# The reference guest (notes/debian-guest.md): Debian bookworm's ppc64el
+# kernel, its virtio modules and busybox-static, fetched once into
+# $cache/linux by scripts/guest-assets.sh.  A failure here does not stop
+# the build: tests/linux then reports itself skipped and why.
+if ! "$top/scripts/guest-assets.sh" "$cache"; then
+  say "could not fetch the Debian guest; tests/linux will be skipped"
 fi
 
 cd "$top"
