@@ -5,7 +5,9 @@
  * that grants the access, page by page.  Anything else -- bus mastering
  * off, a frozen PE, an unmapped or read-only page, an address outside the
  * window -- moves no byte into guest memory, and the PE's error log
- * records the bad address.
+ * records the bad address.  A function marked dma_direct (a virtio driver
+ * that did not accept VIRTIO_F_ACCESS_PLATFORM) uses guest physical
+ * addresses instead, checked against RAM; the PE's state still applies.
  */
 #include <string.h>
 
@@ -75,6 +77,19 @@ static bool dma(struct pci_function *fn, uint64_t addr, void *rbuf, const void *
     /* An armed error springs on the transfer's first address. */
     if (phb_pe_trap(phb, pe, wbuf ? PETREL_PE_TRAP_DMA_WRITE : PETREL_PE_TRAP_DMA_READ, addr))
         goto out;
+    if (fn->dma_direct) {
+        /* Guest physical addresses (virtio without ACCESS_PLATFORM). */
+        if (!guest_ram_contains(phb->mem, addr, len)) {
+            phb_pe_error(phb, pe, PETREL_PE_ERR_DMA, addr);
+            goto out;
+        }
+        if (wbuf)
+            guest_ram_write(phb->mem, addr, wbuf, len);
+        else
+            memcpy(rbuf, phb->mem->ram + addr, len);
+        ok = true;
+        goto out;
+    }
     /* Every page is checked before a byte moves: a write is all or
      * nothing. */
     for (done = 0; done < len;) {

@@ -99,6 +99,10 @@ struct pci_function {
     uint64_t msix_pending;
     uint32_t status_writes; /* config writes that reached the status register */
     uint8_t intx_pin;       /* 1 = INTA .. 4 = INTD, 0: none */
+    /* DMA addresses are guest physical, not translated by the TCE table:
+     * a virtio driver that did not accept VIRTIO_F_ACCESS_PLATFORM.  Bus
+     * mastering, PE freezes and armed errors still apply. */
+    bool dma_direct;
     bool intx_asserted;
     /* Set by phb_plug. */
     struct phb *phb;

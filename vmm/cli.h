@@ -38,7 +38,8 @@ struct pci_device_config {
     const char *netdev_id;
     int netdev;
     uint8_t mac[6];
-    bool mac_set; /* mac= given; else 52:54:00:12:34:56 + n for the nth */
+    bool mac_set;        /* mac= given; else 52:54:00:12:34:56 + n for the nth */
+    bool iommu_platform; /* virtio: iommu_platform=on */
 };
 
 /* -netdev user|tap (vmm/cli_netdev.c).  Addresses in host byte order. */

@@ -117,6 +117,10 @@ enum cli_action cli_parse_device(char *arg, struct machine_config *cfg, char *er
                             "-device %s: bad mac '%s' (52:54:00:xx:xx:xx; not multicast)", model,
                             item + 4);
             d.mac_set = true;
+        } else if (!strncmp(item, "iommu_platform=", 15) && d.kind != PCI_DEV_TEST) {
+            if (strcmp(item + 15, "on") && strcmp(item + 15, "off"))
+                return fail(err, errlen, "-device %s: iommu_platform= takes on or off", model);
+            d.iommu_platform = !strcmp(item + 15, "on");
         } else {
             return fail(err, errlen, "-device %s: unknown option '%s'", model, item);
         }

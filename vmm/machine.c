@@ -43,6 +43,7 @@
 #include "dev/net_slirp.h"
 #include "dev/net_tap.h"
 #include "dev/virtio_net.h"
+#include "dev/virtio_pci.h"
 #include "console.h"
 #include "cpu/cpu.h"
 #include "hwdesc.h"
@@ -808,6 +809,8 @@ static int add_pci(struct machine *m, char *err, size_t errlen)
                 return -1;
             break;
         }
+        if (d->iommu_platform)
+            virtio_pci_offer_access_platform(phb->fn[(unsigned)d->slot << 3]);
     }
     return 0;
 }

@@ -83,11 +83,14 @@
 #define VIRTIO_ISR_CONFIG 0x2u
 
 /* Feature bits. */
-#define VIRTIO_F_VERSION_1  32u
-#define VIRTIO_BLK_F_RO     5u
-#define VIRTIO_BLK_F_FLUSH  9u
-#define VIRTIO_NET_F_MAC    5u
-#define VIRTIO_NET_F_STATUS 16u
+#define VIRTIO_F_VERSION_1 32u
+/* The device reaches memory through the platform's IOMMU (the TCE table);
+ * without it a driver gives guest physical addresses (virtio 1.1 §6.1). */
+#define VIRTIO_F_ACCESS_PLATFORM 33u
+#define VIRTIO_BLK_F_RO          5u
+#define VIRTIO_BLK_F_FLUSH       9u
+#define VIRTIO_NET_F_MAC         5u
+#define VIRTIO_NET_F_STATUS      16u
 
 /* Split virtqueue (§2.4.5). */
 #define VIRTQ_DESC_F_NEXT          1u

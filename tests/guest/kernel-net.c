@@ -37,7 +37,11 @@
 /* Pages: rx ring (desc, avail, used), tx ring, rx buffers, tx buffer. */
 enum { PG_RXD, PG_RXA, PG_RXU, PG_TXD, PG_TXA, PG_TXU, PG_RXB, PG_TXB = PG_RXB + 4, PAGES };
 static uint8_t qmem[PAGES][4096] __attribute__((aligned(4096)));
-#define BUS(pg, off) (IOBA + 4096u * (pg) + (off))
+/* The device's address of a page: through the TCE table (IOBA upwards)
+ * when it offers ACCESS_PLATFORM (iommu_platform=on), else the page's
+ * guest physical address (virtio 1.1 §6.1). */
+static uint64_t bus_base = IOBA;
+#define BUS(pg, off) (bus_base + 4096u * (pg) + (off))
 
 static uint64_t regs; /* BAR 4 */
 static uint8_t mac[6];
@@ -126,15 +130,19 @@ static void queue_setup(uint64_t c, unsigned q, unsigned pg, uint16_t vector)
 static void net_init(void)
 {
     uint64_t c = regs + PETREL_VIRTIO_COMMON;
-    uint32_t want = 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS;
+    uint32_t want = 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS, hi;
 
     wr8(c + VIRTIO_COMMON_STATUS, 0);
     wr8(c + VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
     wr32(c + VIRTIO_COMMON_DFSELECT, 0);
     CHECK((rd32(c + VIRTIO_COMMON_DF) & want) == want);
     CHECK(!(rd32(c + VIRTIO_COMMON_DF) & 1)); /* no checksum offload */
+    wr32(c + VIRTIO_COMMON_DFSELECT, 1);
+    hi = rd32(c + VIRTIO_COMMON_DF) & (1u | 1u << (VIRTIO_F_ACCESS_PLATFORM - 32));
+    if (!(hi >> (VIRTIO_F_ACCESS_PLATFORM - 32) & 1))
+        bus_base = (uintptr_t)qmem[0];
     wr32(c + VIRTIO_COMMON_GFSELECT, 1);
-    wr32(c + VIRTIO_COMMON_GF, 1);
+    wr32(c + VIRTIO_COMMON_GF, hi);
     wr32(c + VIRTIO_COMMON_GFSELECT, 0);
     wr32(c + VIRTIO_COMMON_GF, want);
     wr8(c + VIRTIO_COMMON_STATUS, 0x0b);

@@ -95,17 +95,21 @@ void virtio_reset(struct vdev *v)
 uint8_t virtio_start(struct vdev *v, uint32_t want)
 {
     uint64_t c = v->common;
+    uint32_t hi;
 
     virtio_reset(v);
     wr8(c + VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
     wr8(c + VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
     wr32(c + VIRTIO_COMMON_DFSELECT, 1);
-    if (!(rd32(c + VIRTIO_COMMON_DF) & 1))
+    hi = rd32(c + VIRTIO_COMMON_DF);
+    if (!(hi & 1))
         return 0; /* not a modern device */
     wr32(c + VIRTIO_COMMON_DFSELECT, 0);
     want &= rd32(c + VIRTIO_COMMON_DF);
+    /* Buffers are mapped 1:1 by the TCE table (virtio_map), so either way
+     * works: take ACCESS_PLATFORM when the device offers it. */
     wr32(c + VIRTIO_COMMON_GFSELECT, 1);
-    wr32(c + VIRTIO_COMMON_GF, 1);
+    wr32(c + VIRTIO_COMMON_GF, hi & (1u | 1u << (VIRTIO_F_ACCESS_PLATFORM - 32)));
     wr32(c + VIRTIO_COMMON_GFSELECT, 0);
     wr32(c + VIRTIO_COMMON_GF, want);
     wr8(c + VIRTIO_COMMON_STATUS,

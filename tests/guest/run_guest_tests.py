@@ -83,6 +83,10 @@ cli_error("cli: PCI device on a missing PHB", ["-device", "petrel-pci-test,bus=p
 cli_error("cli: drive without file", ["-drive", "if=virtio"], "-drive: needs file=")
 cli_error("cli: drive image missing", ["-drive", "file=/nonexistent/disk.img"],
           "-drive: cannot open '/nonexistent/disk.img'")
+cli_error("cli: iommu_platform neither on nor off", ["-device", "virtio-rng-pci,iommu_platform=yes"],
+          "-device virtio-rng-pci: iommu_platform= takes on or off")
+cli_error("cli: iommu_platform on the test device", ["-device", "petrel-pci-test,iommu_platform=on"],
+          "-device petrel-pci-test: unknown option 'iommu_platform=on'")
 case("cli: virtio-rng-pci probed", ["-nographic", "-device", "virtio-rng-pci,addr=3",
      "-M", "pseries,dumpdtb=/dev/null"],
      expect=["PCI 0:03.0 1af4:1044 class 00ff00 MSI-X\n"])
@@ -231,7 +235,7 @@ case("pci: the same, interpreted only", PCI_ARGS + ["-accel", "tcg,jit=off"],
 # virtio (tests/guest/kernel-virtio.c): virtio-blk-pci (MSI-X only) over a
 # raw image: never MSI, change-msi leaves the status register alone, I/O
 # with MSI-X delivery, EEH freeze and recovery; then the image holds what
-# the guest wrote.
+# the guest wrote.  iommu_platform=on: the payload's DMA goes through TCEs.
 with tempfile.TemporaryDirectory() as d:
     img = os.path.join(d, "disk.img")
     with open(img, "wb") as f:
@@ -243,7 +247,8 @@ with tempfile.TemporaryDirectory() as d:
             f.seek(5 * 512)
             f.write(bytes(512))
         case("virtio: blk with MSI-X, change-msi rules, EEH recovery" + name,
-             ["-nographic", "-M", "pseries,ic-mode=xics", "-drive", f"file={img},if=virtio",
+             ["-nographic", "-M", "pseries,ic-mode=xics", "-drive", f"file={img},if=none,id=d0",
+              "-device", "virtio-blk-pci,drive=d0,iommu_platform=on",
               "-kernel", kernel("kernel-virtio")] + extra,
              expect=["PCI 0:00.0 1af4:1042 class 018000 MSI-X\n",
                      "virtio: i/o through msi-x ok\n", " checks, 0 failed\n"],
@@ -280,10 +285,12 @@ with tempfile.TemporaryDirectory() as d:
     data = bytes((i * 131 + (i >> 7) * 7 + 3) & 0xff for i in range(2000))
     with open(os.path.join(d, "hello.txt"), "wb") as f:
         f.write(data)
+    # iommu_platform=on: DMA through the TCE table; the -nic case below
+    # leaves it off and the payload gives guest physical addresses.
     case("net: virtio-net, DHCP and a 4-block TFTP read through -netdev user",
          ["-nographic", "-M", "pseries,ic-mode=xics",
           "-netdev", f"user,id=n0,tftp={d},bootfile=hello.txt",
-          "-device", "virtio-net-pci,netdev=n0", "-kernel", kernel("kernel-net")],
+          "-device", "virtio-net-pci,netdev=n0,iommu_platform=on", "-kernel", kernel("kernel-net")],
          expect=["PCI 0:00.0 1af4:1041 class 020000 MSI-X\n", "net: mac 52:54:00:12:34:56\n",
                  "net: dhcp 10.0.2.15 from 10.0.2.2, boot file hello.txt\n",
                  f"net: tftp 2000 bytes in 4 blocks fnv1a {hex(fnv1a(data))}\n",

@@ -44,6 +44,9 @@ static struct phb phb;
 static uint64_t bar4 = BAR4;
 static unsigned devfn = DEVFN;
 static uint32_t drv_features = 1u << VIRTIO_BLK_F_FLUSH;
+/* The upper word: VERSION_1, and ACCESS_PLATFORM (TCE translation) unless a
+ * test wants guest physical addresses. */
+static uint32_t drv_features_hi = 1u | 1u << (VIRTIO_F_ACCESS_PLATFORM - 32);
 
 static uint8_t *ram(uint64_t a)
 {
@@ -111,7 +114,7 @@ static void driver_init(void)
     memset(ram(DESC), 0, 0x3000);
     set_common(VIRTIO_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
     set_common(VIRTIO_COMMON_GFSELECT, 4, 1);
-    set_common(VIRTIO_COMMON_GF, 4, 1); /* VERSION_1 */
+    set_common(VIRTIO_COMMON_GF, 4, drv_features_hi);
     set_common(VIRTIO_COMMON_GFSELECT, 4, 0);
     set_common(VIRTIO_COMMON_GF, 4, drv_features);
     set_common(VIRTIO_COMMON_STATUS, 1, 0x0b);
@@ -214,7 +217,8 @@ static void test_identity(void)
 static void test_negotiation(void)
 {
     set_common(VIRTIO_COMMON_DFSELECT, 4, 1);
-    CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 1); /* VERSION_1 */
+    /* VERSION_1 and, with iommu_platform=on, ACCESS_PLATFORM. */
+    CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 3);
     set_common(VIRTIO_COMMON_DFSELECT, 4, 0);
     CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 1u << VIRTIO_BLK_F_FLUSH);
     CHECK_EQ(common(VIRTIO_COMMON_NUMQ, 2), 1);
@@ -228,7 +232,7 @@ static void test_negotiation(void)
     set_common(VIRTIO_COMMON_STATUS, 1, 0x0b);
     CHECK_EQ(status(), 3);
     set_common(VIRTIO_COMMON_GFSELECT, 4, 1);
-    set_common(VIRTIO_COMMON_GF, 4, 3); /* bit 33: not offered */
+    set_common(VIRTIO_COMMON_GF, 4, 5); /* bit 34: not offered */
     set_common(VIRTIO_COMMON_STATUS, 1, 0x0b);
     CHECK_EQ(status(), 3);
     set_common(VIRTIO_COMMON_STATUS, 1, 0);
@@ -481,6 +485,49 @@ static void test_readonly(void)
     CHECK_EQ(blk_request(VIRTIO_BLK_T_IN, 8, 512), VIRTIO_BLK_S_IOERR); /* 8 sectors */
 }
 
+/* A driver that does not accept ACCESS_PLATFORM gives guest physical
+ * addresses (virtio 1.1 §6.1): the device reaches RAM the TCE table does
+ * not map, still only inside RAM, and a frozen PE still stops it. */
+static void test_direct_dma(void)
+{
+    const uint64_t far = 64ull << 20; /* RAM no TCE maps */
+    uint64_t used_before;
+
+    bar4 = BAR4;
+    devfn = DEVFN;
+    drv_features = 1u << VIRTIO_BLK_F_FLUSH;
+    drv_features_hi = 1u;
+    driver_init();
+    CHECK_EQ(status(), 0x0f);
+    CHECK(phb.fn[DEVFN]->dma_direct);
+    /* A read into a buffer far above the mapped 1 MiB. */
+    memset(ram(far), 0xaa, 512);
+    desc(0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+    desc(1, far, 512, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
+    desc(2, STAT, 1, VIRTQ_DESC_F_WRITE, 0);
+    put_le(HDR, 4, VIRTIO_BLK_T_IN);
+    put_le(HDR + 8, 8, 0);
+    ram(STAT)[0] = 0xff;
+    submit(0);
+    CHECK_EQ(ram(STAT)[0], VIRTIO_BLK_S_OK);
+    CHECK(ram(far)[0] != 0xaa || ram(far)[511] != 0xaa);
+    /* A buffer past the end of RAM: refused, the device stops. */
+    used_before = get_le(USED + 2, 2);
+    desc(1, mem.ram_size - 256, 512, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
+    submit(0);
+    CHECK(status() & VIRTIO_STATUS_NEEDS_RESET);
+    CHECK_EQ(get_le(USED + 2, 2), used_before);
+    /* A frozen PE stops direct DMA too. */
+    driver_init();
+    desc(1, far, 512, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
+    used_before = get_le(USED + 2, 2);
+    phb.pe[phb_pe_of(DEVFN)].state |= PETREL_PE_DMA_FROZEN;
+    submit(0);
+    CHECK_EQ(get_le(USED + 2, 2), used_before);
+    phb.pe[phb_pe_of(DEVFN)].state &= ~PETREL_PE_DMA_FROZEN;
+    drv_features_hi = 1u | 1u << (VIRTIO_F_ACCESS_PLATFORM - 32);
+}
+
 /* virtio-rng at device 7: writable buffers come back full of entropy. */
 static void test_rng(void)
 {
@@ -496,7 +543,12 @@ static void test_rng(void)
     set_cfg(PCI_COMMAND, 2, PCI_CMD_MEMORY | PCI_CMD_MASTER);
     set_common(VIRTIO_COMMON_DFSELECT, 4, 0);
     CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 0);
+    /* ACCESS_PLATFORM is not offered by default: physical addresses. */
+    set_common(VIRTIO_COMMON_DFSELECT, 4, 1);
+    CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 1);
+    drv_features_hi = 1u;
     driver_init();
+    CHECK(phb.fn[7u << 3]->dma_direct);
     CHECK_EQ(status(), 0x0f);
     memset(ram(DATA), 0, 128);
     desc(0, DATA, 64, VIRTQ_DESC_F_WRITE, 0);
@@ -540,6 +592,10 @@ int main(void)
     CHECK(!virtio_blk_create(&phb, SLOT, path, false, NULL)); /* slot taken */
     rng = virtio_rng_create(&phb, 7);
     CHECK(rng && !virtio_rng_create(&phb, 7));
+    /* iommu_platform=on for the drives (test_direct_dma declines it); the
+     * rng keeps the default. */
+    virtio_pci_offer_access_platform(phb.fn[DEVFN]);
+    virtio_pci_offer_access_platform(phb.fn[6u << 3]);
     if (b && ro) {
         test_identity();
         test_negotiation();
@@ -549,6 +605,7 @@ int main(void)
         test_malformed();
         test_slot_reset();
         test_readonly();
+        test_direct_dma();
         if (rng)
             test_rng();
     }

@@ -146,14 +146,15 @@ static struct virtio_net_stats stats(void)
     return s;
 }
 
-/* Reset, negotiate VERSION_1 | MAC | STATUS, set up both queues, DRIVER_OK. */
+/* Reset, negotiate VERSION_1 | ACCESS_PLATFORM | MAC | STATUS (DMA through
+ * the TCE table), set up both queues, DRIVER_OK. */
 static void driver_init(void)
 {
     set_common(VIRTIO_COMMON_STATUS, 1, 0);
     memset(ram(qbase[0]), 0, 0x8000);
     set_common(VIRTIO_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
     set_common(VIRTIO_COMMON_GFSELECT, 4, 1);
-    set_common(VIRTIO_COMMON_GF, 4, 1);
+    set_common(VIRTIO_COMMON_GF, 4, 1u | 1u << (VIRTIO_F_ACCESS_PLATFORM - 32));
     set_common(VIRTIO_COMMON_GFSELECT, 4, 0);
     set_common(VIRTIO_COMMON_GF, 4, 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS);
     set_common(VIRTIO_COMMON_STATUS, 1, 0x0b);
@@ -269,7 +270,7 @@ static void test_identity(void)
     set_common(VIRTIO_COMMON_DFSELECT, 4, 0);
     CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS);
     set_common(VIRTIO_COMMON_DFSELECT, 4, 1);
-    CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 1);
+    CHECK_EQ(common(VIRTIO_COMMON_DF, 4), 3); /* iommu_platform=on: ACCESS_PLATFORM */
     CHECK_EQ(common(VIRTIO_COMMON_NUMQ, 2), 2);
     for (unsigned i = 0; i < 6; i++)
         CHECK_EQ(phb_mmio_load(&phb, BAR4 + PETREL_VIRTIO_DEVCFG + VIRTIO_NET_CFG_MAC + i, 1),
@@ -612,6 +613,8 @@ int main(void)
     nic = virtio_net_create(&phb, SLOT, mac, &fake.be);
     CHECK(nic != NULL);
     CHECK(!virtio_net_create(&phb, SLOT, mac, &fake.be)); /* slot taken */
+    if (nic)
+        virtio_pci_offer_access_platform(phb.fn[SLOT << 3]);
     if (nic) {
         CHECK(fake.be.peer.opaque == nic); /* the failed create did not take it */
         test_identity();

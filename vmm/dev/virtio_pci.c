@@ -70,6 +70,7 @@ static void raise(struct virtio_pci *vp, uint8_t isr_bit, uint16_t vector)
 static void transport_reset(struct virtio_pci *vp)
 {
     vp->guest_features = 0;
+    vp->fn.dma_direct = false;
     vp->dfselect = vp->gfselect = 0;
     vp->msix_config = VIRTIO_MSI_NO_VECTOR;
     vp->queue_select = 0;
@@ -171,6 +172,8 @@ static void write_status(struct virtio_pci *vp, uint8_t v)
     if ((v & VIRTIO_STATUS_FEATURES_OK) && !(vp->status & VIRTIO_STATUS_FEATURES_OK) &&
         !features_ok(vp))
         v &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
+    if (v & VIRTIO_STATUS_FEATURES_OK)
+        vp->fn.dma_direct = !(vp->guest_features >> VIRTIO_F_ACCESS_PLATFORM & 1);
     vp->status = (uint8_t)(v | (vp->status & VIRTIO_STATUS_NEEDS_RESET));
 }
 
@@ -353,6 +356,13 @@ void virtio_pci_init(struct virtio_pci *vp, unsigned device_id, uint32_t class_c
     vp->fn.opaque = vp;
     vp->fn.reset = function_reset;
     transport_reset(vp);
+}
+
+void virtio_pci_offer_access_platform(struct pci_function *fn)
+{
+    struct virtio_pci *vp = fn->opaque;
+
+    vp->host_features |= 1ull << VIRTIO_F_ACCESS_PLATFORM;
 }
 
 int virtio_pci_plug(struct virtio_pci *vp, struct phb *phb, unsigned slot)

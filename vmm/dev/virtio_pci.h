@@ -45,6 +45,11 @@ void virtio_pci_init(struct virtio_pci *vp, unsigned device_id, uint32_t class_c
                      unsigned num_queues, uint64_t features);
 /* Plugs it into the PHB at device number slot; -1 if taken. */
 int virtio_pci_plug(struct virtio_pci *vp, struct phb *phb, unsigned slot);
+/* -device ...,iommu_platform=on: offer VIRTIO_F_ACCESS_PLATFORM, so a
+ * driver that accepts it has its DMA translated by the TCE table.  By
+ * default it is not offered and drivers give guest physical addresses, as
+ * Linux's virtio drivers expect of a pseries machine. */
+void virtio_pci_offer_access_platform(struct pci_function *fn);
 /* The driver has set DRIVER_OK and the device has no error. */
 bool virtio_pci_running(const struct virtio_pci *vp);
 /* A malformed ring or an unreachable buffer: DEVICE_NEEDS_RESET, a
