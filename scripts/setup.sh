@@ -85,3 +85,10 @@ elif [ $# -gt 0 ]; then
 fi
 say "building"
 ninja -C "$builddir"
+# The reference guest's initramfs (tests/linux/initramfs), which the
+# README's first command boots.
+if [ -s "$cache/linux/busybox" ]; then
+  python3 scripts/mkinitramfs.py --assets "$cache/linux" --files tests/linux/initramfs \
+    -o "$builddir/initramfs.cpio"
+  say "guest: $cache/linux/vmlinux with $builddir/initramfs.cpio"
+fi

@@ -23,10 +23,14 @@
  * 64-bit mode; tests/isa runs every vector through compiled blocks
  * (JIT_EAGER) as well as through the interpreter.
  */
+#include <inttypes.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "codecache.h"
 #include "fpu.h"
@@ -1312,6 +1316,39 @@ void jit_page_free(struct jit_page *jp)
     free(jp);
 }
 
+/*
+ * PETREL_PERF_MAP=1 in the environment: every compiled block is appended
+ * to /tmp/perf-PID.map, the file `perf report` reads to name JIT code, as
+ * "ppc@PA" -- the guest physical address of the block's first
+ * instruction -- so host profiles show which guest code ran compiled
+ * (bench/README.md: profiling the boot).
+ */
+static pthread_mutex_t perf_map_lock = PTHREAD_MUTEX_INITIALIZER;
+static FILE *perf_map;
+static int perf_map_state; /* 0 not checked, 1 on, -1 off */
+
+static void perf_map_note(const uint8_t *code, size_t len, uint64_t pa)
+{
+    pthread_mutex_lock(&perf_map_lock);
+    if (!perf_map_state) {
+        const char *e = getenv("PETREL_PERF_MAP");
+        char path[64];
+
+        perf_map_state = -1;
+        if (e && *e && strcmp(e, "0")) {
+            snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+            perf_map = fopen(path, "w");
+            if (perf_map)
+                perf_map_state = 1;
+        }
+    }
+    if (perf_map_state > 0) {
+        fprintf(perf_map, "%" PRIxPTR " %zx ppc@%" PRIx64 "\n", (uintptr_t)code, len, pa);
+        fflush(perf_map);
+    }
+    pthread_mutex_unlock(&perf_map_lock);
+}
+
 jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
 {
     struct jit_ctx *c;
@@ -1447,6 +1484,7 @@ jit_block_fn jit_compile(struct jit *j, struct code_page *page, unsigned slot)
     /* Exits of earlier blocks waiting for this slot now jump here. */
     jp->chain[slot] = chain_entry;
     jit_page_resolve(jp, slot);
+    perf_map_note(code, (size_t)(c->b.p - code), page->pa + 4ull * slot);
     j->used += (size_t)(c->b.p - code);
     j->used = (j->used + 15) & ~(size_t)15;
     j->blocks++;
