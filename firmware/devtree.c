@@ -7,13 +7,12 @@
  * memory@... (§5.1), the interrupt controllers the machine offers (§8,
  * §9: both until CAS picks one), /rtas with ibm,hypertas-functions and the
  * RTAS image the caller publishes (§6), /vdevice with the hvterm (§7.1)
- * and the NVRAM (§7.2), /event-sources with the EPOW source (§11), /aliases with "hvterm" for it
- * (the alias SLOF's tree has, which finddevice and open resolve, spec/boot-and-cif.md §4).
+ * and its interrupt, and the NVRAM (§7.2), /event-sources with the EPOW source (§11), /aliases with
+ * "hvterm" for it (the alias SLOF's tree has, which finddevice and open resolve,
+ * spec/boot-and-cif.md §4).
  *
  * Not emitted, because the machinery behind them does not exist yet and a
- * property without it would be a lie: interrupt specifiers (the vty's
- * interrupts: Linux's hvc stops polling once it has an irq, and the host
- * raises none yet), PHBs (§10), ibm,pft-size (needs an HPT), NUMA and DR
+ * property without it would be a lie: NUMA and DR
  * connector tables, ibm,chip-id (no socket fact), vm,uuid (no UUID
  * option).  /chosen stdout, stdin and cpu are ihandles: the client
  * interface adds them to its own copy (cif.c).  rtas-size and the RTAS
@@ -619,6 +618,7 @@ static void build_phb(struct builder *b, const struct hw_facts *hw, unsigned n)
  */
 static void build_vdevice(struct builder *b, const struct hw_facts *hw)
 {
+    const uint32_t vty_irq[2] = {PETREL_IRQ_VIO_BASE, 0 /* edge */};
     char name[NAME_MAX_LEN];
 
     begin_node(b, "vdevice");
@@ -632,6 +632,9 @@ static void build_vdevice(struct builder *b, const struct hw_facts *hw)
     prop_string(b, "device_type", "serial");
     prop_string(b, "compatible", "hvterm1");
     prop_u32(b, "reg", hw->vterm);
+    /* Pulsed when console input arrives: hvc_vio then reads at once
+     * rather than polling at up to two-second intervals. */
+    prop_cells(b, "interrupts", vty_irq, 2);
     end_node(b);
     /* The NVRAM (§7.2): Linux finds it by device_type and sizes it by
      * #bytes; RTAS nvram-fetch/-store reach it. */

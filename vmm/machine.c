@@ -1001,6 +1001,10 @@ static void handle_input(struct machine *m, bool *input_open)
     }
     if (n < 0)
         return;
+    /* The vty's interrupt (its node's "interrupts", spec/device-tree.md
+     * §7.1): an OS with a handler reads the input now instead of at its
+     * next poll. */
+    irq_pulse(m->irq, PETREL_IRQ_VIO_BASE);
     switch (console_feed(m->con, buf, (size_t)n)) {
     case CONSOLE_EV_QUIT: machine_request_shutdown(m, 0, MACHINE_CAUSE_HOST_UI); break;
     case CONSOLE_EV_CONTINUE: machine_resume(m); break;

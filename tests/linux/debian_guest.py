@@ -170,7 +170,8 @@ def full_boot(tmp, initrd, host_work):
     expect("default", c1, {"boot": "first", "cpu": "POWER9 (architected), altivec supported",
                            "platform": "pSeries", "model": "IBM pSeries (emulated by petrel)",
                            "mmu": "Radix", "nproc": "1", "online": "0",
-                           "irqchip": "XIVE-IRQ", "ipi": "XIVE-IPI IPI-0", "eeh": "enabled",
+                           "irqchip": "XIVE-IRQ", "ipi": "XIVE-IPI IPI-0", "hvc": "XIVE-IRQ 4352",
+                           "eeh": "enabled",
                            "pci": "0x1af4:0x1041 0x1af4:0x1042"})
     work = lines("WORK ", first)
     if host_work is None:
@@ -275,7 +276,7 @@ def compare_warnings(name, petrel_text, initrd, tmp, extra, devices):
 SECONDARY = [
     ("ic-mode=xics", ["-M", "pseries,ic-mode=xics"],
      {"cpu": "POWER9 (architected), altivec supported", "mmu": "Radix", "irqchip": "XICS",
-      "ipi": "XICS IPI"}),
+      "ipi": "XICS IPI", "hvc": "XICS 4352"}),
     ("-smp 2", ["-smp", "2"], {"nproc": "2", "online": "0-1", "irqchip": "XIVE-IRQ"}),
     ("max-cpu-compat=power8", ["-M", "pseries,max-cpu-compat=power8"],
      {"cpu": "POWER8 (architected), altivec supported", "mmu": "Hash", "irqchip": "XICS"}),

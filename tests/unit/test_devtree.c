@@ -508,7 +508,7 @@ static void check_unique_props(const void *fdt, int node)
 static void check_all_nodes(const void *fdt)
 {
     static uint32_t handles[4096];
-    int node, n = 0, epow = 0, len;
+    int node, n = 0, epow = 0, vty = 0, len;
 
     for (node = 0; node >= 0; node = fdt_next_node(fdt, node, NULL)) {
         uint32_t ph = fdt_get_phandle(fdt, node);
@@ -522,12 +522,18 @@ static void check_all_nodes(const void *fdt)
         if (n < (int)ARRAY_LEN(handles))
             handles[n++] = ph;
         /* Interrupt specifiers only where a source is raised: the EPOW
-         * event source (§11); controllers only where §7-§9, §11 put them. */
+         * event source (§11), the vty's input (§7.1); controllers only
+         * where §7-§9, §11 put them. */
         if (!strcmp(name, "epow-events")) {
             const fdt32_t *irq = getprop(fdt, node, "interrupts", &len);
             CHECK(irq && len == 8 && fdt32_to_cpu(irq[0]) == PETREL_IRQ_EPOW &&
                   fdt32_to_cpu(irq[1]) == 0);
             epow++;
+        } else if (!strncmp(name, "vty@", 4)) {
+            const fdt32_t *irq = getprop(fdt, node, "interrupts", &len);
+            CHECK(irq && len == 8 && fdt32_to_cpu(irq[0]) == PETREL_IRQ_VIO_BASE &&
+                  fdt32_to_cpu(irq[1]) == 0);
+            vty++;
         } else {
             CHECK(!getprop(fdt, node, "interrupts", NULL));
         }
@@ -538,6 +544,7 @@ static void check_all_nodes(const void *fdt)
         CHECK(strncmp(name, "pci@", 4));
     }
     CHECK_EQ(epow, 1);
+    CHECK_EQ(vty, 1);
     CHECK_EQ(n, devtree_node_count(fdt));
 }
 
