@@ -212,6 +212,16 @@ void machine_powerdown(struct machine *m);
 /* The host thread id of a vCPU's thread (0 before machine_run starts it). */
 int machine_vcpu_thread_id(struct machine *m, unsigned index);
 
+/*
+ * An EEH error injected from the host (QMP petrel-inject-eeh): the PE of
+ * device number slot on PHB phb records an error of kind
+ * PETREL_PE_ERR_MMIO or _DMA (include/petrel/pci.h) and freezes if the
+ * OS enabled EEH on it -- what the PE's INJECT register does for RTAS
+ * ibm,errinjct.  Returns 0, -1 for no such PHB or a bad kind, -2 when no
+ * device is plugged in at slot.
+ */
+int machine_inject_eeh(struct machine *m, unsigned phb, unsigned slot, unsigned kind);
+
 /* For tests and the monitor: has power-off been requested, with what status. */
 bool machine_quit_requested(struct machine *m, int *status);
 bool machine_reset_requested(struct machine *m);
