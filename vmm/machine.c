@@ -458,8 +458,8 @@ void machine_request_reset(struct machine *m, enum machine_cause cause)
     /*
      * Park every vCPU now: a guest caller must not run on past its
      * request, whether it made it in an hcall or by an MMIO store (the
-     * kick ends its run at the next instruction boundary).  The reset
-     * begins here: exits in flight drop their results.
+     * kick ends its run at its next taken branch).  The reset begins
+     * here: exits in flight drop their results.
      */
     pthread_mutex_lock(&m->lock);
     m->reset_pending = true;

@@ -14,8 +14,10 @@
  *   0xc FIRED  (ro) how many times FIRE was stored since reset
  *   0x10 RESET (wo) a store of PETREL_IRQTEST_RESET_MAGIC requests a
  *              machine reset (firmware re-entry, DESIGN.md), as a board's
- *              reset register would: the storing vCPU runs no further
- *              instruction; -no-reboot turns it into an exit with status
+ *              reset register would.  It takes effect asynchronously, as
+ *              on hardware: every vCPU stops soon (the storing one at its
+ *              next taken branch at the latest), so a guest spins after
+ *              the store.  -no-reboot turns it into an exit with status
  *              0.  Other values are ignored.
  * Reset (machine reset): LEVEL 0, FIRED 0.
  */
