@@ -56,20 +56,20 @@ def qmp_connect(path):
             break
         except OSError:
             time.sleep(0.05)
-    f = s.makefile("rw")
+    # Read through a file, write with sendall: a text file's write would
+    # drop lines it had read ahead.
+    f = s.makefile("r")
     json.loads(f.readline())
-    f.write(json.dumps({"execute": "qmp_capabilities"}) + "\n")
-    f.flush()
+    s.sendall(b'{"execute": "qmp_capabilities"}\n')
     json.loads(f.readline())
     return s, f
 
 
-def qmp(f, cmd, **args):
+def qmp(s, f, cmd, **args):
     msg = {"execute": cmd}
     if args:
         msg["arguments"] = args
-    f.write(json.dumps(msg) + "\n")
-    f.flush()
+    s.sendall((json.dumps(msg) + "\n").encode())
     while True:
         r = json.loads(f.readline())
         if "event" not in r:
@@ -103,7 +103,7 @@ def test_full_run():
             p.communicate()
             return
         s, f = qmp_connect(sock)
-        r = qmp(f, "system_reset")
+        r = qmp(s, f, "system_reset")
         check("qmp: system_reset returns {}", r.get("return") == {}, str(r))
         try:
             rest, err = p.communicate(timeout=60)

@@ -93,14 +93,16 @@ class Qmp:
                 break
             except OSError:
                 time.sleep(0.05)
-        self.f = self.s.makefile("rw")
+        # Reading and writing through one text file object would drop
+        # lines already read ahead at every write (TextIOWrapper.write
+        # resets the decoder): a file to read, sendall to write.
+        self.f = self.s.makefile("r")
         self.events = []
         json.loads(self.f.readline())
         self.cmd("qmp_capabilities")
 
     def cmd(self, name):
-        self.f.write(json.dumps({"execute": name}) + "\n")
-        self.f.flush()
+        self.s.sendall((json.dumps({"execute": name}) + "\n").encode())
         while True:
             line = self.f.readline()
             if not line:
@@ -142,7 +144,8 @@ def main():
         sock = os.path.join(d, "qmp.sock")
         p = subprocess.Popen([PETREL, "-nographic", "-smp", "2", "-M", "pseries,ic-mode=xics",
                               "-drive", f"file={img},if=virtio", "-kernel", KERNEL,
-                              "-qmp", f"unix:{sock},server,wait=off"],
+                              "-qmp", f"unix:{sock},server,wait=off",
+                              "-trace", "reset", "-D", os.path.join(d, "trace.log")],
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
         con = Console(p)
@@ -204,6 +207,12 @@ def main():
         if con.fails:
             fail("the kernel: %s" % con.fails)
         resets = [e for e in q.events if e["event"] == "RESET"]
+        with open(os.path.join(d, "trace.log")) as t:
+            log = t.read()
+        # Every reset carried out (-trace reset's step 1) was reported.
+        traced = len(re.findall(r"reset: 1 stop", log))
+        if traced != len(resets):
+            fail("%d resets traced, %d RESET events" % (traced, len(resets)))
         host = sum(1 for e in resets if not e["data"]["guest"])
         guest = sum(1 for e in resets if e["data"]["guest"])
         # A host reset and a guest reboot asked for before the main loop

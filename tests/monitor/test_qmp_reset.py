@@ -40,7 +40,10 @@ class Qmp:
                 break
             except OSError:
                 time.sleep(0.05)
-        self.f = self.s.makefile("rw")
+        # Reading and writing through one text file object would drop
+        # lines already read ahead at every write (TextIOWrapper.write
+        # resets the decoder): a file to read, sendall to write.
+        self.f = self.s.makefile("r")
         self.events = []
         json.loads(self.f.readline())
         self.cmd("qmp_capabilities")
@@ -49,8 +52,7 @@ class Qmp:
         msg = {"execute": name}
         if args:
             msg["arguments"] = args
-        self.f.write(json.dumps(msg) + "\n")
-        self.f.flush()
+        self.s.sendall((json.dumps(msg) + "\n").encode())
         while True:
             line = self.f.readline()
             if not line:
