@@ -12,6 +12,9 @@
  *   vCPU 1, by an MMIO store or the reboot hcall, while vCPU 0 is in a
  *   loop of hcalls, a loop of MMIO loads, or in H_CEDE -- ROUNDS times
  *   each with different delays;
+ *   vCPU 0, in XIVE mode while vCPU 1 fires the test device into its
+ *   event queue (at entry: XICS again, nothing pending, the cleared
+ *   queues still empty);
  *   the host (QMP system_reset) while both loop.
  * Prints "reset: entry N ok after WHAT" per entry, "reset: all ok" and
  * powers off 0 at the end; "reset FAIL ..." and a status >= 2 otherwise.
@@ -42,13 +45,20 @@ struct persist {
 
 /* What vCPU 1 does, and vCPU 0's progress it watches (.bss: zero at
  * every entry, the firmware region being cleared by the reset). */
-enum { V1_CEDE = 1, V1_STORE_RESET, V1_HCALL_REBOOT, V1_HCALL_LOOP };
+enum { V1_CEDE = 1, V1_STORE_RESET, V1_HCALL_REBOOT, V1_HCALL_LOOP, V1_FIRE };
 static volatile struct {
     unsigned cmd;
     uint64_t threshold; /* vCPU 0's iterations before vCPU 1 acts */
     uint64_t count0;    /* vCPU 0's iterations */
     uint64_t ceding1;   /* vCPU 1 entered H_CEDE */
+    uint64_t fired1;    /* vCPU 1's FIRE stores */
 } sh;
+
+/* XIVE event queues, one per vCPU (.bss: the reset clears them, so one
+ * found written at entry was written after the reset). */
+#define PRIO_XIVE     6
+#define XIVE_EQ_SHIFT 12
+static uint32_t eq_mem[2][(1u << XIVE_EQ_SHIFT) / 4] __attribute__((aligned(4096)));
 
 static long hcall(unsigned long op, unsigned long a0, unsigned long a1, unsigned long a2,
                   unsigned long a3, unsigned long out[1])
@@ -66,6 +76,25 @@ static long hcall(unsigned long op, unsigned long a0, unsigned long a1, unsigned
                        "cr6", "cr7", "memory");
     if (out)
         out[0] = r4;
+    return (long)r3;
+}
+
+/* The XIVE hcalls' five arguments (r4..r8). */
+static long hcall5(unsigned long op, unsigned long a0, unsigned long a1, unsigned long a2,
+                   unsigned long a3, unsigned long a4)
+{
+    register unsigned long r3 __asm__("r3") = op;
+    register unsigned long r4 __asm__("r4") = a0;
+    register unsigned long r5 __asm__("r5") = a1;
+    register unsigned long r6 __asm__("r6") = a2;
+    register unsigned long r7 __asm__("r7") = a3;
+    register unsigned long r8 __asm__("r8") = a4;
+
+    __asm__ volatile("sc 1"
+                     : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8)
+                     :
+                     : "r0", "r9", "r10", "r11", "r12", "ctr", "xer", "cr0", "cr1", "cr5", "cr6",
+                       "cr7", "memory");
     return (long)r3;
 }
 
@@ -224,8 +253,52 @@ static void wait_vcpu1_ceding(void)
         ;
 }
 
+/* A source's ESB management page; a load at +0xc00 sets PQ to 00 (on,
+ * nothing pending): the unmask, and the EOI of an edge source. */
+static uint64_t esb_mgmt(unsigned lisn)
+{
+    return PETREL_XIVE_ESB_BASE + ((uint64_t)lisn << PETREL_XIVE_ESB_SHIFT) + 0x10000;
+}
+
+static void esb_pq00(unsigned lisn)
+{
+    (void)*(volatile uint64_t *)(esb_mgmt(lisn) + 0xc00);
+}
+
+/* XIVE exploitation mode with both test sources routed to vCPU 1's
+ * queue, so the device's interrupts land in guest memory. */
+static void enter_xive(void)
+{
+    long rc = hcall(PETREL_H_SET_IC_MODE, PETREL_IC_XIVE, 0, 0, 0, 0);
+
+    if (rc != H_SUCCESS)
+        fail(14, "switching to XIVE", (unsigned long)rc);
+    for (unsigned cpu = 0; cpu < 2; cpu++) {
+        rc = hcall5(H_INT_SET_QUEUE_CONFIG, 1, cpu, PRIO_XIVE, (unsigned long)eq_mem[cpu],
+                    XIVE_EQ_SHIFT);
+        if (rc != H_SUCCESS)
+            fail(15, "H_INT_SET_QUEUE_CONFIG", (unsigned long)rc);
+    }
+    for (unsigned lisn = PETREL_IRQTEST_LSI; lisn <= PETREL_IRQTEST_MSI; lisn++) {
+        rc = hcall5(H_INT_SET_SOURCE_CONFIG, 2 /* SET_EISN */, lisn, 1, PRIO_XIVE, lisn);
+        if (rc != H_SUCCESS)
+            fail(16, "H_INT_SET_SOURCE_CONFIG", (unsigned long)rc);
+        esb_pq00(lisn);
+    }
+}
+
 static void vcpu1_main(void)
 {
+    if (sh.cmd == V1_FIRE) {
+        for (;;) {
+            wr32(IRQTEST(PETREL_IRQTEST_FIRE), 1);
+            wr32(IRQTEST(PETREL_IRQTEST_LEVEL), (uint32_t)(sh.fired1 & 1));
+            /* EOI both, so that every firing queues an event. */
+            esb_pq00(PETREL_IRQTEST_MSI);
+            (void)*(volatile uint64_t *)esb_mgmt(PETREL_IRQTEST_LSI);
+            sh.fired1++;
+        }
+    }
     while (sh.cmd == V1_CEDE) {
         sh.ceding1 = 1;
         hcall(H_CEDE, 0, 0, 0, 0, 0);
@@ -255,6 +328,7 @@ enum {
     ST_V1_HCALL_V0_HCALLS,
     ST_V1_HCALL_V0_LOADS,
     ST_V1_HCALL_V0_CEDED,
+    ST_XIVE_FIRING, /* even rounds: vCPU 0's MMIO store, odd: its reboot hcall */
     ST_RACE_END,
     ST_HOST = ST_RACE_END,
     ST_DONE,
@@ -271,6 +345,7 @@ static const char *const stage_names[] = {
     [ST_V1_HCALL_V0_HCALLS] = "vCPU 1's reboot hcall, vCPU 0 in hcalls",
     [ST_V1_HCALL_V0_LOADS] = "vCPU 1's reboot hcall, vCPU 0 in MMIO loads",
     [ST_V1_HCALL_V0_CEDED] = "vCPU 1's reboot hcall, vCPU 0 in H_CEDE",
+    [ST_XIVE_FIRING] = "vCPU 0's reset in XIVE mode, vCPU 1 firing the device",
     [ST_HOST] = "the host's system_reset",
 };
 
@@ -296,6 +371,15 @@ static void run_stage(uint64_t stage, uint64_t round)
     case ST_V1_HCALL_V0_HCALLS: start_vcpu1(V1_HCALL_REBOOT, threshold); loop_hcalls();
     case ST_V1_HCALL_V0_LOADS: start_vcpu1(V1_HCALL_REBOOT, threshold); loop_mmio_loads();
     case ST_V1_HCALL_V0_CEDED: start_vcpu1(V1_HCALL_REBOOT, 0); loop_cede();
+    case ST_XIVE_FIRING:
+        enter_xive();
+        start_vcpu1(V1_FIRE, 0);
+        /* Until the queue has entries: interrupts are being delivered. */
+        while (sh.fired1 < threshold || !eq_mem[1][0])
+            ;
+        if (round & 1)
+            hcall_reboot();
+        store_reset();
     case ST_HOST:
         start_vcpu1(V1_HCALL_LOOP, 0);
         puts_("reset: waiting for the host's system_reset\n");
@@ -332,6 +416,15 @@ void payload_main(unsigned long cpu)
     round = P->round;
     if (hcall(PETREL_H_QUERY_CPU, 1, 0, 0, 0, out) != H_SUCCESS || out[0] != PETREL_CPU_STOPPED)
         fail(10, "vCPU 1 is not stopped after the reset", out[0]);
+    /* The controller is back in its power-on mode (XICS: H_XIRR works)
+     * with nothing pending, and nothing was delivered into the cleared
+     * event queues after the reset. */
+    if (hcall(H_XIRR, 0, 0, 0, 0, out) != H_SUCCESS || out[0] != 0)
+        fail(17, "H_XIRR at entry (XICS, nothing pending)", out[0]);
+    for (unsigned cpu = 0; cpu < 2; cpu++)
+        for (unsigned i = 0; i < (1u << XIVE_EQ_SHIFT) / 4; i++)
+            if (eq_mem[cpu][i])
+                fail(18, "an event queue written after the reset", eq_mem[cpu][i]);
     /* The test device was reset (the previous entry left it raised). */
     v = rd32(IRQTEST(PETREL_IRQTEST_LEVEL));
     if (v != 0)
