@@ -109,9 +109,14 @@ void machine_set_rtc_offset(struct machine *m, int64_t sec, int64_t nsec);
 
 /*
  * The one reset every path takes (DESIGN.md "Reset is firmware re-entry"):
- * stops the vCPUs, returns the interrupt controller and the compat level
- * to power-on, resets the vCPUs and reloads the images.  The main loop
- * runs it for PETREL_H_REBOOT; tests and the monitor call it directly.
+ * stops the vCPUs, cancels their in-flight exits (a reset generation: an
+ * hcall that began before the reset was requested or began drops its
+ * result), quiesces and resets the devices, returns the interrupt
+ * controller and the compat level to power-on, resets the vCPUs and
+ * reloads the images.  The main loop runs it for every request
+ * (machine_request_reset: RTAS system-reboot through PETREL_H_REBOOT,
+ * QMP system_reset, a device's reset register); unit tests call it
+ * directly.  -trace reset prints each step and vCPU 0's entry registers.
  */
 void machine_reset(struct machine *m);
 
