@@ -152,10 +152,21 @@ static void route(uint32_t server)
         die("ibm,set-xive", server);
 }
 
-/* Waits for the completion's MSI-X at server (0: here, 1: vCPU 1). */
+static uint64_t mftb(void)
+{
+    uint64_t tb;
+    __asm__ volatile("mftb %0" : "=r"(tb));
+    return tb;
+}
+
+/* Waits for the completion's MSI-X at server (0: here, 1: vCPU 1), 10 s
+ * of timebase at most (512 MHz): the host may be slow (sanitizers) or
+ * busy, vCPU 1's thread not scheduled for a while. */
 static void await_interrupt(uint32_t server, uint64_t taken_before)
 {
-    for (unsigned long n = 0; n < 100000000ul; n++) {
+    uint64_t t0 = mftb();
+
+    while (mftb() - t0 < 10 * 512000000ull) {
         if (server == 0) {
             uint32_t x = xics_take();
             if (x == d.src)
