@@ -69,7 +69,10 @@ struct vcpu {
     bool thread_started;
     bool runnable; /* started by the platform (vCPU 0 at boot) */
     bool busy;     /* inside run() or serving an exit */
-    bool prodded;  /* H_PROD arrived: the next H_CEDE returns at once */
+    /* The reset generation when the exit being served began (under
+     * lock): its result is written back only if no reset began since. */
+    uint64_t exit_gen;
+    bool prodded; /* H_PROD arrived: the next H_CEDE returns at once */
     /* A debug exit not yet reported to the debugger (under lock). */
     bool debug_pending;
     bool debug_hold;      /* the debugger resumed the others, not this one */
@@ -136,6 +139,13 @@ struct machine {
     void *debug_opaque;
     bool quit;
     bool reset_pending;
+    /*
+     * The reset generation (DESIGN.md "Reset is firmware re-entry", step
+     * 2): bumped under lock when a reset is requested and when one
+     * begins; exits finishing read it atomically.  An exit that began in
+     * an older generation drops its result.
+     */
+    uint64_t reset_gen;
     /* -M boot-report (machine_boot_report). */
     struct {
         bool in_cif, quiesced;
@@ -153,6 +163,7 @@ struct machine {
 };
 
 static int add_interrupt_controller(struct machine *m);
+static void device_requests_reset(void *opaque);
 static int add_pci(struct machine *m, char *err, size_t errlen);
 
 static void wake_main(struct machine *m)
@@ -353,29 +364,69 @@ static void stop_vcpus_locked(struct machine *m)
     } while (busy);
 }
 
+/* Begins a new reset generation: exits in flight drop their results
+ * (vcpu_thread).  Called with m->lock held. */
+static void cancel_exits_locked(struct machine *m)
+{
+    __atomic_store_n(&m->reset_gen, m->reset_gen + 1, __ATOMIC_RELEASE);
+}
+
+/* Step 6's state, traced: the registers vCPU 0 enters the firmware with
+ * (the power-on values but nip and r3; tests/guest/run_reset_tests.py
+ * checks them). */
+static void trace_entry_state(struct machine *m)
+{
+    struct cpu_regs r;
+    unsigned nonzero = 0;
+
+    m->be->get_regs(m->vcpus[0].cpu, &r);
+    for (unsigned i = 0; i < 32; i++)
+        nonzero += i != 3 && r.gpr[i] != 0;
+    trace_printf(PETREL_TRACE_RESET, -1,
+                 "6 vCPU 0 at the firmware entry: nip=%#" PRIx64 " msr=%#" PRIx64 " r3=%#" PRIx64
+                 " lr=%#" PRIx64 " ctr=%#" PRIx64 " cr=%#x, %u other GPRs nonzero",
+                 r.nip, r.msr, r.gpr[3], r.lr, r.ctr, r.cr, nonzero);
+}
+
 void machine_reset(struct machine *m)
 {
     /* The steps of DESIGN.md "Reset is firmware re-entry", each traced. */
     pthread_mutex_lock(&m->lock);
     if (trace_on(PETREL_TRACE_RESET))
         trace_printf(PETREL_TRACE_RESET, -1, "1 stop %u vCPUs", m->n_vcpus);
+    /* Steps 1 and 2 together: whatever exit a vCPU is serving now began
+     * before the reset and must not write its result back. */
+    cancel_exits_locked(m);
     stop_vcpus_locked(m);
+    if (trace_on(PETREL_TRACE_RESET))
+        trace_printf(PETREL_TRACE_RESET, -1, "2 in-flight exits cancelled (generation %" PRIu64 ")",
+                     m->reset_gen);
+    pthread_mutex_unlock(&m->lock);
+    /*
+     * Steps 3 and 4 without the machine lock, which m->stopping makes
+     * unnecessary for keeping the vCPUs parked: a network back end's
+     * thread raises its interrupts holding its PHB's lock, and the
+     * controller's wake-up (irq_wake) takes the machine lock; resetting
+     * the PHB under the machine lock would invert that order.
+     */
     quiesce_devices(m);
     if (trace_on(PETREL_TRACE_RESET))
-        trace_printf(PETREL_TRACE_RESET, -1, "2-3 in-flight exits dropped, devices quiesced");
+        trace_printf(PETREL_TRACE_RESET, -1, "3 devices quiesced and reset");
     reset_interrupt_controller(m);
-    m->events_pending = 0;
     if (trace_on(PETREL_TRACE_RESET))
         trace_printf(PETREL_TRACE_RESET, -1, "4 interrupt controller to power-on mode");
+    pthread_mutex_lock(&m->lock);
+    m->events_pending = 0;
     reset_vcpus(m);
-    if (trace_on(PETREL_TRACE_RESET))
-        trace_printf(PETREL_TRACE_RESET, -1,
-                     "5 vCPUs reset, firmware and hardware description reloaded; "
-                     "6 vCPU 0 at the firmware entry");
     if (load_images(m) != 0) {
         fprintf(stderr, "petrel: cannot rebuild the hardware description on reset\n");
         m->quit = true;
         m->exit_status = 1;
+    }
+    if (trace_on(PETREL_TRACE_RESET)) {
+        trace_printf(PETREL_TRACE_RESET, -1,
+                     "5 vCPUs reset, firmware and hardware description reloaded");
+        trace_entry_state(m);
     }
     m->stopping = false;
     pthread_cond_broadcast(&m->cond);
@@ -405,13 +456,28 @@ void machine_request_reset(struct machine *m, enum machine_cause cause)
         machine_request_shutdown(m, 0, cause);
         return;
     }
-    /* Park every vCPU now: a guest caller must not run on past its request. */
+    /*
+     * Park every vCPU now: a guest caller must not run on past its
+     * request, whether it made it in an hcall or by an MMIO store (the
+     * kick ends its run at its next taken branch).  The reset begins
+     * here: exits in flight drop their results.
+     */
     pthread_mutex_lock(&m->lock);
     m->reset_pending = true;
     m->reset_cause = cause;
     m->stopping = true;
+    cancel_exits_locked(m);
+    for (unsigned i = 0; i < m->n_vcpus; i++)
+        if (m->vcpus[i].busy)
+            m->be->kick(m->vcpus[i].cpu);
     pthread_mutex_unlock(&m->lock);
     wake_main(m);
+}
+
+/* A device's reset register (irqtest.h RESET), from the storing vCPU. */
+static void device_requests_reset(void *opaque)
+{
+    machine_request_reset(opaque, MACHINE_CAUSE_GUEST_RESET);
 }
 
 void machine_reboot(struct machine *m)
@@ -605,6 +671,7 @@ static void *vcpu_thread(void *arg)
             break;
         }
         v->busy = true;
+        v->exit_gen = m->reset_gen;
         pthread_mutex_unlock(&m->lock);
 
         if (m->cfg.boot_report && v->index == 0)
@@ -618,7 +685,13 @@ static void *vcpu_thread(void *arg)
                 exit.hcall_nr != PETREL_H_BOOT_MARK)
                 boot_milestone(m, BOOT_FIRST_HCALL);
             ret = hcall_dispatch(&env, exit.hcall_nr, exit.hcall_args, out);
-            m->be->complete_hcall(v->cpu, ret, out);
+            /* A reset that began meanwhile owns the registers now: the
+             * result would clobber r3 (the hardware description). */
+            if (__atomic_load_n(&m->reset_gen, __ATOMIC_ACQUIRE) == v->exit_gen)
+                m->be->complete_hcall(v->cpu, ret, out);
+            else if (trace_on(PETREL_TRACE_RESET))
+                trace_printf(PETREL_TRACE_RESET, (int)v->index,
+                             "hcall %#" PRIx64 " result dropped: a reset began", exit.hcall_nr);
             break;
         case CPU_EXIT_STOPPED: break;
         case CPU_EXIT_DEBUG: debug_exit(m, v, &exit); break;
@@ -732,7 +805,7 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
     if (add_interrupt_controller(m) != 0)
         return fail(err, errlen, "cannot create the interrupt controller");
     if (cfg->irq_test_device) {
-        m->irqtest = irqtest_create(&m->mem, m->irq);
+        m->irqtest = irqtest_create(&m->mem, m->irq, device_requests_reset, m);
         if (!m->irqtest)
             return fail(err, errlen, "cannot create the irq test device");
     }
@@ -812,6 +885,23 @@ static int add_pci(struct machine *m, char *err, size_t errlen)
         if (d->iommu_platform)
             virtio_pci_offer_access_platform(phb->fn[(unsigned)d->slot << 3]);
     }
+    return 0;
+}
+
+int machine_inject_eeh(struct machine *m, unsigned phb, unsigned slot, unsigned kind)
+{
+    uint64_t pe;
+
+    if (phb >= m->n_phbs || (kind != PETREL_PE_ERR_MMIO && kind != PETREL_PE_ERR_DMA))
+        return -1;
+    if (slot >= PETREL_PHB_PES)
+        return -2;
+    /* PE p is device number p (pci.h); the register block's own lock
+     * orders this with the guest's RTAS calls and the device's I/O. */
+    pe = PETREL_PHB_PE(slot);
+    if (!(phb_regs_read(&m->phb[phb], 0, pe + PETREL_PE_STATE, 4) & PETREL_PE_PRESENT))
+        return -2;
+    phb_regs_write(&m->phb[phb], 0, pe + PETREL_PE_INJECT, 4, kind);
     return 0;
 }
 

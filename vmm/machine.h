@@ -109,9 +109,14 @@ void machine_set_rtc_offset(struct machine *m, int64_t sec, int64_t nsec);
 
 /*
  * The one reset every path takes (DESIGN.md "Reset is firmware re-entry"):
- * stops the vCPUs, returns the interrupt controller and the compat level
- * to power-on, resets the vCPUs and reloads the images.  The main loop
- * runs it for PETREL_H_REBOOT; tests and the monitor call it directly.
+ * stops the vCPUs, cancels their in-flight exits (a reset generation: an
+ * hcall that began before the reset was requested or began drops its
+ * result), quiesces and resets the devices, returns the interrupt
+ * controller and the compat level to power-on, resets the vCPUs and
+ * reloads the images.  The main loop runs it for every request
+ * (machine_request_reset: RTAS system-reboot through PETREL_H_REBOOT,
+ * QMP system_reset, a device's reset register); unit tests call it
+ * directly.  -trace reset prints each step and vCPU 0's entry registers.
  */
 void machine_reset(struct machine *m);
 
@@ -211,6 +216,16 @@ void machine_request_shutdown(struct machine *m, int status, enum machine_cause 
 void machine_powerdown(struct machine *m);
 /* The host thread id of a vCPU's thread (0 before machine_run starts it). */
 int machine_vcpu_thread_id(struct machine *m, unsigned index);
+
+/*
+ * An EEH error injected from the host (QMP petrel-inject-eeh): the PE of
+ * device number slot on PHB phb records an error of kind
+ * PETREL_PE_ERR_MMIO or _DMA (include/petrel/pci.h) and freezes if the
+ * OS enabled EEH on it -- what the PE's INJECT register does for RTAS
+ * ibm,errinjct.  Returns 0, -1 for no such PHB or a bad kind, -2 when no
+ * device is plugged in at slot.
+ */
+int machine_inject_eeh(struct machine *m, unsigned phb, unsigned slot, unsigned kind);
 
 /* For tests and the monitor: has power-off been requested, with what status. */
 bool machine_quit_requested(struct machine *m, int *status);

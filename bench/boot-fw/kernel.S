@@ -7,9 +7,11 @@
  * it runs wherever a VMM loads it and whichever entry path it takes
  * (petrel: flattened tree; QEMU + SLOF: Open Firmware, r5 ignored).
  *
- * Built twice: as an ELF kernel linked at physical 0 (both VMMs load such
- * an image at 4 MiB), and with -DPROBE as a -bios image entered at 0x100
- * in place of firmware, which tells the timebase at firmware entry.
+ * Built three times: as an ELF kernel linked at physical 0 (both VMMs
+ * load such an image at 4 MiB), with -DPROBE as a -bios image entered at
+ * 0x100 in place of firmware, which tells the timebase at firmware entry,
+ * and with -DSTAY for bench/reset: the kernel spins instead of powering
+ * off, waiting for the next reset.
  */
 #include <petrel/papr.h>
 #include <petrel/service.h>
@@ -64,10 +66,12 @@ _start:
     ld      r7, 24(r15)
     sc      1
 
+#ifndef STAY /* bench/reset: the kernel stays up for the next reset */
     li      r3, 0
     ori     r3, r3, PETREL_H_POWER_OFF
     li      r4, 0
     sc      1
+#endif
 4:  b       4b
 
     .balign 8

@@ -204,8 +204,10 @@ static void check_io(const struct dev *d, uint32_t src0)
 }
 
 /* (b): freeze, recover as Linux does (rtas.md §7.2), and the data is
- * there. */
-static void check_eeh(const struct dev *d, uint32_t status0)
+ * there.  The error is the kernel's own bad DMA, or with host (-append
+ * qmp-eeh, tests/monitor/test_reset_qmp.py) the host's QMP
+ * petrel-inject-eeh, awaited. */
+static void check_eeh(const struct dev *d, uint32_t status0, bool host)
 {
     uint32_t in[4] = {d->fn.cfg, d->fn.buid_hi, d->fn.buid_lo, 0}, out[3], pe, src[2];
     uint8_t *data = qmem[PG_DATA];
@@ -214,8 +216,18 @@ static void check_eeh(const struct dev *d, uint32_t status0)
     pe = out[0];
     CHECK(pe_call("ibm,set-eeh-option", &d->fn, pe, 1) == 0);
     CHECK(slot_state(&d->fn, pe) == 0);
-    /* The error: a data buffer at a bus address no TCE maps. */
-    CHECK(blk_request(d, VIRTIO_BLK_T_IN, 5, 0x800000, 512) == 0xee);
+    if (host) {
+        puts_("virtio: waiting for the host's EEH error\n");
+        while (slot_state(&d->fn, pe) == 0)
+            ;
+        puts_("virtio: the host's EEH error froze the PE\n");
+        CHECK(slot_state(&d->fn, pe) == 2);
+        /* Frozen DMA: a good request is not served. */
+        CHECK(blk_request(d, VIRTIO_BLK_T_IN, 5, BUS(PG_DATA, 0), 512) == 0xee);
+    } else {
+        /* The error: a data buffer at a bus address no TCE maps. */
+        CHECK(blk_request(d, VIRTIO_BLK_T_IN, 5, 0x800000, 512) == 0xee);
+    }
     CHECK(slot_state(&d->fn, pe) == 2);
     CHECK(rd32(d->regs) == 0xffffffff); /* MMIO frozen */
     CHECK(xics_take() == 0);            /* no MSI from a frozen PE */
@@ -295,6 +307,10 @@ void kernel_main(uint64_t r3)
     virtio_init(&d);
     check_io(&d, src[0]);
     puts_("virtio: i/o through msi-x ok\n");
-    check_eeh(&d, status0);
+    {
+        int chosen = fdt_path_offset(fdt, "/chosen");
+        const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+        check_eeh(&d, status0, args && !strcmp(args, "qmp-eeh"));
+    }
     report();
 }

@@ -1,8 +1,9 @@
 /*
  * The interrupt test device (include/petrel/irqtest.h): a guest payload
  * drives one level source and fires one edge source through it, so that
- * delivery can be checked end to end under XICS and under XIVE.  Emulated:
- * the four registers; nothing else (no DMA, no device-tree node).
+ * delivery can be checked end to end under XICS and under XIVE, and
+ * requests machine resets from an MMIO store.  Emulated: the five
+ * registers; nothing else (no DMA, no device-tree node).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -16,6 +17,8 @@
 
 struct irqtest {
     struct irq_ctl *irq;
+    void (*request_reset)(void *opaque);
+    void *opaque;
     pthread_mutex_t lock; /* orders LEVEL stores from several vCPUs */
     bool level;
     uint32_t fired;
@@ -48,6 +51,12 @@ static void irqtest_write(void *opaque, unsigned vcpu, uint64_t offset, unsigned
     (void)vcpu;
     if (size != 4)
         return;
+    /* Outside the device's lock: the machine's reset takes it (quiesce). */
+    if (offset == PETREL_IRQTEST_RESET) {
+        if (value == PETREL_IRQTEST_RESET_MAGIC && t->request_reset)
+            t->request_reset(t->opaque);
+        return;
+    }
     pthread_mutex_lock(&t->lock);
     if (offset == PETREL_IRQTEST_LEVEL) {
         t->level = value & 1;
@@ -59,7 +68,8 @@ static void irqtest_write(void *opaque, unsigned vcpu, uint64_t offset, unsigned
     pthread_mutex_unlock(&t->lock);
 }
 
-struct irqtest *irqtest_create(struct guest_mem *mem, struct irq_ctl *irq)
+struct irqtest *irqtest_create(struct guest_mem *mem, struct irq_ctl *irq,
+                               void (*request_reset)(void *opaque), void *opaque)
 {
     static const struct mmio_ops ops = {irqtest_read, irqtest_write};
     struct irqtest *t = calloc(1, sizeof(*t));
@@ -68,6 +78,8 @@ struct irqtest *irqtest_create(struct guest_mem *mem, struct irq_ctl *irq)
     if (!t)
         return NULL;
     t->irq = irq;
+    t->request_reset = request_reset;
+    t->opaque = opaque;
     pthread_mutex_init(&t->lock, NULL);
     irq_set_kind(irq, PETREL_IRQTEST_LSI, IRQ_LEVEL);
     irq_set_kind(irq, PETREL_IRQTEST_MSI, IRQ_EDGE);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <petrel/pci.h>
+
 #include "../cli.h"
 #include "qmp.h"
 
@@ -148,6 +150,57 @@ static struct json *cmd_quit(struct qmp_call *call)
     return empty();
 }
 
+/*
+ * petrel-inject-eeh: an EEH error on the PE of the device at addr (its
+ * device number) on bus (pci.N, default pci.0), kind "mmio" or "dma"; the
+ * PE freezes as ibm,errinjct's does (machine_inject_eeh).  README has
+ * the shapes.
+ */
+static struct json *cmd_petrel_inject_eeh(struct qmp_call *call)
+{
+    const struct json *bus = json_get(call->args, "bus");
+    const struct json *kind = json_get(call->args, "kind");
+    int64_t addr = json_get(call->args, "addr")->u.i;
+    unsigned phb = 0, k;
+    int n = 0;
+
+    if (bus && (sscanf(bus->u.s, "pci.%u%n", &phb, &n) != 1 || bus->u.s[n])) {
+        call->err_class = "GenericError";
+        snprintf(call->err_desc, sizeof(call->err_desc),
+                 "Parameter 'bus' expects a PCI bus name (pci.N)");
+        return NULL;
+    }
+    if (!strcmp(kind->u.s, "mmio")) {
+        k = PETREL_PE_ERR_MMIO;
+    } else if (!strcmp(kind->u.s, "dma")) {
+        k = PETREL_PE_ERR_DMA;
+    } else {
+        call->err_class = "GenericError";
+        snprintf(call->err_desc, sizeof(call->err_desc),
+                 "Parameter 'kind' does not accept value '%.100s'", kind->u.s);
+        return NULL;
+    }
+    switch (addr < 0 || addr > 255 ? -2 : machine_inject_eeh(call->m, phb, (unsigned)addr, k)) {
+    case 0: return empty();
+    case -1:
+        call->err_class = "DeviceNotFound";
+        snprintf(call->err_desc, sizeof(call->err_desc), "Bus 'pci.%u' not found", phb);
+        return NULL;
+    default:
+        call->err_class = "DeviceNotFound";
+        snprintf(call->err_desc, sizeof(call->err_desc), "No device at pci.%u addr %lld", phb,
+                 (long long)addr);
+        return NULL;
+    }
+}
+
+static const struct qmp_param petrel_inject_eeh_params[] = {
+    {"bus", QMP_PARAM_STRING, true},
+    {"addr", QMP_PARAM_INT, false},
+    {"kind", QMP_PARAM_STRING, false},
+    {NULL, 0, false},
+};
+
 static const struct qmp_param qmp_capabilities_params[] = {
     {"enable", QMP_PARAM_STRING_LIST, true},
     {NULL, 0, false},
@@ -164,6 +217,7 @@ const struct qmp_command qmp_commands[] = {
     {"system_reset", NULL, cmd_system_reset},
     {"system_powerdown", NULL, cmd_system_powerdown},
     {"quit", NULL, cmd_quit},
+    {"petrel-inject-eeh", petrel_inject_eeh_params, cmd_petrel_inject_eeh},
 };
 const unsigned qmp_command_count = sizeof(qmp_commands) / sizeof(qmp_commands[0]);
 

@@ -67,7 +67,9 @@ static void interp_reset(struct cpu *c)
     cpu->lpcr = LPCR_LD;
     cpu->msr = ~0ull; /* force ppc_store_msr to recompute everything */
     ppc_store_msr(cpu, 0);
-    cpu->attention = 0;
+    /* Atomic: the decrementer's thread may be setting ATT_IRQ (a stray
+     * one only makes the executor look for an interrupt). */
+    __atomic_store_n(&cpu->attention, 0, __ATOMIC_RELEASE);
     /* DEC starts at its largest positive value: nothing pending. */
     ppc_mtspr(cpu, SPR_DEC, (1ull << 55) - 1);
     ppc_tlb_flush(cpu);
