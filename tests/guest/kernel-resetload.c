@@ -108,8 +108,10 @@ static void virtio_init(void)
     memset(qmem, 0, sizeof(qmem));
     avail_idx = 0;
     wr8(c + VIRTIO_COMMON_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    /* VERSION_1 and ACCESS_PLATFORM (the runner gives iommu_platform=on):
+     * the rings and buffers are bus addresses the TCE table maps. */
     wr32(c + VIRTIO_COMMON_GFSELECT, 1);
-    wr32(c + VIRTIO_COMMON_GF, 1);
+    wr32(c + VIRTIO_COMMON_GF, 1u | 1u << (VIRTIO_F_ACCESS_PLATFORM - 32));
     wr32(c + VIRTIO_COMMON_GFSELECT, 0);
     /* FLUSH accepted (and never used): writes are not synced one by one;
      * the host reads them through the page cache. */

@@ -143,7 +143,8 @@ def main():
             f.truncate(1 << 20)
         sock = os.path.join(d, "qmp.sock")
         p = subprocess.Popen([PETREL, "-nographic", "-smp", "2", "-M", "pseries,ic-mode=xics",
-                              "-drive", f"file={img},if=virtio", "-kernel", KERNEL,
+                              "-drive", f"file={img},if=none,id=d0",
+                          "-device", "virtio-blk-pci,drive=d0,iommu_platform=on", "-kernel", KERNEL,
                               "-qmp", f"unix:{sock},server,wait=off",
                               "-trace", "reset", "-D", os.path.join(d, "trace.log")],
                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

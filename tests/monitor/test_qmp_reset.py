@@ -95,7 +95,8 @@ def start_virtio(d, extra):
         f.write(b"petrel-disk-data")
     sock = os.path.join(d, "qmp.sock")
     p = subprocess.Popen([PETREL, "-nographic", "-M", "pseries,ic-mode=xics",
-                          "-drive", f"file={img},if=virtio", "-kernel", KERNEL,
+                          "-drive", f"file={img},if=none,id=d0",
+                          "-device", "virtio-blk-pci,drive=d0,iommu_platform=on", "-kernel", KERNEL,
                           "-append", "qmp-eeh", "-qmp", f"unix:{sock},server,wait=off"] + extra,
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
