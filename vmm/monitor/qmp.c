@@ -124,13 +124,26 @@ static bool check_args(const struct qmp_command *cmd, struct qmp_call *call)
             return false;
         }
         const struct json *v = args->u.c.items[k];
-        bool ok = p->type == QMP_PARAM_STRING_LIST && v->type == JSON_ARRAY;
-        for (size_t i = 0; ok && i < v->u.c.n; i++)
-            ok = v->u.c.items[i]->type == JSON_STRING;
+        static const char *const expected[] = {
+            [QMP_PARAM_STRING_LIST] = "array of strings",
+            [QMP_PARAM_STRING] = "string",
+            [QMP_PARAM_BOOL] = "boolean",
+        };
+        bool ok;
+        switch (p->type) {
+        case QMP_PARAM_STRING_LIST:
+            ok = v->type == JSON_ARRAY;
+            for (size_t i = 0; ok && i < v->u.c.n; i++)
+                ok = v->u.c.items[i]->type == JSON_STRING;
+            break;
+        case QMP_PARAM_STRING: ok = v->type == JSON_STRING; break;
+        case QMP_PARAM_BOOL: ok = v->type == JSON_BOOL; break;
+        default: ok = false; break;
+        }
         if (!ok) {
             call->err_class = "GenericError";
             snprintf(call->err_desc, sizeof(call->err_desc),
-                     "Invalid parameter type for '%s', expected: array of strings", p->name);
+                     "Invalid parameter type for '%s', expected: %s", p->name, expected[p->type]);
             return false;
         }
     }

@@ -67,9 +67,9 @@ static struct json *cmd_query_commands(struct qmp_call *call)
 static struct json *cmd_query_status(struct qmp_call *call)
 {
     static const char *const names[] = {
-        [MACHINE_PRELAUNCH] = "prelaunch",
-        [MACHINE_RUNNING] = "running",
-        [MACHINE_PAUSED] = "paused",
+        [MACHINE_PRELAUNCH] = "prelaunch",     [MACHINE_RUNNING] = "running",
+        [MACHINE_PAUSED] = "paused",           [MACHINE_INMIGRATE] = "inmigrate",
+        [MACHINE_POSTMIGRATE] = "postmigrate",
     };
     enum machine_runstate st = machine_runstate(call->m);
     struct json *r = json_object();
@@ -148,6 +148,144 @@ static struct json *cmd_quit(struct qmp_call *call)
     return empty();
 }
 
+/* ---- snapshots (qapi/migration.json; vmm/snapshot.h) ---- */
+
+static const char *arg_string(const struct qmp_call *call, const char *name)
+{
+    const struct json *v = json_get(call->args, name);
+    return v && v->type == JSON_STRING ? v->u.s : NULL;
+}
+
+static bool arg_true(const struct qmp_call *call, const char *name)
+{
+    const struct json *v = json_get(call->args, name);
+    return v && v->type == JSON_BOOL && v->u.b;
+}
+
+static struct json *generic_error(struct qmp_call *call, const char *msg)
+{
+    call->err_class = "GenericError";
+    snprintf(call->err_desc, sizeof(call->err_desc), "%.250s", msg);
+    return NULL;
+}
+
+/* The path of a "file:PATH" URI, or NULL (error set) for other transports. */
+static const char *file_uri(struct qmp_call *call, const char *uri)
+{
+    if (strncmp(uri, "file:", 5) || !uri[5]) {
+        char msg[300];
+        snprintf(msg, sizeof(msg), "Invalid URI '%.200s': petrel migrates to file:PATH only", uri);
+        generic_error(call, msg);
+        return NULL;
+    }
+    return uri + 5;
+}
+
+/* migrate: pause, save, stay paused ("postmigrate"); cont resumes. */
+static struct json *cmd_migrate(struct qmp_call *call)
+{
+    const char *path = file_uri(call, arg_string(call, "uri"));
+    char err[256];
+
+    if (!path)
+        return NULL;
+    if (arg_true(call, "blk") || arg_true(call, "inc") || arg_true(call, "resume"))
+        return generic_error(call, "blk, inc and resume are not supported: block devices stay "
+                                   "on the host");
+    if (machine_runstate(call->m) == MACHINE_INMIGRATE)
+        return generic_error(call, "Guest is waiting for an incoming migration");
+    if (machine_save_snapshot(call->m, path, true, err, sizeof(err)) != 0)
+        return generic_error(call, err);
+    return empty();
+}
+
+/* migrate-incoming: only while -incoming defer waits; runs unless -S. */
+static struct json *cmd_migrate_incoming(struct qmp_call *call)
+{
+    const char *path;
+    char err[256];
+
+    if (machine_runstate(call->m) != MACHINE_INMIGRATE)
+        return generic_error(call, "'-incoming' was not specified on the command line");
+    path = file_uri(call, arg_string(call, "uri"));
+    if (!path)
+        return NULL;
+    if (machine_load_snapshot(call->m, path, err, sizeof(err)) != 0)
+        return generic_error(call, err);
+    if (!machine_config(call->m)->start_stopped)
+        machine_resume(call->m);
+    return empty();
+}
+
+/* MigrationInfo: empty before any migration, then its outcome. */
+static struct json *cmd_query_migrate(struct qmp_call *call)
+{
+    struct machine_migration mi;
+    struct json *r = json_object(), *ram;
+
+    machine_migration(call->m, &mi);
+    if (mi.status == MACHINE_MIGRATION_NONE)
+        return r;
+    json_object_add(r, "status",
+                    json_string(mi.status == MACHINE_MIGRATION_COMPLETED ? "completed" : "failed"));
+    if (mi.status == MACHINE_MIGRATION_FAILED) {
+        json_object_add(r, "error-desc", json_string(mi.error));
+        return r;
+    }
+    json_object_add(r, "total-time", json_int((int64_t)mi.total_ms));
+    json_object_add(r, "downtime", json_int((int64_t)mi.downtime_ms));
+    json_object_add(r, "setup-time", json_int(0));
+    ram = json_object();
+    json_object_add(ram, "transferred", json_int((int64_t)mi.bytes));
+    json_object_add(ram, "remaining", json_int(0));
+    json_object_add(ram, "total", json_int((int64_t)machine_config(call->m)->ram_size));
+    json_object_add(ram, "page-size", json_int(4096));
+    json_object_add(r, "ram", ram);
+    return r;
+}
+
+/* petrel-savevm: a snapshot of the running machine, which runs on. */
+static struct json *cmd_petrel_savevm(struct qmp_call *call)
+{
+    char err[256];
+
+    if (machine_runstate(call->m) == MACHINE_INMIGRATE)
+        return generic_error(call, "Guest is waiting for an incoming migration");
+    if (machine_save_snapshot(call->m, arg_string(call, "file"), false, err, sizeof(err)) != 0)
+        return generic_error(call, err);
+    return empty();
+}
+
+/* petrel-loadvm: into this process; the run state stays what it was (a
+ * bad file changes nothing at all). */
+static struct json *cmd_petrel_loadvm(struct qmp_call *call)
+{
+    bool inmigrate = machine_runstate(call->m) == MACHINE_INMIGRATE;
+    char err[256];
+
+    if (machine_load_snapshot(call->m, arg_string(call, "file"), err, sizeof(err)) != 0)
+        return generic_error(call, err);
+    if (inmigrate && !machine_config(call->m)->start_stopped)
+        machine_resume(call->m);
+    return empty();
+}
+
+static const struct qmp_param migrate_params[] = {
+    {"uri", QMP_PARAM_STRING, false}, {"blk", QMP_PARAM_BOOL, true},
+    {"inc", QMP_PARAM_BOOL, true},    {"detach", QMP_PARAM_BOOL, true},
+    {"resume", QMP_PARAM_BOOL, true}, {NULL, 0, false},
+};
+
+static const struct qmp_param uri_params[] = {
+    {"uri", QMP_PARAM_STRING, false},
+    {NULL, 0, false},
+};
+
+static const struct qmp_param file_params[] = {
+    {"file", QMP_PARAM_STRING, false},
+    {NULL, 0, false},
+};
+
 static const struct qmp_param qmp_capabilities_params[] = {
     {"enable", QMP_PARAM_STRING_LIST, true},
     {NULL, 0, false},
@@ -164,6 +302,11 @@ const struct qmp_command qmp_commands[] = {
     {"system_reset", NULL, cmd_system_reset},
     {"system_powerdown", NULL, cmd_system_powerdown},
     {"quit", NULL, cmd_quit},
+    {"migrate", migrate_params, cmd_migrate},
+    {"migrate-incoming", uri_params, cmd_migrate_incoming},
+    {"query-migrate", NULL, cmd_query_migrate},
+    {"petrel-savevm", file_params, cmd_petrel_savevm},
+    {"petrel-loadvm", file_params, cmd_petrel_loadvm},
 };
 const unsigned qmp_command_count = sizeof(qmp_commands) / sizeof(qmp_commands[0]);
 

@@ -1,0 +1,146 @@
+/*
+ * The snapshot kernel (tests/guest/run_snapshot_tests.py): booted with
+ * -kernel on the flattened-tree path with one virtio-blk-pci over a
+ * zeroed raw image.  It runs a long, fully deterministic loop of polled
+ * virtio-blk I/O (no interrupts, no timebase): each step writes a sector
+ * with a pattern drawn from a running hash, reads another back and folds
+ * it into the hash, so every line it prints depends on the disk, the
+ * rings and the CPU state all being right.  Every 64 steps it also
+ * prints two probes of partition state a snapshot must keep:
+ *   xics  H_IPOLL's status: H_SUCCESS under XICS, H_FUNCTION under XIVE
+ *         (spec/hcalls.md §7), so a restore that loses the interrupt
+ *         mode CAS chose changes the line;
+ *   radix H_REGISTER_PROC_TBL asking for radix with a misaligned table:
+ *         H_P2 at the POWER9 level, H_PARAMETER at POWER8 compat (no
+ *         radix), so a restore that loses the compat level changes it.
+ * A test saves it at a random step (QMP migrate), restores the file into
+ * a new petrel and checks that the two outputs put together are the
+ * straight run's, byte for byte.  Ends with "snap: done" and powers off 0.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <petrel/papr.h>
+#include <petrel/virtio.h>
+
+#include "hcall.h"
+#include "kernel-virtiolib.h"
+
+#ifndef STEPS
+#define STEPS 3000u
+#endif
+#define QSIZE   8u
+#define SECTORS 128u /* the part of the image the loop uses, from sector 8 */
+
+static uint8_t ring[VQ_BYTES] __attribute__((aligned(4096)));
+/* Request header (16 bytes), status byte, data: one page each. */
+static uint8_t hdr[4096] __attribute__((aligned(4096)));
+static uint8_t status[4096] __attribute__((aligned(4096)));
+static uint8_t data[4096] __attribute__((aligned(4096)));
+
+static uint64_t fnv(uint64_t h, const uint8_t *p, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static void le_store(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_hex64(uint64_t v)
+{
+    char s[17];
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        s[i] = "0123456789abcdef"[v & 15];
+    s[16] = 0;
+    puts_(s);
+}
+
+/* One request of type t on sector s over data[0..511]; fails the kernel
+ * when the device does not complete it with VIRTIO_BLK_S_OK. */
+static void request(struct vdev *v, uint32_t t, uint64_t s)
+{
+    struct vq *vq = &v->vq[0];
+    uint16_t head;
+    uint32_t len;
+
+    le_store(hdr, t, 4);
+    le_store(hdr + 4, 0, 4);
+    le_store(hdr + 8, s, 8);
+    status[0] = 0xff;
+    vq_desc(vq, 0, (uintptr_t)hdr, 16, VIRTQ_DESC_F_NEXT, 1);
+    vq_desc(vq, 1, (uintptr_t)data, VIRTIO_BLK_SECTOR,
+            VIRTQ_DESC_F_NEXT | (t == VIRTIO_BLK_T_IN ? VIRTQ_DESC_F_WRITE : 0), 2);
+    vq_desc(vq, 2, (uintptr_t)status, 1, VIRTQ_DESC_F_WRITE, 0);
+    vq_post(vq, 0);
+    vq_kick(v, 0);
+    for (unsigned i = 0; !vq_take(vq, &head, &len); i++)
+        if (i > 1000000)
+            fail("no completion");
+    if (head != 0 || status[0] != VIRTIO_BLK_S_OK)
+        fail("request failed");
+}
+
+static void probes(void)
+{
+    unsigned long out[4];
+    long xics = hcall4(H_IPOLL, 0, 0, 0, 0, out);
+    /* MODIFY | REGISTER | RADIX, base not 4K-aligned. */
+    long radix = hcall4(H_REGISTER_PROC_TBL, 0x1c, 0x123, 0, 0, out);
+
+    puts_("probe xics ");
+    put_dec(xics);
+    puts_(" radix ");
+    put_dec(radix);
+    puts_("\n");
+}
+
+void kernel_main(uint64_t r3)
+{
+    struct vdev v;
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    check_prefix = "snap";
+    rtas_init(r3);
+    if (!virtio_find(PETREL_VIRTIO_DEVICE(PETREL_VIRTIO_ID_BLK), &v))
+        fail("no virtio-blk in the tree");
+    if (!dma_map(&v.fn, hdr, sizeof(hdr)) || !dma_map(&v.fn, status, sizeof(status)) ||
+        !dma_map(&v.fn, data, sizeof(data)))
+        fail("cannot map the buffers");
+    if (!(virtio_start(&v, 0) & VIRTIO_STATUS_FEATURES_OK) || !virtio_queue(&v, 0, QSIZE, ring))
+        fail("cannot start virtio-blk");
+    virtio_ready(&v);
+    puts_("snap: start\n");
+    probes();
+    for (unsigned i = 0; i < STEPS; i++) {
+        uint64_t ws = 8 + (i * 7u) % SECTORS, rs = 8 + (i * 3u + 5) % SECTORS;
+        uint64_t x = h ^ i;
+
+        for (unsigned k = 0; k < VIRTIO_BLK_SECTOR; k += 8) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            le_store(data + k, x, 8);
+        }
+        request(&v, VIRTIO_BLK_T_OUT, ws);
+        memset(data, 0, VIRTIO_BLK_SECTOR);
+        request(&v, VIRTIO_BLK_T_IN, rs);
+        h = fnv(h, data, VIRTIO_BLK_SECTOR);
+        if (i % 8 == 7) {
+            puts_("step ");
+            put_dec(i + 1);
+            puts_(" hash ");
+            put_hex64(h);
+            puts_("\n");
+        }
+        if (i % 64 == 63)
+            probes();
+    }
+    puts_("snap: done ");
+    put_hex64(h);
+    puts_("\n");
+    power_off(0);
+}
