@@ -17,6 +17,7 @@
 #include <petrel/layout.h>
 
 #include "cli.h"
+#include "snapshot.h"
 #include "trace.h"
 #include "monitor/monitor.h"
 
@@ -596,7 +597,7 @@ static void print_help(void)
         "  -icount [shift=]N[,sleep=off]\n"
         "                 timebase from instructions (2^N ticks each): deterministic runs\n"
         "                 (the block compiler is off; idle vCPUs skip ahead in time)\n"
-        "  -incoming file:PATH | defer\n"
+        "  -incoming file:PATH | exec:COMMAND | defer\n"
         "                 start from a snapshot (QMP migrate, petrel-savevm), or wait for\n"
         "                 QMP migrate-incoming; the CPUs run after loading unless -S\n"
         "  -h, --help     this text\n"
@@ -746,8 +747,9 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
                 return a;
         } else if (!strcmp(name, "incoming")) {
             TAKES_VALUE();
-            if (strcmp(val, "defer") && (strncmp(val, "file:", 5) || !val[5]))
-                return fail(err, errlen, "-incoming: '%s': petrel takes file:PATH or defer", val);
+            if (strcmp(val, "defer") && !snap_uri_valid(val))
+                return fail(err, errlen,
+                            "-incoming: '%s': petrel takes file:PATH, exec:COMMAND or defer", val);
             cfg->incoming = val;
         } else if (!strcmp(name, "qmp")) {
             struct monitor_spec spec;

@@ -1475,43 +1475,52 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int machine_save_snapshot(struct machine *m, const char *path, bool stay_paused, char *err,
+int machine_save_snapshot(struct machine *m, const char *uri, bool stay_paused, char *err,
                           size_t errlen)
 {
     struct snap_machine parts;
     uint8_t *buf = NULL;
     size_t len = 0;
     double t0 = seconds_now(), t1;
+    uint64_t pages = 0;
+    bool was_running;
     int ret;
 
     if (snapshot_parts(m, &parts) != 0)
         return fail(err, errlen, "snapshot: out of memory");
+    was_running = machine_runstate(m) == MACHINE_RUNNING;
     if (stay_paused)
         machine_pause(m);
     if (park_vcpus(m, err, errlen) != 0) {
         free(parts.vcpu);
+        if (stay_paused && was_running)
+            machine_resume(m);
         return -1;
     }
-    ret = snapshot_build(&parts, &buf, &len, err, errlen);
+    ret = snapshot_build(&parts, &buf, &len, &pages, err, errlen);
     unpark_vcpus(m);
     t1 = seconds_now();
     free(parts.vcpu);
     if (ret == 0)
-        ret = snap_write_file(path, buf, len, err, errlen);
+        ret = snap_write_uri(uri, buf, len, err, errlen);
     free(buf);
     pthread_mutex_lock(&m->lock);
     m->migration.status = ret == 0 ? MACHINE_MIGRATION_COMPLETED : MACHINE_MIGRATION_FAILED;
     m->migration.bytes = ret == 0 ? len : 0;
+    m->migration.ram_pages = pages;
     m->migration.total_ms = (seconds_now() - t0) * 1e3;
     m->migration.downtime_ms = (t1 - t0) * 1e3;
     snprintf(m->migration.error, sizeof(m->migration.error), "%s", ret == 0 ? "" : err);
     if (ret == 0 && stay_paused && m->held)
         m->postmigrate = true;
     pthread_mutex_unlock(&m->lock);
+    /* A failed migration leaves the machine as it was. */
+    if (ret != 0 && stay_paused && was_running)
+        machine_resume(m);
     return ret;
 }
 
-int machine_load_snapshot(struct machine *m, const char *path, char *err, size_t errlen)
+int machine_load_snapshot(struct machine *m, const char *uri, char *err, size_t errlen)
 {
     struct snap_machine parts;
     struct snap_staged *staged = NULL;
@@ -1519,7 +1528,7 @@ int machine_load_snapshot(struct machine *m, const char *path, char *err, size_t
     size_t len = 0;
     int ret;
 
-    if (snap_read_file(path, &buf, &len, err, errlen) != 0)
+    if (snap_read_uri(uri, &buf, &len, err, errlen) != 0)
         return -1;
     if (snapshot_parts(m, &parts) != 0) {
         free(buf);

@@ -225,7 +225,8 @@ bool machine_reset_requested(struct machine *m);
 /*
  * Snapshots (vmm/snapshot.h, machine_snapshot.h).  save parks the vCPUs
  * (between exits, as a reset does), captures the whole machine and writes
- * it to path (through a temporary file and rename); with stay_paused the
+ * it to uri -- file:PATH (through a temporary file and rename) or
+ * exec:COMMAND (its stdin) --; with stay_paused the
  * machine is paused first and stays paused ("postmigrate", the migrate
  * command), else it runs on as before once captured (petrel-savevm).
  * load reads and checks the whole file before touching anything -- a
@@ -234,9 +235,9 @@ bool machine_reset_requested(struct machine *m);
  * caller's to choose.  Both return 0, or -1 with one line in err.  From
  * the main thread (the monitor, main.c), never from a vCPU.
  */
-int machine_save_snapshot(struct machine *m, const char *path, bool stay_paused, char *err,
+int machine_save_snapshot(struct machine *m, const char *uri, bool stay_paused, char *err,
                           size_t errlen);
-int machine_load_snapshot(struct machine *m, const char *path, char *err, size_t errlen);
+int machine_load_snapshot(struct machine *m, const char *uri, char *err, size_t errlen);
 /* -incoming defer: held in "inmigrate" until a snapshot loads (resume
  * does nothing meanwhile). */
 void machine_set_inmigrate(struct machine *m);
@@ -249,7 +250,7 @@ enum machine_migration_status {
 };
 struct machine_migration {
     enum machine_migration_status status;
-    uint64_t bytes;
+    uint64_t bytes, ram_pages;    /* the file's size; RAM pages not all zero */
     double total_ms, downtime_ms; /* downtime: vCPUs parked */
     char error[256];
 };

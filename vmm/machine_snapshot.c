@@ -91,20 +91,25 @@ static bool page_zero(const uint8_t *p)
     return true;
 }
 
-/* Pages not all zero of [base, base + size): u64 count, (u64 index, bytes). */
-static void put_pages(struct snap_writer *w, const uint8_t *base, uint64_t size)
+/* Pages not all zero of [base, base + size): u64 count, (u64 index,
+ * bytes).  Returns the count. */
+static uint64_t put_pages(struct snap_writer *w, const uint8_t *base, uint64_t size)
 {
+    size_t at = w->len;
     uint64_t n = 0;
 
-    for (uint64_t off = 0; off < size; off += PAGE)
-        n += !page_zero(base + off);
-    snap_put_u64(w, n);
+    /* One pass over the region: the count is patched in afterwards. */
+    snap_put_u64(w, 0);
     for (uint64_t off = 0; off < size; off += PAGE) {
         if (!page_zero(base + off)) {
             snap_put_u64(w, off / PAGE);
             snap_put_bytes(w, base + off, PAGE);
+            n++;
         }
     }
+    for (unsigned i = 0; !w->failed && i < 8; i++)
+        w->buf[at + i] = (uint8_t)(n >> (8 * i));
+    return n;
 }
 
 /* Checks a page list for a region of `pages` pages; *list = its start. */
@@ -136,8 +141,8 @@ static void copy_pages(uint8_t *base, uint64_t size, const uint8_t *list, uint64
     }
 }
 
-int snapshot_build(const struct snap_machine *m, uint8_t **buf, size_t *len, char *err,
-                   size_t errlen)
+int snapshot_build(const struct snap_machine *m, uint8_t **buf, size_t *len, uint64_t *ram_pages,
+                   char *err, size_t errlen)
 {
     struct snap_file_writer f;
     struct snap_writer w = {0};
@@ -193,7 +198,7 @@ int snapshot_build(const struct snap_machine *m, uint8_t **buf, size_t *len, cha
         snap_writer_free(&w);
     }
     snap_put_u64(&w, m->mem->ram_size);
-    put_pages(&w, m->mem->ram, m->mem->ram_size);
+    *ram_pages = put_pages(&w, m->mem->ram, m->mem->ram_size);
     snap_file_section(&f, SNAP_SEC_RAM, 0, RAM_VERSION, &w);
     snap_writer_free(&w);
 

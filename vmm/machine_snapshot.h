@@ -58,9 +58,10 @@ struct snap_machine {
  * against (snapshot.h): malloc'd, NULL when out of memory. */
 char *snapshot_fingerprint(const struct machine_config *cfg);
 
-/* The whole machine as one snapshot file image (malloc'd into *buf). */
-int snapshot_build(const struct snap_machine *m, uint8_t **buf, size_t *len, char *err,
-                   size_t errlen);
+/* The whole machine as one snapshot file image (malloc'd into *buf);
+ * *ram_pages = the RAM pages it holds (the others are all zero). */
+int snapshot_build(const struct snap_machine *m, uint8_t **buf, size_t *len, uint64_t *ram_pages,
+                   char *err, size_t errlen);
 
 /*
  * Loading in two steps: snapshot_stage parses and checks the whole file

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
     if (cfg.incoming && !strcmp(cfg.incoming, "defer")) {
         machine_set_inmigrate(running);
     } else if (cfg.incoming &&
-               machine_load_snapshot(running, cfg.incoming + 5, err, sizeof(err)) != 0) {
+               machine_load_snapshot(running, cfg.incoming, err, sizeof(err)) != 0) {
         fprintf(stderr, "petrel: -incoming: %s\n", err);
         machine_destroy(running);
         return 1;

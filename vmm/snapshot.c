@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "snapshot.h"
@@ -445,4 +446,74 @@ int snap_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size
     *buf = b;
     *len = done;
     return 0;
+}
+
+int snap_write_command(const char *cmd, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    FILE *p = popen(cmd, "we");
+    size_t done;
+    int status;
+
+    if (!p)
+        return perr(err, errlen, "cannot run '%s': %s", cmd, strerror(errno));
+    done = fwrite(buf, 1, len, p);
+    status = pclose(p);
+    if (status != 0)
+        return perr(err, errlen, "'%s' failed (exit status %d)", cmd,
+                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    if (done != len)
+        return perr(err, errlen, "'%s' took %zu of %zu bytes", cmd, done, len);
+    return 0;
+}
+
+int snap_read_command(const char *cmd, uint8_t **buf, size_t *len, char *err, size_t errlen)
+{
+    FILE *p = popen(cmd, "re");
+    struct snap_writer w = {0};
+    uint8_t chunk[65536];
+    size_t n;
+    int status;
+
+    *buf = NULL;
+    *len = 0;
+    if (!p)
+        return perr(err, errlen, "cannot run '%s': %s", cmd, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+        snap_put_bytes(&w, chunk, n);
+    status = pclose(p);
+    if (w.failed) {
+        snap_writer_free(&w);
+        return perr(err, errlen, "out of memory reading from '%s'", cmd);
+    }
+    if (status != 0) {
+        snap_writer_free(&w);
+        return perr(err, errlen, "'%s' failed (exit status %d)", cmd,
+                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
+    *buf = w.buf;
+    *len = w.len;
+    return 0;
+}
+
+int snap_write_uri(const char *uri, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    if (!strncmp(uri, "file:", 5) && uri[5])
+        return snap_write_file(uri + 5, buf, len, err, errlen);
+    if (!strncmp(uri, "exec:", 5) && uri[5])
+        return snap_write_command(uri + 5, buf, len, err, errlen);
+    return perr(err, errlen, "'%s' is no file:PATH or exec:COMMAND", uri);
+}
+
+int snap_read_uri(const char *uri, uint8_t **buf, size_t *len, char *err, size_t errlen)
+{
+    if (!strncmp(uri, "file:", 5) && uri[5])
+        return snap_read_file(uri + 5, buf, len, err, errlen);
+    if (!strncmp(uri, "exec:", 5) && uri[5])
+        return snap_read_command(uri + 5, buf, len, err, errlen);
+    return perr(err, errlen, "'%s' is no file:PATH or exec:COMMAND", uri);
+}
+
+bool snap_uri_valid(const char *uri)
+{
+    return uri && (!strncmp(uri, "file:", 5) || !strncmp(uri, "exec:", 5)) && uri[5];
 }

@@ -114,5 +114,13 @@ const char *snap_id_name(uint32_t id, char buf[5]);
 int snap_write_file(const char *path, const uint8_t *buf, size_t len, char *err, size_t errlen);
 /* Reads a whole file into malloc'd *buf.  0, or -1 with err. */
 int snap_read_file(const char *path, uint8_t **buf, size_t *len, char *err, size_t errlen);
+/* The same through a shell command's stdin / stdout (its exit status
+ * must be 0). */
+int snap_write_command(const char *cmd, const uint8_t *buf, size_t len, char *err, size_t errlen);
+int snap_read_command(const char *cmd, uint8_t **buf, size_t *len, char *err, size_t errlen);
+/* A migration URI: "file:PATH" or "exec:COMMAND" (sh -c). */
+bool snap_uri_valid(const char *uri);
+int snap_write_uri(const char *uri, const uint8_t *buf, size_t len, char *err, size_t errlen);
+int snap_read_uri(const char *uri, uint8_t **buf, size_t *len, char *err, size_t errlen);
 
 #endif

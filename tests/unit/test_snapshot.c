@@ -394,7 +394,7 @@ static struct machine *make_machine(const char *ram)
 static void test_machine(void)
 {
     struct machine *a = make_machine("256M"), *b = make_machine("256M"), *c;
-    char path[] = "/tmp/petrel-test-snapshot-XXXXXX", err[300];
+    char path[] = "/tmp/petrel-test-snapshot-XXXXXX", err[300], uri[64];
     struct cpu_mmu mmu;
     struct cpu_regs r;
     uint64_t lpcr;
@@ -402,6 +402,7 @@ static void test_machine(void)
     int fd = mkstemp(path);
 
     close(fd);
+    snprintf(uri, sizeof(uri), "file:%s", path);
     /* Partition state CAS would negotiate: POWER8 compat on this POWER9,
      * XIVE (power-on is XICS), a hash table; RAM; vCPU 0's registers. */
     machine_set_compat_pvr(a, PVR_COMPAT_POWER8);
@@ -417,8 +418,8 @@ static void test_machine(void)
     r.gpr[7] = 0x77;
     machine_backend(a)->set_regs(machine_cpu(a, 0), &r);
 
-    CHECK_EQ(machine_save_snapshot(a, path, false, err, sizeof(err)), 0);
-    CHECK_EQ(machine_load_snapshot(b, path, err, sizeof(err)), 0);
+    CHECK_EQ(machine_save_snapshot(a, uri, false, err, sizeof(err)), 0);
+    CHECK_EQ(machine_load_snapshot(b, uri, err, sizeof(err)), 0);
     CHECK_EQ(machine_compat_pvr(b), PVR_COMPAT_POWER8);
     CHECK_EQ(machine_ic_mode(b), PETREL_IC_XIVE);
     machine_mmu(b, &mmu, &lpcr);
@@ -442,7 +443,7 @@ static void test_machine(void)
         fputc(0xee, f);
         fclose(f);
     }
-    CHECK_EQ(machine_load_snapshot(c, path, err, sizeof(err)), -1);
+    CHECK_EQ(machine_load_snapshot(c, uri, err, sizeof(err)), -1);
     CHECK(strstr(err, "checksum mismatch in section") && strstr(err, "'RAM '"));
     CHECK_EQ(machine_compat_pvr(c), 0);
     CHECK_EQ(machine_ic_mode(c), PETREL_IC_XICS);
@@ -451,10 +452,25 @@ static void test_machine(void)
     CHECK(machine_mem(c)->ram[0x123000] == 0);
     machine_destroy(c);
 
+    /* Through a command's stdin and stdout (exec:). */
+    {
+        char cmd[128];
+        c = make_machine("256M");
+        snprintf(cmd, sizeof(cmd), "exec:cat > %s", path);
+        CHECK_EQ(machine_save_snapshot(a, cmd, false, err, sizeof(err)), 0);
+        snprintf(cmd, sizeof(cmd), "exec:cat %s", path);
+        CHECK_EQ(machine_load_snapshot(c, cmd, err, sizeof(err)), 0);
+        CHECK_EQ(machine_compat_pvr(c), PVR_COMPAT_POWER8);
+        CHECK_EQ(machine_load_snapshot(c, "exec:exit 3", err, sizeof(err)), -1);
+        CHECK_STREQ(err, "snapshot: 'exit 3' failed (exit status 3)");
+        CHECK_EQ(machine_save_snapshot(a, "tcp:1.2.3.4:5", false, err, sizeof(err)), -1);
+        machine_destroy(c);
+    }
+
     /* Another configuration: refused by name. */
     c = make_machine("512M");
-    CHECK_EQ(machine_save_snapshot(a, path, false, err, sizeof(err)), 0);
-    CHECK_EQ(machine_load_snapshot(c, path, err, sizeof(err)), -1);
+    CHECK_EQ(machine_save_snapshot(a, uri, false, err, sizeof(err)), 0);
+    CHECK_EQ(machine_load_snapshot(c, uri, err, sizeof(err)), -1);
     CHECK(strstr(err, "ram=268435456 (this machine: ram=536870912)") != NULL);
     machine_destroy(c);
     unlink(path);

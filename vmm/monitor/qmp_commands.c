@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../cli.h"
+#include "../snapshot.h"
 #include "qmp.h"
 
 static struct json *empty(void)
@@ -169,32 +170,31 @@ static struct json *generic_error(struct qmp_call *call, const char *msg)
     return NULL;
 }
 
-/* The path of a "file:PATH" URI, or NULL (error set) for other transports. */
-static const char *file_uri(struct qmp_call *call, const char *uri)
+/* A URI petrel can migrate through (file:PATH, exec:COMMAND), or NULL
+ * with QEMU's error for the others (tcp:, unix:, fd: ...). */
+static const char *migration_uri(struct qmp_call *call, const char *uri)
 {
-    if (strncmp(uri, "file:", 5) || !uri[5]) {
-        char msg[300];
-        snprintf(msg, sizeof(msg), "Invalid URI '%.200s': petrel migrates to file:PATH only", uri);
-        generic_error(call, msg);
+    if (!snap_uri_valid(uri)) {
+        generic_error(call, "Parameter 'uri' expects a valid migration protocol");
         return NULL;
     }
-    return uri + 5;
+    return uri;
 }
 
 /* migrate: pause, save, stay paused ("postmigrate"); cont resumes. */
 static struct json *cmd_migrate(struct qmp_call *call)
 {
-    const char *path = file_uri(call, arg_string(call, "uri"));
+    const char *uri = migration_uri(call, arg_string(call, "uri"));
     char err[256];
 
-    if (!path)
+    if (!uri)
         return NULL;
     if (arg_true(call, "blk") || arg_true(call, "inc") || arg_true(call, "resume"))
         return generic_error(call, "blk, inc and resume are not supported: block devices stay "
                                    "on the host");
     if (machine_runstate(call->m) == MACHINE_INMIGRATE)
         return generic_error(call, "Guest is waiting for an incoming migration");
-    if (machine_save_snapshot(call->m, path, true, err, sizeof(err)) != 0)
+    if (machine_save_snapshot(call->m, uri, true, err, sizeof(err)) != 0)
         return generic_error(call, err);
     return empty();
 }
@@ -202,25 +202,31 @@ static struct json *cmd_migrate(struct qmp_call *call)
 /* migrate-incoming: only while -incoming defer waits; runs unless -S. */
 static struct json *cmd_migrate_incoming(struct qmp_call *call)
 {
-    const char *path;
+    const char *uri;
     char err[256];
 
     if (machine_runstate(call->m) != MACHINE_INMIGRATE)
         return generic_error(call, "'-incoming' was not specified on the command line");
-    path = file_uri(call, arg_string(call, "uri"));
-    if (!path)
+    uri = migration_uri(call, arg_string(call, "uri"));
+    if (!uri)
         return NULL;
-    if (machine_load_snapshot(call->m, path, err, sizeof(err)) != 0)
+    if (machine_load_snapshot(call->m, uri, err, sizeof(err)) != 0)
         return generic_error(call, err);
     if (!machine_config(call->m)->start_stopped)
         machine_resume(call->m);
     return empty();
 }
 
-/* MigrationInfo: empty before any migration, then its outcome. */
+/*
+ * MigrationInfo (qapi/migration.json): empty before any migration, then
+ * the last one's outcome with every member QEMU 7.2 reports for a
+ * completed one.  A snapshot is taken in one stop-and-copy pass: no setup
+ * phase, nothing dirtied or re-sent, downtime = the time vCPUs were parked.
+ */
 static struct json *cmd_query_migrate(struct qmp_call *call)
 {
     struct machine_migration mi;
+    uint64_t total = machine_config(call->m)->ram_size, pages = total / 4096;
     struct json *r = json_object(), *ram;
 
     machine_migration(call->m, &mi);
@@ -232,26 +238,58 @@ static struct json *cmd_query_migrate(struct qmp_call *call)
         json_object_add(r, "error-desc", json_string(mi.error));
         return r;
     }
-    json_object_add(r, "total-time", json_int((int64_t)mi.total_ms));
-    json_object_add(r, "downtime", json_int((int64_t)mi.downtime_ms));
     json_object_add(r, "setup-time", json_int(0));
+    json_object_add(r, "downtime", json_int((int64_t)mi.downtime_ms));
+    json_object_add(r, "total-time", json_int((int64_t)mi.total_ms));
     ram = json_object();
-    json_object_add(ram, "transferred", json_int((int64_t)mi.bytes));
-    json_object_add(ram, "remaining", json_int(0));
-    json_object_add(ram, "total", json_int((int64_t)machine_config(call->m)->ram_size));
+    json_object_add(ram, "total", json_int((int64_t)total));
+    json_object_add(ram, "postcopy-requests", json_int(0));
+    json_object_add(ram, "dirty-sync-count", json_int(1));
+    json_object_add(ram, "multifd-bytes", json_int(0));
+    json_object_add(ram, "pages-per-second", json_int(0));
+    json_object_add(ram, "downtime-bytes", json_int((int64_t)mi.bytes));
     json_object_add(ram, "page-size", json_int(4096));
+    json_object_add(ram, "remaining", json_int(0));
+    json_object_add(ram, "postcopy-bytes", json_int(0));
+    json_object_add(ram, "mbps",
+                    json_double(mi.total_ms > 0 ? (double)mi.bytes * 8e-3 / mi.total_ms : 0.0));
+    json_object_add(ram, "transferred", json_int((int64_t)mi.bytes));
+    json_object_add(ram, "dirty-sync-missed-zero-copy", json_int(0));
+    json_object_add(ram, "precopy-bytes", json_int(0));
+    json_object_add(ram, "duplicate", json_int((int64_t)(pages - mi.ram_pages)));
+    json_object_add(ram, "dirty-pages-rate", json_int(0));
+    json_object_add(ram, "skipped", json_int(0));
+    json_object_add(ram, "normal-bytes", json_int((int64_t)(mi.ram_pages * 4096)));
+    json_object_add(ram, "normal", json_int((int64_t)mi.ram_pages));
     json_object_add(r, "ram", ram);
     return r;
+}
+
+/* "file:" + the file argument, for machine_save/load_snapshot. */
+static int file_target(struct qmp_call *call, char *uri, size_t len)
+{
+    const char *file = arg_string(call, "file");
+
+    if (!*file) {
+        generic_error(call, "Parameter 'file' is empty");
+        return -1;
+    }
+    if ((size_t)snprintf(uri, len, "file:%s", file) >= len) {
+        generic_error(call, "Parameter 'file' is too long");
+        return -1;
+    }
+    return 0;
 }
 
 /* petrel-savevm: a snapshot of the running machine, which runs on. */
 static struct json *cmd_petrel_savevm(struct qmp_call *call)
 {
-    char err[256];
+    char err[256], uri[4096 + 8];
 
     if (machine_runstate(call->m) == MACHINE_INMIGRATE)
         return generic_error(call, "Guest is waiting for an incoming migration");
-    if (machine_save_snapshot(call->m, arg_string(call, "file"), false, err, sizeof(err)) != 0)
+    if (file_target(call, uri, sizeof(uri)) ||
+        machine_save_snapshot(call->m, uri, false, err, sizeof(err)) != 0)
         return generic_error(call, err);
     return empty();
 }
@@ -261,9 +299,10 @@ static struct json *cmd_petrel_savevm(struct qmp_call *call)
 static struct json *cmd_petrel_loadvm(struct qmp_call *call)
 {
     bool inmigrate = machine_runstate(call->m) == MACHINE_INMIGRATE;
-    char err[256];
+    char err[256], uri[4096 + 8];
 
-    if (machine_load_snapshot(call->m, arg_string(call, "file"), err, sizeof(err)) != 0)
+    if (file_target(call, uri, sizeof(uri)) ||
+        machine_load_snapshot(call->m, uri, err, sizeof(err)) != 0)
         return generic_error(call, err);
     if (inmigrate && !machine_config(call->m)->start_stopped)
         machine_resume(call->m);
