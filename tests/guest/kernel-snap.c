@@ -5,7 +5,9 @@
  * virtio-blk I/O (no interrupts, no timebase): each step writes a sector
  * with a pattern drawn from a running hash, reads another back and folds
  * it into the hash, so every line it prints depends on the disk, the
- * rings and the CPU state all being right.  Every 64 steps it also
+ * rings and the CPU state all being right; every 8 steps it also puts an
+ * entry in the hashed page table and reads an older one back (under
+ * radix, refused alike each run).  Every 64 steps it also
  * prints two probes of partition state a snapshot must keep:
  *   xics  H_IPOLL's status: H_SUCCESS under XICS, H_FUNCTION under XIVE
  *         (spec/hcalls.md §7), so a restore that loses the interrupt
@@ -86,6 +88,31 @@ static void request(struct vdev *v, uint32_t t, uint64_t s)
         fail("request failed");
 }
 
+/*
+ * The hashed page table (POWER8 compat: CAS chose hash, and the table
+ * lives in the host, outside guest RAM): every 8 steps an entry goes in
+ * with H_ENTER at a group that moves with the step, after H_REMOVE of
+ * whatever held that group's first slot, and an entry entered 40 steps
+ * earlier is read back with H_READ; both fold into the hash.  Under radix
+ * every call is refused the same way each run.
+ */
+static uint64_t hpt_step(uint64_t h, unsigned i)
+{
+    unsigned long out[4];
+    unsigned k = i / 8;
+    unsigned long ptex = (k * 37u % 256u) * 8u, old = ((k + 251u) * 37u % 256u) * 8u;
+    unsigned long v = (unsigned long)(k + 1) << 7 | 1;              /* AVPN, valid, 4K */
+    unsigned long r = (0x100000ul + (k % 64u) * 0x1000ul) | 0x10ul; /* RAM, M */
+    long rc;
+
+    hcall4(H_REMOVE, 0, ptex, 0, 0, out);
+    rc = hcall4(H_ENTER, 0, ptex, v, r, out);
+    h = (h ^ (uint64_t)rc ^ (rc == 0 ? out[0] << 8 : 0)) * 0x100000001b3ull;
+    rc = hcall4(H_READ, 0, old, 0, 0, out);
+    h = (h ^ (uint64_t)rc ^ (rc == 0 ? out[0] ^ out[1] << 1 : 0)) * 0x100000001b3ull;
+    return h;
+}
+
 static void probes(void)
 {
     unsigned long out[4];
@@ -117,6 +144,12 @@ void kernel_main(uint64_t r3)
     virtio_ready(&v);
     puts_("snap: start\n");
     probes();
+    {
+        unsigned long out[4];
+        puts_("hpt: H_READ ");
+        put_dec(hcall4(H_READ, 0, 0, 0, 0, out));
+        puts_("\n");
+    }
     for (unsigned i = 0; i < STEPS; i++) {
         uint64_t ws = 8 + (i * 7u) % SECTORS, rs = 8 + (i * 3u + 5) % SECTORS;
         uint64_t x = h ^ i;
@@ -130,6 +163,7 @@ void kernel_main(uint64_t r3)
         request(&v, VIRTIO_BLK_T_IN, rs);
         h = fnv(h, data, VIRTIO_BLK_SECTOR);
         if (i % 8 == 7) {
+            h = hpt_step(h, i);
             puts_("step ");
             put_dec(i + 1);
             puts_(" hash ");
