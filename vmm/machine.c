@@ -1428,6 +1428,7 @@ static int snapshot_parts(struct machine *m, struct snap_machine *p)
     p->events_pending = &m->events_pending;
     p->rtc_sec = &m->rtc_offset_sec;
     p->rtc_nsec = &m->rtc_offset_nsec;
+    p->nvram = &m->nvram;
     p->irq = m->irq;
     p->phb = m->phb;
     p->n_phbs = m->n_phbs;

@@ -28,12 +28,14 @@
 #include "dev/virtio_pci.h"
 #include "machine_snapshot.h"
 #include "memory.h"
+#include "nvram.h"
 #include "snapshot.h"
 
 #define PAGE         4096u
 #define MACH_VERSION 1u
 #define RAM_VERSION  1u
 #define VIO_VERSION  1u /* the wrapper: sectors, then the transport's own version */
+#define NVRM_VERSION 1u
 
 static const char *ic_mode_text(enum ic_mode m)
 {
@@ -58,10 +60,10 @@ char *snapshot_fingerprint(const struct machine_config *cfg)
 
     snprintf(item, sizeof(item),
              "ram=%llu cpus=%u max-cpus=%u threads=%u cpu=%08x max-cpu-compat=%08x ic-mode=%s "
-             "phbs=%u irq-test=%d",
+             "phbs=%u irq-test=%d nvram=%.300s",
              (unsigned long long)cfg->ram_size, cfg->cpus, cfg->max_cpus, cfg->threads, cfg->pvr,
              cfg->max_compat_level, ic_mode_text(cfg->ic_mode), cfg->phbs,
-             (int)cfg->irq_test_device);
+             (int)cfg->irq_test_device, cfg->nvram ? cfg->nvram : "memory");
     snap_put_bytes(&w, item, strlen(item));
     for (unsigned i = 0; i < cfg->n_pci; i++) {
         const struct pci_device_config *d = &cfg->pci[i];
@@ -197,6 +199,16 @@ int snapshot_build(const struct snap_machine *m, uint8_t **buf, size_t *len, uin
         snap_file_section(&f, SNAP_SEC_VIRTIO, i, VIO_VERSION, &w);
         snap_writer_free(&w);
     }
+    /* NVRAM: u32 size, u8 in memory, then its bytes unless a file backs it. */
+    pthread_mutex_lock(&m->nvram->lock);
+    snap_put_u32(&w, m->nvram->size);
+    snap_put_u8(&w, m->nvram->fd < 0);
+    if (m->nvram->fd < 0)
+        snap_put_bytes(&w, m->nvram->data, m->nvram->size);
+    pthread_mutex_unlock(&m->nvram->lock);
+    snap_file_section(&f, SNAP_SEC_NVRAM, 0, NVRM_VERSION, &w);
+    snap_writer_free(&w);
+
     snap_put_u64(&w, m->mem->ram_size);
     *ram_pages = put_pages(&w, m->mem->ram, m->mem->ram_size);
     snap_file_section(&f, SNAP_SEC_RAM, 0, RAM_VERSION, &w);
@@ -218,7 +230,8 @@ struct snap_staged {
     struct snap_section *secs;
     unsigned n_secs;
     /* The sections by role (indexes into secs). */
-    const struct snap_section *mach, *irq, *ram, **cpu, **phb, **vio;
+    const struct snap_section *mach, *irq, *ram, *nvram, **cpu, **phb, **vio;
+    const uint8_t *nvram_data; /* NULL: a file backs it, nothing to copy */
     /* MACH, decoded. */
     uint32_t compat_pvr, hpt_shift, events;
     uint64_t mmu_lpcr, proc_tbl;
@@ -376,6 +389,8 @@ int snapshot_stage(const struct snap_machine *m, const uint8_t *buf, size_t len,
             slot = &s->irq;
         else if (x->id == SNAP_SEC_RAM && x->instance == 0)
             slot = &s->ram;
+        else if (x->id == SNAP_SEC_NVRAM && x->instance == 0)
+            slot = &s->nvram;
         else if (x->id == SNAP_SEC_CPU && x->instance < m->n_vcpus)
             slot = &s->cpu[x->instance];
         else if (x->id == SNAP_SEC_PHB && x->instance < m->n_phbs)
@@ -394,6 +409,8 @@ int snapshot_stage(const struct snap_machine *m, const uint8_t *buf, size_t len,
         return stage_fail(s, err, errlen, "no interrupt controller section");
     if (!s->ram)
         return stage_fail(s, err, errlen, "no RAM section");
+    if (!s->nvram)
+        return stage_fail(s, err, errlen, "no NVRAM section");
     for (unsigned i = 0; i < m->n_vcpus; i++)
         if (!s->cpu[i])
             return stage_fail(s, err, errlen, "no section for vCPU %u", i);
@@ -441,6 +458,19 @@ int snapshot_stage(const struct snap_machine *m, const uint8_t *buf, size_t len,
             return component_fail(s, err, errlen, cerr);
     }
     {
+        struct snap_reader r = {s->nvram->payload, (size_t)s->nvram->len, 0, false};
+        uint32_t size = snap_get_u32(&r);
+        uint8_t in_memory = snap_get_u8(&r);
+        if (s->nvram->version != NVRM_VERSION)
+            return stage_fail(s, err, errlen, "NVRAM section version %u, this petrel reads %u",
+                              s->nvram->version, NVRM_VERSION);
+        if (r.bad || size != m->nvram->size || in_memory != (m->nvram->fd < 0))
+            return stage_fail(s, err, errlen, "NVRAM saved with another size or store");
+        s->nvram_data = in_memory ? snap_get_span(&r, size) : NULL;
+        if (!snap_reader_done(&r))
+            return stage_fail(s, err, errlen, "NVRAM section length does not match its size");
+    }
+    {
         struct snap_reader r = {s->ram->payload, (size_t)s->ram->len, 0, false};
         if (s->ram->version != RAM_VERSION)
             return stage_fail(s, err, errlen, "RAM section version %u, this petrel reads %u",
@@ -472,6 +502,11 @@ void snapshot_apply(const struct snap_machine *m, struct snap_staged *s)
     *m->events_pending = s->events;
     *m->rtc_sec = s->rtc_sec;
     *m->rtc_nsec = s->rtc_nsec;
+    if (s->nvram_data) {
+        pthread_mutex_lock(&m->nvram->lock);
+        memcpy(m->nvram->data, s->nvram_data, m->nvram->size);
+        pthread_mutex_unlock(&m->nvram->lock);
+    }
 
     /* 2. vCPUs: the partition MMU, then each one's own state. */
     guest_mem_forget_code(m->mem);

@@ -18,6 +18,7 @@
 
 struct guest_mem;
 struct irq_ctl;
+struct nvram;
 struct phb;
 struct virtio_pci;
 
@@ -42,6 +43,9 @@ struct snap_machine {
     uint64_t *mmu_lpcr;
     unsigned *events_pending;
     int64_t *rtc_sec, *rtc_nsec;
+    /* The NVRAM: its bytes are saved when it lives in memory only; a
+     * backing file (-M nvram=FILE) stays on the host, as a disk does. */
+    struct nvram *nvram;
     struct irq_ctl *irq;
     struct phb *phb;
     unsigned n_phbs;

@@ -76,6 +76,7 @@ uint32_t snap_crc32(uint32_t crc, const void *p, size_t n);
 #define SNAP_SEC_PHB     SNAP_ID('P', 'H', 'B', ' ')
 #define SNAP_SEC_VIRTIO  SNAP_ID('V', 'I', 'O', ' ')
 #define SNAP_SEC_RAM     SNAP_ID('R', 'A', 'M', ' ')
+#define SNAP_SEC_NVRAM   SNAP_ID('N', 'V', 'R', 'M')
 #define SNAP_SEC_END     SNAP_ID('E', 'N', 'D', ' ')
 
 /* One section of a file being written or read. */

@@ -22,6 +22,7 @@
 #include "vmm/cpu/cpu.h"
 #include "vmm/machine.h"
 #include "vmm/memory.h"
+#include "vmm/nvram.h"
 #include "vmm/snapshot.h"
 
 static const char fp[] = "ram=268435456 cpus=1 cpu=004e1202 ic-mode=dual";
@@ -412,6 +413,7 @@ static void test_machine(void)
     mmu.hpt[4096 * 3 + 5] = 0xa5;
     ram = machine_mem(a)->ram;
     memcpy(ram + 0x123000, "petrel snapshot", 16);
+    CHECK_EQ(nvram_write(machine_nvram(a), 100, "nvram bytes", 12), 0);
     ram[(256 << 20) - 1] = 0x5a;
     machine_backend(a)->get_regs(machine_cpu(a, 0), &r);
     r.nip = 0x4000;
@@ -426,6 +428,11 @@ static void test_machine(void)
     CHECK(mmu.hpt && mmu.hpt_shift == 18 && mmu.hpt[4096 * 3 + 5] == 0xa5);
     CHECK(memcmp(machine_mem(b)->ram + 0x123000, "petrel snapshot", 16) == 0);
     CHECK_EQ(machine_mem(b)->ram[(256 << 20) - 1], 0x5a);
+    {
+        char nv[12];
+        nvram_read(machine_nvram(b), 100, nv, sizeof(nv));
+        CHECK(memcmp(nv, "nvram bytes", 12) == 0);
+    }
     memset(&r, 0, sizeof(r));
     machine_backend(b)->get_regs(machine_cpu(b, 0), &r);
     CHECK_EQ(r.nip, 0x4000);
