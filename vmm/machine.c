@@ -497,9 +497,10 @@ void machine_debug_resume(struct machine *m, const bool *run)
         m->vcpus[i].debug_hold = run && !run[i];
     m->debug_halted = false;
     /* gdb's continue starts a machine held by -S or a monitor stop, as
-     * QEMU's does. */
-    m->held = false;
+     * QEMU's does -- not one still waiting for its incoming snapshot. */
+    m->held = m->inmigrate;
     m->prelaunch = false;
+    m->postmigrate = false;
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
 }
