@@ -132,11 +132,16 @@ static bool check_pages(struct snap_reader *r, uint64_t pages, const uint8_t **l
     return true;
 }
 
+/* Copies a checked page list over [base, base + size); the pages it
+ * does not hold read as zero afterwards.  base is anonymous memory (guest
+ * RAM, an HPT): dropping its pages zeroes them without touching -- and so
+ * without allocating -- what the snapshot does not fill. */
 static void copy_pages(uint8_t *base, uint64_t size, const uint8_t *list, uint64_t n)
 {
     struct snap_reader r = {list, (size_t)n * (8 + PAGE), 0, false};
 
-    memset(base, 0, size);
+    if (madvise(base, size, MADV_DONTNEED) != 0)
+        memset(base, 0, size);
     for (uint64_t k = 0; k < n; k++) {
         uint64_t idx = snap_get_u64(&r);
         memcpy(base + idx * PAGE, snap_get_span(&r, PAGE), PAGE);

@@ -5,7 +5,8 @@ again, saved with QMP migrate at a random step, that process quits, and
 the file is restored into a NEW petrel with -incoming file:PATH.  The
 first process's output followed by the second's must be the straight
 run's byte for byte, and the disk image must end the same.  Done for a
-POWER9 guest that CAS puts in XIVE, a XICS guest (ic-mode=xics), and a
+POWER9 guest that CAS puts in XIVE (with one vCPU, and with a second one
+left stopped), a XICS guest (ic-mode=xics), and a
 POWER8-compat guest (max-cpu-compat=power8: a hash guest, whose page
 table lives outside guest RAM and which the kernel fills and reads back
 with H_ENTER/H_READ); the kernel prints probes of the interrupt mode and
@@ -87,6 +88,8 @@ def machine(kind):
         "xive": ["-M", "pseries"],
         "xics": ["-M", "pseries,ic-mode=xics"],
         "power8": ["-M", "pseries,max-cpu-compat=power8"],
+        # A second vCPU the guest never starts: its stopped state too.
+        "xive-smp2": ["-M", "pseries", "-smp", "2"],
     }[kind]
 
 
@@ -170,7 +173,7 @@ def check_kind(kind):
         fail(name, f"straight run: status {rc}, output tail {want[-200:]!r}")
         return None
     probe = {"xive": b"probe xics -2 radix -55", "xics": b"probe xics 0 radix -55",
-             "power8": b"probe xics 0 radix -4"}[kind]
+             "power8": b"probe xics 0 radix -4", "xive-smp2": b"probe xics -2 radix -55"}[kind]
     if probe not in want:
         fail(name, f"straight run lacks {probe!r}: the probes do not tell the modes apart")
     steps = [int(l.split()[1]) for l in want.decode().splitlines() if l.startswith("step ")]
@@ -277,7 +280,7 @@ def check_rejections(snap):
              base + ["-incoming", f"file:{KERNEL}"], "not a petrel snapshot")
 
 
-kinds = ["xive", "xics", "power8"]
+kinds = ["xive", "xics", "power8", "xive-smp2"]
 snaps = [check_kind(k) for k in kinds]
 if snaps[0]:
     check_rejections(snaps[0])
