@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 PETREL, KERNEL = sys.argv[1], sys.argv[2]
 SEED = int(sys.argv[3]) if len(sys.argv) > 3 else int(time.time())
@@ -276,6 +277,17 @@ def check_rejections(snap):
         return d
     rejected("snapshot: another format version",
              base + ["-incoming", "file:" + corrupt(snap, "ver", version)], "format version 9")
+    def section_version(d):
+        # The CPU section claims version 2, its checksum made right again:
+        # the component refuses a version it does not read.
+        off, _, ln = cpu
+        d[off + 8:off + 12] = (2).to_bytes(4, "little")
+        end = off + 20 + ln
+        d[end:end + 4] = zlib.crc32(bytes(d[off:end])).to_bytes(4, "little")
+        return d
+    rejected("snapshot: a section version this petrel does not read",
+             base + ["-incoming", "file:" + corrupt(snap, "secver", section_version)],
+             "vCPU 0: state version 2, this petrel reads 1")
     rejected("snapshot: not a snapshot at all",
              base + ["-incoming", f"file:{KERNEL}"], "not a petrel snapshot")
 
