@@ -234,6 +234,16 @@ def in_place():
     g = Guest("inplace", ["-S"])
     saved = os.path.join(TMP, "inplace.snap")
     q = g.q
+    r = q.cmd("migrate", uri="tcp:127.0.0.1:4444")
+    if r.get("error", {}).get("desc") != ("Parameter 'uri': petrel migrates through file:PATH "
+                                          "and exec:COMMAND, not tcp"):
+        fail(f"migrate tcp: {r}")
+    r = q.cmd("petrel-savevm")
+    if r.get("error", {}).get("desc") != "Parameter 'file' is missing":
+        fail(f"petrel-savevm without file: {r}")
+    r = q.cmd("petrel-loadvm", file=7)
+    if r.get("error", {}).get("desc") != "Invalid parameter type for 'file', expected: string":
+        fail(f"petrel-loadvm file=7: {r}")
     # Held by -S: save now, at the very start, so a later load rewinds.
     r = q.cmd("petrel-savevm", file=saved)
     if r != {"return": {}}:

@@ -170,15 +170,28 @@ static struct json *generic_error(struct qmp_call *call, const char *msg)
     return NULL;
 }
 
-/* A URI petrel can migrate through (file:PATH, exec:COMMAND), or NULL
- * with QEMU's error for the others (tcp:, unix:, fd: ...). */
+/* A URI petrel can migrate through (file:PATH, exec:COMMAND), or NULL:
+ * QEMU's own transports petrel lacks are named, anything else gets
+ * QEMU's error for an unknown protocol. */
 static const char *migration_uri(struct qmp_call *call, const char *uri)
 {
-    if (!snap_uri_valid(uri)) {
-        generic_error(call, "Parameter 'uri' expects a valid migration protocol");
-        return NULL;
+    static const char *const qemu_only[] = {"tcp:", "unix:", "fd:", "rdma:", "vsock:"};
+    char msg[300];
+
+    if (snap_uri_valid(uri))
+        return uri;
+    for (size_t k = 0; k < sizeof(qemu_only) / sizeof(qemu_only[0]); k++) {
+        if (!strncmp(uri, qemu_only[k], strlen(qemu_only[k]))) {
+            snprintf(msg, sizeof(msg),
+                     "Parameter 'uri': petrel migrates through file:PATH and exec:COMMAND, "
+                     "not %.*s",
+                     (int)strlen(qemu_only[k]) - 1, qemu_only[k]);
+            generic_error(call, msg);
+            return NULL;
+        }
     }
-    return uri;
+    generic_error(call, "Parameter 'uri' expects a valid migration protocol");
+    return NULL;
 }
 
 /* migrate: pause, save, stay paused ("postmigrate"); cont resumes. */
