@@ -15,6 +15,9 @@
  *   radix H_REGISTER_PROC_TBL asking for radix with a misaligned table:
  *         H_P2 at the POWER9 level, H_PARAMETER at POWER8 compat (no
  *         radix), so a restore that loses the compat level changes it.
+ * Under XICS each completion also comes as an MSI-X interrupt, taken with
+ * H_XIRR and EOI'd, so the presenter, the source's route and the MSI
+ * table must come back too.
  * A test saves it at a random step (QMP migrate), restores the file into
  * a new petrel and checks that the two outputs put together are the
  * straight run's, byte for byte.  Ends with "snap: done" and powers off 0.
@@ -40,6 +43,11 @@ static uint8_t ring[VQ_BYTES] __attribute__((aligned(4096)));
 static uint8_t hdr[4096] __attribute__((aligned(4096)));
 static uint8_t status[4096] __attribute__((aligned(4096)));
 static uint8_t data[4096] __attribute__((aligned(4096)));
+
+/* Under XICS: the queue's MSI-X source (0: polled only) and the
+ * interrupts taken. */
+static uint32_t irq_src;
+static unsigned irqs;
 
 static uint64_t fnv(uint64_t h, const uint8_t *p, unsigned n)
 {
@@ -86,6 +94,46 @@ static void request(struct vdev *v, uint32_t t, uint64_t s)
             fail("no completion");
     if (head != 0 || status[0] != VIRTIO_BLK_S_OK)
         fail("request failed");
+    /* The completion's MSI-X is pending at the presenter (EE is off):
+     * accept and EOI it.  A snapshot between the two keeps it pending. */
+    if (irq_src) {
+        uint32_t x = xics_take();
+        if (x != irq_src)
+            fail("no completion interrupt");
+        irqs++;
+    }
+}
+
+/*
+ * XICS only (H_IPOLL works): the way Linux sets up MSI-X -- ibm,change-msi
+ * for one vector, its source from ibm,query-interrupt-source-number,
+ * MSI-X enabled and the vector unmasked, the source routed to this CPU
+ * with ibm,set-xive, CPPR open -- and the queue's vector set to 0.
+ */
+static void msix_setup(struct vdev *v)
+{
+    unsigned long o4[4];
+    uint32_t out[3], cap, table;
+    uint64_t cpu, pci, size;
+
+    if (hcall4(H_IPOLL, 0, 0, 0, 0, o4) != H_SUCCESS)
+        return;
+    cap = cfg_find_cap(&v->fn, 0x11);
+    table = cfg_read(&v->fn, cap + 4, 4);
+    if (!cap || !pci_bar(&v->fn, 0x10 + 4 * (table & 7), &cpu, &pci, &size))
+        fail("no MSI-X table");
+    if (change_msi(&v->fn, 1, 1, 4, out) != 0 || out[0] != 1 || out[2] != 2 ||
+        query_source(&v->fn, 0, out) != 0)
+        fail("ibm,change-msi");
+    irq_src = out[0];
+    cfg_write(&v->fn, cap + 2, 2, cfg_read(&v->fn, cap + 2, 2) | 0x8000);
+    wr32(cpu + (table & ~7u) + 12, 0);
+    xics_route(irq_src, 5);
+    hcall4(H_CPPR, 0xff, 0, 0, 0, o4);
+    wr16(v->common + VIRTIO_COMMON_Q_SELECT, 0);
+    wr16(v->common + VIRTIO_COMMON_Q_MSIX, 0);
+    if (rd16(v->common + VIRTIO_COMMON_Q_MSIX) != 0)
+        fail("queue vector refused");
 }
 
 /*
@@ -141,6 +189,7 @@ void kernel_main(uint64_t r3)
         fail("cannot map the buffers");
     if (!(virtio_start(&v, 0) & VIRTIO_STATUS_FEATURES_OK) || !virtio_queue(&v, 0, QSIZE, ring))
         fail("cannot start virtio-blk");
+    msix_setup(&v);
     virtio_ready(&v);
     puts_("snap: start\n");
     probes();
@@ -175,6 +224,8 @@ void kernel_main(uint64_t r3)
     }
     puts_("snap: done ");
     put_hex64(h);
-    puts_("\n");
+    puts_(", ");
+    put_dec(irqs);
+    puts_(" completion interrupts\n");
     power_off(0);
 }

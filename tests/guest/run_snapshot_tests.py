@@ -6,14 +6,18 @@ the file is restored into a NEW petrel with -incoming file:PATH.  The
 first process's output followed by the second's must be the straight
 run's byte for byte, and the disk image must end the same.  Done for a
 POWER9 guest that CAS puts in XIVE (with one vCPU, and with a second one
-left stopped), a XICS guest (ic-mode=xics), and a
-POWER8-compat guest (max-cpu-compat=power8: a hash guest, whose page
-table lives outside guest RAM and which the kernel fills and reads back
-with H_ENTER/H_READ); the kernel prints probes of the interrupt mode and
-the compat level, so losing either changes the output.  Every run has -icount shift=0: the firmware prints timebase
-values, which then depend on instructions alone.  Then the rejections: a snapshot restored into another machine
-configuration, truncated, corrupted and version-mismatched files, each
-one clear line and exit status 1.
+left stopped), a XICS guest (ic-mode=xics), and a POWER8-compat guest
+(max-cpu-compat=power8: a hash guest, whose page table lives outside
+guest RAM and which the kernel fills and reads back with
+H_ENTER/H_READ).  The kernel prints probes of the interrupt mode and the
+compat level, so losing either changes the output; under XICS every
+completion also arrives as an MSI-X interrupt it accepts and EOIs, so
+the presenter, the source's route and the PHB's MSI table must come
+back.  Every run has -icount shift=0: the firmware prints timebase
+values, which then depend on instructions alone.  Then the rejections:
+a snapshot restored into another machine configuration, truncated,
+corrupted and version-mismatched files, each one clear line and exit
+status 1.
 
 usage: run_snapshot_tests.py PETREL KERNEL_SNAP_ELF [SEED]
 """
