@@ -15,9 +15,11 @@
  *   radix H_REGISTER_PROC_TBL asking for radix with a misaligned table:
  *         H_P2 at the POWER9 level, H_PARAMETER at POWER8 compat (no
  *         radix), so a restore that loses the compat level changes it.
- * Under XICS each completion also comes as an MSI-X interrupt, taken with
- * H_XIRR and EOI'd, so the presenter, the source's route and the MSI
- * table must come back too.
+ * Each completion also comes as an MSI-X interrupt (EE stays off: it is
+ * found pending) -- under XICS accepted with H_XIRR and EOI'd, under XIVE
+ * acknowledged at the TIMA, read from the event queue in guest RAM and
+ * EOI'd at its ESB page -- so the presenter, the source's route, the
+ * event queue and the PHB's MSI table must all come back too.
  * A test saves it at a random step (QMP migrate), restores the file into
  * a new petrel and checks that the two outputs put together are the
  * straight run's, byte for byte.  Ends with "snap: done" and powers off 0.
@@ -26,6 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <petrel/irq.h>
 #include <petrel/papr.h>
 #include <petrel/virtio.h>
 
@@ -44,10 +47,63 @@ static uint8_t hdr[4096] __attribute__((aligned(4096)));
 static uint8_t status[4096] __attribute__((aligned(4096)));
 static uint8_t data[4096] __attribute__((aligned(4096)));
 
-/* Under XICS: the queue's MSI-X source (0: polled only) and the
- * interrupts taken. */
+/* The queue's MSI-X source and the interrupts taken; under XIVE the
+ * event queue (4 KiB: 1024 entries) and where the next entry is read. */
 static uint32_t irq_src;
 static unsigned irqs;
+static bool xive;
+static uint32_t eq[1024] __attribute__((aligned(4096)));
+static unsigned eq_index, eq_toggle;
+
+#define XIVE_PRIO 5
+#define TIMA_OS   PETREL_XIVE_TIMA_OS_PAGE
+
+static long hcall6(unsigned long opcode, unsigned long a0, unsigned long a1, unsigned long a2,
+                   unsigned long a3, unsigned long a4)
+{
+    register unsigned long r3 __asm__("r3") = opcode;
+    register unsigned long r4 __asm__("r4") = a0;
+    register unsigned long r5 __asm__("r5") = a1;
+    register unsigned long r6 __asm__("r6") = a2;
+    register unsigned long r7 __asm__("r7") = a3;
+    register unsigned long r8 __asm__("r8") = a4;
+
+    __asm__ volatile("sc 1"
+                     : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8)
+                     :
+                     : "r0", "r9", "r10", "r11", "r12", "ctr", "xer", "cr0", "cr1", "cr5", "cr6",
+                       "cr7", "memory");
+    return (long)r3;
+}
+
+/* A source's ESB management page (spec/irq.md §3.2): loads at +0xc00 set
+ * PQ to 00, which enables an MSI and is its EOI. */
+static void esb_pq00(uint32_t lisn)
+{
+    (void)*(volatile uint64_t *)(PETREL_XIVE_ESB_BASE + ((uint64_t)lisn << PETREL_XIVE_ESB_SHIFT) +
+                                 0x10000 + 0xc00);
+}
+
+/* XIVE's way (irq.md §3.5): ACK at the TIMA, the next queue entry (its
+ * generation bit differs from the toggle), EOI at the ESB, CPPR back
+ * open.  Returns the EISN, 0 if the queue held nothing. */
+static uint32_t xive_take(void)
+{
+    uint16_t ack = *(volatile uint16_t *)(TIMA_OS + 0x810);
+    uint32_t e = eq[eq_index];
+
+    (void)ack;
+    if ((e >> 31) == eq_toggle)
+        return 0;
+    if (++eq_index == 1024) {
+        eq_index = 0;
+        eq_toggle ^= 1;
+    }
+    e &= 0x7fffffff;
+    esb_pq00(e);
+    *(volatile uint8_t *)(TIMA_OS + 0x11) = 0xff;
+    return e;
+}
 
 static uint64_t fnv(uint64_t h, const uint8_t *p, unsigned n)
 {
@@ -97,7 +153,7 @@ static void request(struct vdev *v, uint32_t t, uint64_t s)
     /* The completion's MSI-X is pending at the presenter (EE is off):
      * accept and EOI it.  A snapshot between the two keeps it pending. */
     if (irq_src) {
-        uint32_t x = xics_take();
+        uint32_t x = xive ? xive_take() : xics_take();
         if (x != irq_src)
             fail("no completion interrupt");
         irqs++;
@@ -105,10 +161,12 @@ static void request(struct vdev *v, uint32_t t, uint64_t s)
 }
 
 /*
- * XICS only (H_IPOLL works): the way Linux sets up MSI-X -- ibm,change-msi
- * for one vector, its source from ibm,query-interrupt-source-number,
- * MSI-X enabled and the vector unmasked, the source routed to this CPU
- * with ibm,set-xive, CPPR open -- and the queue's vector set to 0.
+ * The way Linux sets up MSI-X -- ibm,change-msi for one vector, its source
+ * from ibm,query-interrupt-source-number, MSI-X enabled and the vector
+ * unmasked -- and the queue's vector set to 0.  The source is routed to
+ * this CPU with ibm,set-xive and CPPR opened under XICS (H_IPOLL works);
+ * under XIVE an event queue at priority 5, the source's EAS with its
+ * number as EISN, its PQ set to 00 and the TIMA's CPPR opened.
  */
 static void msix_setup(struct vdev *v)
 {
@@ -116,8 +174,7 @@ static void msix_setup(struct vdev *v)
     uint32_t out[3], cap, table;
     uint64_t cpu, pci, size;
 
-    if (hcall4(H_IPOLL, 0, 0, 0, 0, o4) != H_SUCCESS)
-        return;
+    xive = hcall4(H_IPOLL, 0, 0, 0, 0, o4) != H_SUCCESS;
     cap = cfg_find_cap(&v->fn, 0x11);
     table = cfg_read(&v->fn, cap + 4, 4);
     if (!cap || !pci_bar(&v->fn, 0x10 + 4 * (table & 7), &cpu, &pci, &size))
@@ -128,8 +185,17 @@ static void msix_setup(struct vdev *v)
     irq_src = out[0];
     cfg_write(&v->fn, cap + 2, 2, cfg_read(&v->fn, cap + 2, 2) | 0x8000);
     wr32(cpu + (table & ~7u) + 12, 0);
-    xics_route(irq_src, 5);
-    hcall4(H_CPPR, 0xff, 0, 0, 0, o4);
+    if (xive) {
+        if (hcall6(H_INT_SET_QUEUE_CONFIG, 0, 0, XIVE_PRIO, (uintptr_t)eq, 12) != H_SUCCESS ||
+            hcall6(H_INT_SET_SOURCE_CONFIG, 2 /* SET_EISN */, irq_src, 0, XIVE_PRIO, irq_src) !=
+                H_SUCCESS)
+            fail("XIVE routing");
+        esb_pq00(irq_src);
+        *(volatile uint8_t *)(TIMA_OS + 0x11) = 0xff;
+    } else {
+        xics_route(irq_src, 5);
+        hcall4(H_CPPR, 0xff, 0, 0, 0, o4);
+    }
     wr16(v->common + VIRTIO_COMMON_Q_SELECT, 0);
     wr16(v->common + VIRTIO_COMMON_Q_MSIX, 0);
     if (rd16(v->common + VIRTIO_COMMON_Q_MSIX) != 0)

@@ -10,10 +10,10 @@ left stopped), a XICS guest (ic-mode=xics), and a POWER8-compat guest
 (max-cpu-compat=power8: a hash guest, whose page table lives outside
 guest RAM and which the kernel fills and reads back with
 H_ENTER/H_READ).  The kernel prints probes of the interrupt mode and the
-compat level, so losing either changes the output; under XICS every
-completion also arrives as an MSI-X interrupt it accepts and EOIs, so
-the presenter, the source's route and the PHB's MSI table must come
-back.  Every run has -icount shift=0: the firmware prints timebase
+compat level, so losing either changes the output; every completion
+also arrives as an MSI-X interrupt it takes (XICS: H_XIRR and H_EOI;
+XIVE: TIMA ack, event queue, ESB EOI), so the presenter, the source's
+route, the event queue and the PHB's MSI table must come back.  Every run has -icount shift=0: the firmware prints timebase
 values, which then depend on instructions alone.  Then the rejections:
 a snapshot restored into another machine configuration, truncated,
 corrupted and version-mismatched files, each one clear line and exit
