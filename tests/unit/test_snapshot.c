@@ -278,6 +278,15 @@ static void test_cpu_state(void)
         msr[7] &= (uint8_t)~0x10;
     }
     memset(&rb, 0, sizeof(rb));
+    {
+        /* An SLB entry with a page size slbmte refuses (LLP 0x010). */
+        size_t slb0 = w.len - 8 * (3 + 1 + 64);
+        struct snap_reader r = {w.buf, w.len, 0, false};
+        w.buf[slb0 + 8] |= 0x10;
+        CHECK_EQ(be->load_state(b, &r, be->state_version, true, err, sizeof(err)), -1);
+        CHECK(strstr(err, "SLB entry 0 has a form slbmte cannot write") != NULL);
+        w.buf[slb0 + 8] &= (uint8_t)~0x10;
+    }
     be->get_regs(b, &rb);
     CHECK(memcmp(&ra, &rb, sizeof(ra)) == 0);
     snap_writer_free(&w);

@@ -14,6 +14,7 @@
 #include "../../snapshot.h"
 #include "codecache.h"
 #include "jit.h"
+#include "mmu.h"
 #include "ppc.h"
 
 /* Version 1: the layout of struct interp_state below, in this order. */
@@ -184,6 +185,13 @@ int interp_load_state(struct cpu *c, struct snap_reader *r, unsigned version, bo
         snprintf(err, errlen, "vCPU %u: MSR 0x%llx or LPCR 0x%llx has bits a guest cannot hold",
                  cpu->index, (unsigned long long)s.msr, (unsigned long long)s.lpcr);
         return -1;
+    }
+    for (unsigned i = 0; i < 32; i++) {
+        if (!ppc_slb_entry_ok(s.slb[i][0], s.slb[i][1])) {
+            snprintf(err, errlen, "vCPU %u: SLB entry %u has a form slbmte cannot write",
+                     cpu->index, i);
+            return -1;
+        }
     }
     if (!apply)
         return 0;
