@@ -322,6 +322,11 @@ static int stage_mach(const struct snap_machine *m, struct snap_staged *s, char 
     if (s->mmu_lpcr & ~CPU_LPCR_MMU)
         return stage_fail(s, err, errlen, "machine: MMU LPCR bits 0x%llx out of range",
                           (unsigned long long)s->mmu_lpcr);
+    /* What H_REGISTER_PROC_TBL can register (hcall/radix.c): a 4K-aligned
+     * base below 2^60 with log2(size) - 12 <= 24 in the low bits. */
+    if ((s->proc_tbl >> 60) || (s->proc_tbl & 0xfff) > 24)
+        return stage_fail(s, err, errlen, "machine: process table 0x%llx out of range",
+                          (unsigned long long)s->proc_tbl);
     /* PETREL_H_ALLOC_HPT's range for this RAM size (hcall/hpt.c). */
     if (s->hpt_shift && (s->hpt_shift < PETREL_HPT_SHIFT_MIN ||
                          s->hpt_shift > petrel_hpt_shift_for_ram(m->mem->ram_size) + 1))

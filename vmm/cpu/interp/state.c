@@ -13,6 +13,7 @@
 
 #include "../../snapshot.h"
 #include "codecache.h"
+#include "fpu.h"
 #include "jit.h"
 #include "mmu.h"
 #include "ppc.h"
@@ -210,7 +211,7 @@ int interp_load_state(struct cpu *c, struct snap_reader *r, unsigned version, bo
         VSR_D(cpu->vsr[i], 0) = s.vsr[i][0];
         VSR_D(cpu->vsr[i], 1) = s.vsr[i][1];
     }
-    cpu->fpscr = s.fpscr;
+    cpu->fpscr = fpscr_store(0, ~0ull, s.fpscr); /* as mtfsf L=1: defined bits only */
     cpu->vscr = s.vscr & (VSCR_NJ | VSCR_SAT);
     cpu->srr0 = s.srr0;
     cpu->srr1 = s.srr1;
