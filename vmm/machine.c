@@ -1546,6 +1546,7 @@ int machine_load_snapshot(struct machine *m, const char *uri, char *err, size_t 
         pthread_mutex_lock(&m->lock);
         m->inmigrate = false;
         m->prelaunch = false;
+        m->postmigrate = false; /* a new state: paused, not "migrated away" */
         pthread_mutex_unlock(&m->lock);
         unpark_vcpus(m);
     }
