@@ -20,6 +20,7 @@
 #define PETREL_IRQ_IRQ_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <petrel/irq.h>
@@ -91,6 +92,23 @@ unsigned irq_mode(struct irq_ctl *ctl);
  */
 enum { IRQ_SWITCH_OK = 0, IRQ_SWITCH_BUSY = 1 };
 int irq_switch_mode(struct irq_ctl *ctl, unsigned mode);
+
+/*
+ * Snapshots (vmm/snapshot.h; irq/snapshot.c): irq_save appends the mode,
+ * every source and every presenter and event queue, in the format
+ * irq_state_version.  irq_load reads such a payload and checks it (the
+ * counts of this controller, every server, priority and flag in range,
+ * event queues aligned inside guest RAM): 0, or -1 with one line in err.
+ * With apply it then replaces the controller's state -- the mode first,
+ * then the sources, then the presenters -- and drives each vCPU input
+ * to its saved level.  Call with the vCPUs stopped and devices quiet.
+ */
+struct snap_writer;
+struct snap_reader;
+unsigned irq_state_version(void);
+void irq_save(struct irq_ctl *ctl, struct snap_writer *w);
+int irq_load(struct irq_ctl *ctl, struct snap_reader *r, unsigned version, bool apply, char *err,
+             size_t errlen);
 
 /* ---- XICS presenter (hcall/xics.c; spec/irq.md §2.2) ----
  * Servers are checked by the caller (irq_servers). */

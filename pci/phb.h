@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <petrel/pci.h>
@@ -64,6 +65,23 @@ int phb_plug(struct phb *phb, unsigned devfn, struct pci_function *fn);
 /* Machine reset: every function to power-on state, PEs normal with EEH
  * off, the MSI table and the TCE table empty, INTx low. */
 void phb_reset(struct phb *phb);
+
+/*
+ * Snapshots (vmm/snapshot.h; pci/snapshot.c): phb_save appends the MSI
+ * table, PE states, INTx levels, TCEs in use and every plugged
+ * function's config space, MSI-X table and INTx level, in the format
+ * phb_state_version.  phb_load checks such a payload (the PHB index, the
+ * same functions plugged with the same identity, every index, PE state,
+ * MSI route and TCE entry in range): 0, or -1 with one line in err; with
+ * apply it then becomes the PHB's state.  Vectors and sources come back
+ * as saved: call with the vCPUs stopped, before the device models.
+ */
+struct snap_writer;
+struct snap_reader;
+unsigned phb_state_version(void);
+void phb_save(struct phb *phb, struct snap_writer *w);
+int phb_load(struct phb *phb, struct snap_reader *r, unsigned version, bool apply, char *err,
+             size_t errlen);
 
 void phb_lock(struct phb *phb);
 void phb_unlock(struct phb *phb);

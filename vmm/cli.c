@@ -17,6 +17,7 @@
 #include <petrel/layout.h>
 
 #include "cli.h"
+#include "snapshot.h"
 #include "trace.h"
 #include "monitor/monitor.h"
 
@@ -462,6 +463,35 @@ static enum cli_action parse_accel(char *arg, struct machine_config *cfg, char *
 }
 
 /*
+ * -icount [shift=]N[,sleep=off]: a deterministic timebase, 2^N ticks per
+ * instruction (N 0..10).  An idle vCPU skips ahead to its next timer
+ * expiry, which is QEMU's sleep=off; sleep=on (real-time idling) is not
+ * offered, nor shift=auto.
+ */
+static enum cli_action parse_icount(char *arg, struct machine_config *cfg, char *err, size_t errlen)
+{
+    char *save = NULL, *opt;
+
+    for (opt = strtok_r(arg, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
+        const char *n = !strncmp(opt, "shift=", 6) ? opt + 6 : opt;
+        char *end;
+        unsigned long v;
+
+        if (!strcmp(opt, "sleep=off"))
+            continue;
+        v = strtoul(n, &end, 10);
+        if (!*n || *end || v > 10 || (n == opt && opt[0] == '-'))
+            return fail(err, errlen, "-icount: '%s': petrel takes shift=N (0..10) and sleep=off",
+                        opt);
+        cfg->icount_shift = (unsigned)v;
+        cfg->icount = true;
+    }
+    if (!cfg->icount)
+        return fail(err, errlen, "-icount: shift=N is required");
+    return CLI_RUN;
+}
+
+/*
  * -gdb DEV, QEMU's spellings for a TCP server: tcp::PORT (every address),
  * tcp:HOST:PORT, or none.  Port 0 lets the system choose (printed at
  * start).  HOST is an address or name; an IPv6 address goes in brackets.
@@ -567,6 +597,12 @@ static void print_help(void)
         "  -s             -gdb tcp::1234\n"
         "  -qmp unix:PATH,server[,wait=off] | tcp:HOST:PORT,server[,wait=off]\n"
         "                 a QMP monitor socket (repeatable, up to 8)\n"
+        "  -icount [shift=]N[,sleep=off]\n"
+        "                 timebase from instructions (2^N ticks each): deterministic runs\n"
+        "                 (the block compiler is off; idle vCPUs skip ahead in time)\n"
+        "  -incoming file:PATH | exec:COMMAND | defer\n"
+        "                 start from a snapshot (QMP migrate, petrel-savevm), or wait for\n"
+        "                 QMP migrate-incoming; the CPUs run after loading unless -S\n"
         "  -h, --help     this text\n"
         "  -version       version\n"
         "\n"
@@ -708,6 +744,16 @@ enum cli_action cli_parse(int argc, char **argv, struct machine_config *cfg, cha
             TAKES_VALUE();
             if ((a = parse_gdb(val, cfg, err, errlen)) != CLI_RUN)
                 return a;
+        } else if (!strcmp(name, "icount")) {
+            TAKES_VALUE();
+            if ((a = parse_icount(val, cfg, err, errlen)) != CLI_RUN)
+                return a;
+        } else if (!strcmp(name, "incoming")) {
+            TAKES_VALUE();
+            if (strcmp(val, "defer") && !snap_uri_valid(val))
+                return fail(err, errlen,
+                            "-incoming: '%s': petrel takes file:PATH, exec:COMMAND or defer", val);
+            cfg->incoming = val;
         } else if (!strcmp(name, "qmp")) {
             struct monitor_spec spec;
             TAKES_VALUE();

@@ -98,11 +98,13 @@ struct machine_config {
     const char *dumpdtb; /* -M dumpdtb=FILE: write the OS's tree there, exit */
     const char *nvram;   /* -M nvram=FILE: the NVRAM's backing file; NULL: memory */
     bool nographic, no_reboot, start_stopped;
-    bool no_jit;          /* -accel tcg,jit=off: interpret only (no block compiler) */
-    bool boot_report;     /* -M boot-report=on: milestones printed on exit */
-    bool irq_test_device; /* -device petrel-irq-test (include/petrel/irqtest.h) */
-    unsigned phbs;        /* PCI host bridges: 1, or one more than the largest
-                             -device spapr-pci-host-bridge,index=N */
+    bool no_jit;           /* -accel tcg,jit=off: interpret only (no block compiler) */
+    bool boot_report;      /* -M boot-report=on: milestones printed on exit */
+    bool icount;           /* -icount: timebase from instructions, not the host clock */
+    unsigned icount_shift; /* its shift=N: 2^N ticks per instruction */
+    bool irq_test_device;  /* -device petrel-irq-test (include/petrel/irqtest.h) */
+    unsigned phbs;         /* PCI host bridges: 1, or one more than the largest
+                              -device spapr-pci-host-bridge,index=N */
     struct pci_device_config pci[CLI_MAX_PCI_DEVICES];
     unsigned n_pci;
     struct drive_config drive[CLI_MAX_DRIVES];
@@ -116,6 +118,9 @@ struct machine_config {
      * gdb_host NULL listens on every address (as QEMU's tcp::PORT does). */
     const char *gdb_host;
     int gdb_port;
+    /* -incoming file:PATH (restore that snapshot before running) or
+     * defer (wait for QMP migrate-incoming); NULL: none. */
+    const char *incoming;
     const char *qmp[8]; /* -qmp values, checked by monitor_parse_spec */
     unsigned n_qmp;
 };

@@ -48,6 +48,8 @@
 #include "cpu/cpu.h"
 #include "hwdesc.h"
 #include "machine.h"
+#include "machine_snapshot.h"
+#include "snapshot.h"
 #include "trace.h"
 #include "memory.h"
 #include "nvram.h"
@@ -146,6 +148,10 @@ struct machine {
      * an older generation drops its result.
      */
     uint64_t reset_gen;
+    /* Snapshots (machine.h): an incoming one awaited (-incoming defer),
+     * or the machine was saved by migrate and has not run since. */
+    bool inmigrate, postmigrate;
+    struct machine_migration migration;
     /* -M boot-report (machine_boot_report). */
     struct {
         bool in_cif, quiesced;
@@ -558,9 +564,10 @@ void machine_debug_resume(struct machine *m, const bool *run)
         m->vcpus[i].debug_hold = run && !run[i];
     m->debug_halted = false;
     /* gdb's continue starts a machine held by -S or a monitor stop, as
-     * QEMU's does. */
-    m->held = false;
+     * QEMU's does -- not one still waiting for its incoming snapshot. */
+    m->held = m->inmigrate;
     m->prelaunch = false;
+    m->postmigrate = false;
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
 }
@@ -726,6 +733,8 @@ int machine_create(struct machine **out, const struct machine_config *cfg, int i
     m->be = &cpu_interp_backend;
     if (cfg->boot_report && m->be->enable_counting)
         m->be->enable_counting();
+    if (cfg->icount && m->be->enable_icount)
+        m->be->enable_icount(cfg->icount_shift);
     m->wake[0] = m->wake[1] = -1;
     pthread_mutex_init(&m->lock, NULL);
     {
@@ -978,7 +987,11 @@ enum machine_runstate machine_runstate(struct machine *m)
     enum machine_runstate st;
 
     pthread_mutex_lock(&m->lock);
-    st = !m->held ? MACHINE_RUNNING : m->prelaunch ? MACHINE_PRELAUNCH : MACHINE_PAUSED;
+    st = !m->held         ? MACHINE_RUNNING
+         : m->inmigrate   ? MACHINE_INMIGRATE
+         : m->postmigrate ? MACHINE_POSTMIGRATE
+         : m->prelaunch   ? MACHINE_PRELAUNCH
+                          : MACHINE_PAUSED;
     pthread_mutex_unlock(&m->lock);
     return st;
 }
@@ -1008,7 +1021,12 @@ void machine_resume(struct machine *m)
 
     pthread_mutex_lock(&m->lock);
     was_held = m->held;
-    m->held = m->prelaunch = false;
+    if (m->inmigrate) {
+        /* Nothing to run until the incoming snapshot is loaded. */
+        pthread_mutex_unlock(&m->lock);
+        return;
+    }
+    m->held = m->prelaunch = m->postmigrate = false;
     pthread_cond_broadcast(&m->cond);
     pthread_mutex_unlock(&m->lock);
     if (was_held)
@@ -1481,4 +1499,171 @@ void machine_destroy(struct machine *m)
     pthread_cond_destroy(&m->cond);
     pthread_mutex_destroy(&m->lock);
     free(m);
+}
+
+/* ---- snapshots (machine.h; machine_snapshot.c) ---- */
+
+/* Pointers to every part a snapshot holds.  0, or -1 out of memory. */
+static int snapshot_parts(struct machine *m, struct snap_machine *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->cfg = &m->cfg;
+    p->be = m->be;
+    p->mem = &m->mem;
+    p->n_vcpus = m->n_vcpus;
+    p->vcpu = calloc(m->n_vcpus, sizeof(*p->vcpu));
+    if (!p->vcpu)
+        return -1;
+    for (unsigned i = 0; i < m->n_vcpus; i++) {
+        p->vcpu[i].cpu = m->vcpus[i].cpu;
+        p->vcpu[i].runnable = &m->vcpus[i].runnable;
+        p->vcpu[i].prodded = &m->vcpus[i].prodded;
+        p->vcpu[i].papr = &m->vcpus[i].papr;
+    }
+    p->compat_pvr = &m->compat_pvr;
+    p->mmu = &m->mmu;
+    p->mmu_lpcr = &m->mmu_lpcr;
+    p->events_pending = &m->events_pending;
+    p->rtc_sec = &m->rtc_offset_sec;
+    p->rtc_nsec = &m->rtc_offset_nsec;
+    p->nvram = &m->nvram;
+    p->irq = m->irq;
+    p->phb = m->phb;
+    p->n_phbs = m->n_phbs;
+    for (unsigned i = 0; i < m->n_vblk; i++) {
+        p->virtio[p->n_virtio].vp = virtio_blk_transport(m->vblk[i]);
+        p->virtio[p->n_virtio++].sectors = virtio_blk_sectors(m->vblk[i]);
+    }
+    for (unsigned i = 0; i < m->n_vrng; i++)
+        p->virtio[p->n_virtio++].vp = virtio_rng_transport(m->vrng[i]);
+    for (unsigned i = 0; i < m->n_vnet; i++)
+        p->virtio[p->n_virtio++].vp = virtio_net_transport(m->vnet[i]);
+    return 0;
+}
+
+/*
+ * Parks every vCPU between exits, as a reset does, and keeps them parked
+ * (stopping) after the lock is dropped: only this thread (the main loop)
+ * clears it again, in unpark_vcpus.  Refused while a reset or shutdown is
+ * under way: its requester must not run on past its request.
+ */
+static int park_vcpus(struct machine *m, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&m->lock);
+    if (m->quit || m->reset_pending) {
+        pthread_mutex_unlock(&m->lock);
+        return fail(err, errlen, "snapshot: a reset or shutdown is under way");
+    }
+    stop_vcpus_locked(m);
+    pthread_mutex_unlock(&m->lock);
+    return 0;
+}
+
+static void unpark_vcpus(struct machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    m->stopping = m->reset_pending;
+    pthread_cond_broadcast(&m->cond);
+    pthread_mutex_unlock(&m->lock);
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int machine_save_snapshot(struct machine *m, const char *uri, bool stay_paused, char *err,
+                          size_t errlen)
+{
+    struct snap_machine parts;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    double t0 = seconds_now(), t1;
+    uint64_t pages = 0;
+    bool was_running;
+    int ret;
+
+    if (snapshot_parts(m, &parts) != 0)
+        return fail(err, errlen, "snapshot: out of memory");
+    was_running = machine_runstate(m) == MACHINE_RUNNING;
+    if (stay_paused)
+        machine_pause(m);
+    if (park_vcpus(m, err, errlen) != 0) {
+        free(parts.vcpu);
+        if (stay_paused && was_running)
+            machine_resume(m);
+        return -1;
+    }
+    ret = snapshot_build(&parts, &buf, &len, &pages, err, errlen);
+    unpark_vcpus(m);
+    t1 = seconds_now();
+    free(parts.vcpu);
+    if (ret == 0)
+        ret = snap_write_uri(uri, buf, len, err, errlen);
+    free(buf);
+    pthread_mutex_lock(&m->lock);
+    m->migration.status = ret == 0 ? MACHINE_MIGRATION_COMPLETED : MACHINE_MIGRATION_FAILED;
+    m->migration.bytes = ret == 0 ? len : 0;
+    m->migration.ram_pages = pages;
+    m->migration.total_ms = (seconds_now() - t0) * 1e3;
+    m->migration.downtime_ms = (t1 - t0) * 1e3;
+    snprintf(m->migration.error, sizeof(m->migration.error), "%s", ret == 0 ? "" : err);
+    if (ret == 0 && stay_paused && m->held)
+        m->postmigrate = true;
+    pthread_mutex_unlock(&m->lock);
+    /* A failed migration leaves the machine as it was. */
+    if (ret != 0 && stay_paused && was_running)
+        machine_resume(m);
+    return ret;
+}
+
+int machine_load_snapshot(struct machine *m, const char *uri, char *err, size_t errlen)
+{
+    struct snap_machine parts;
+    struct snap_staged *staged = NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int ret;
+
+    if (snap_read_uri(uri, &buf, &len, err, errlen) != 0)
+        return -1;
+    if (snapshot_parts(m, &parts) != 0) {
+        free(buf);
+        return fail(err, errlen, "snapshot: out of memory");
+    }
+    /* Everything is checked before the machine is touched. */
+    ret = snapshot_stage(&parts, buf, len, &staged, err, errlen);
+    if (ret == 0)
+        ret = park_vcpus(m, err, errlen);
+    if (ret == 0) {
+        snapshot_apply(&parts, staged);
+        staged = NULL;
+        pthread_mutex_lock(&m->lock);
+        m->inmigrate = false;
+        m->prelaunch = false;
+        m->postmigrate = false; /* a new state: paused, not "migrated away" */
+        pthread_mutex_unlock(&m->lock);
+        unpark_vcpus(m);
+    }
+    snapshot_discard(staged);
+    free(parts.vcpu);
+    free(buf);
+    return ret;
+}
+
+void machine_set_inmigrate(struct machine *m)
+{
+    pthread_mutex_lock(&m->lock);
+    m->held = true;
+    m->inmigrate = true;
+    pthread_mutex_unlock(&m->lock);
+}
+
+void machine_migration(struct machine *m, struct machine_migration *out)
+{
+    pthread_mutex_lock(&m->lock);
+    *out = m->migration;
+    pthread_mutex_unlock(&m->lock);
 }

@@ -149,7 +149,13 @@ bool machine_vcpu_runnable(struct machine *m, unsigned index);
  * qapi/run-state.json): a machine started with -S is "prelaunch" until
  * the first start; "paused" after a stop.
  */
-enum machine_runstate { MACHINE_PRELAUNCH, MACHINE_RUNNING, MACHINE_PAUSED };
+enum machine_runstate {
+    MACHINE_PRELAUNCH,
+    MACHINE_RUNNING,
+    MACHINE_PAUSED,
+    MACHINE_INMIGRATE,   /* -incoming defer: waiting for migrate-incoming */
+    MACHINE_POSTMIGRATE, /* paused by a completed migrate, not run since */
+};
 /* Why a shutdown or reset happened: the ShutdownCause values QMP events carry. */
 enum machine_cause {
     MACHINE_CAUSE_HOST_ERROR,
@@ -230,5 +236,39 @@ int machine_inject_eeh(struct machine *m, unsigned phb, unsigned slot, unsigned 
 /* For tests and the monitor: has power-off been requested, with what status. */
 bool machine_quit_requested(struct machine *m, int *status);
 bool machine_reset_requested(struct machine *m);
+
+/*
+ * Snapshots (vmm/snapshot.h, machine_snapshot.h).  save parks the vCPUs
+ * (between exits, as a reset does), captures the whole machine and writes
+ * it to uri -- file:PATH (through a temporary file and rename) or
+ * exec:COMMAND (its stdin) --; with stay_paused the
+ * machine is paused first and stays paused ("postmigrate", the migrate
+ * command), else it runs on as before once captured (petrel-savevm).
+ * load reads and checks the whole file before touching anything -- a
+ * bad file leaves the machine as it was, running or not -- then parks
+ * the vCPUs and restores it in the fixed order; the run state is the
+ * caller's to choose.  Both return 0, or -1 with one line in err.  From
+ * the main thread (the monitor, main.c), never from a vCPU.
+ */
+int machine_save_snapshot(struct machine *m, const char *uri, bool stay_paused, char *err,
+                          size_t errlen);
+int machine_load_snapshot(struct machine *m, const char *uri, char *err, size_t errlen);
+/* -incoming defer: held in "inmigrate" until a snapshot loads (resume
+ * does nothing meanwhile). */
+void machine_set_inmigrate(struct machine *m);
+
+/* The last outgoing snapshot, for query-migrate. */
+enum machine_migration_status {
+    MACHINE_MIGRATION_NONE,
+    MACHINE_MIGRATION_COMPLETED,
+    MACHINE_MIGRATION_FAILED,
+};
+struct machine_migration {
+    enum machine_migration_status status;
+    uint64_t bytes, ram_pages;    /* the file's size; RAM pages not all zero */
+    double total_ms, downtime_ms; /* downtime: vCPUs parked */
+    char error[256];
+};
+void machine_migration(struct machine *m, struct machine_migration *out);
 
 #endif

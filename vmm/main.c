@@ -46,6 +46,16 @@ int main(int argc, char **argv)
         machine_destroy(running);
         return 1;
     }
+    /* -incoming: the snapshot replaces the power-on state before anything
+     * runs; the machine then runs unless -S (as after a migration). */
+    if (cfg.incoming && !strcmp(cfg.incoming, "defer")) {
+        machine_set_inmigrate(running);
+    } else if (cfg.incoming &&
+               machine_load_snapshot(running, cfg.incoming, err, sizeof(err)) != 0) {
+        fprintf(stderr, "petrel: -incoming: %s\n", err);
+        machine_destroy(running);
+        return 1;
+    }
     if (cfg.gdb_port >= 0) {
         gdb = gdbstub_start(running, cfg.gdb_host, (unsigned)cfg.gdb_port, err, sizeof(err));
         if (!gdb) {

@@ -18,6 +18,7 @@ import time
 
 TIMEOUT = 10.0
 failures = []
+# Commands QEMU does not have (vmm/monitor/README).
 
 
 def fail(msg):
@@ -243,7 +244,7 @@ def compare(petrel, qemu, session):
             continue
         if label == "query-commands":
             # Same shape; every petrel command must be a QEMU command,
-            # but petrel's own extensions (petrel-*, vmm/monitor/README).
+            # except petrel's own extensions (petrel-*, vmm/monitor/README).
             qnames = {x["name"] for x in qr["return"]}
             extra = [x["name"] for x in pr["return"]
                      if x["name"] not in qnames and not x["name"].startswith("petrel-")]

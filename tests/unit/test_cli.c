@@ -167,6 +167,33 @@ static void test_accel(void)
     CHECK_ERR("-accel: missing value", "-accel");
 }
 
+/* -icount (a deterministic timebase) and -incoming (a snapshot to start from). */
+static void test_snapshot_options(void)
+{
+    CHECK_EQ(parse(NULL), CLI_RUN);
+    CHECK(!cfg.icount && !cfg.incoming);
+    CHECK_EQ(parse("-icount", "shift=3", NULL), CLI_RUN);
+    CHECK(cfg.icount);
+    CHECK_EQ(cfg.icount_shift, 3);
+    CHECK_EQ(parse("-icount", "0,sleep=off", NULL), CLI_RUN);
+    CHECK(cfg.icount);
+    CHECK_EQ(cfg.icount_shift, 0);
+    CHECK_ERR("-icount: 'shift=auto': petrel takes shift=N (0..10) and sleep=off", "-icount",
+              "shift=auto");
+    CHECK_ERR("-icount: 'shift=11'", "-icount", "shift=11");
+    CHECK_ERR("-icount: 'sleep=on'", "-icount", "shift=1,sleep=on");
+    CHECK_ERR("-icount: shift=N is required", "-icount", "sleep=off");
+    CHECK_ERR("-icount: missing value", "-icount");
+    CHECK_EQ(parse("-incoming", "file:/tmp/x.snap", NULL), CLI_RUN);
+    CHECK_STREQ(cfg.incoming, "file:/tmp/x.snap");
+    CHECK_EQ(parse("-incoming", "exec:cat x", NULL), CLI_RUN);
+    CHECK_EQ(parse("-incoming", "defer", NULL), CLI_RUN);
+    CHECK_STREQ(cfg.incoming, "defer");
+    CHECK_ERR("-incoming: 'tcp:0:4444': petrel takes file:PATH, exec:COMMAND or defer", "-incoming",
+              "tcp:0:4444");
+    CHECK_ERR("-incoming: 'file:'", "-incoming", "file:");
+}
+
 static void test_boot_protocol(void)
 {
     CHECK_EQ(parse("-M", "pseries,boot-protocol=of", NULL), CLI_RUN);
@@ -435,6 +462,7 @@ int main(void)
     test_gdb();
     test_boot_protocol();
     test_accel();
+    test_snapshot_options();
     test_defaults();
     test_pci();
     test_net();

@@ -13,6 +13,8 @@
 
 struct guest_mem;
 struct cpu;
+struct snap_writer;
+struct snap_reader;
 
 enum cpu_exit_reason {
     CPU_EXIT_HCALL,   /* sc 1 in supervisor state: serve it, then complete */
@@ -135,6 +137,13 @@ struct cpu_backend {
      * emulator interprets everything then); insn_count reads a vCPU's
      * count (0 without counting).  NULL where not offered. */
     void (*enable_counting)(void);
+    /* -icount shift=N: counting as above, and each vCPU's timebase (and
+     * so DEC) advances 2^shift ticks per instruction it executes instead
+     * of with the host's clock; the decrementer interrupt comes at an
+     * instruction count, and a vCPU idle in H_CEDE skips ahead to its
+     * expiry (timer_deadline_ns then returns a time already past).
+     * Before the first vCPU is created.  NULL where not offered. */
+    void (*enable_icount)(unsigned shift);
     uint64_t (*insn_count)(struct cpu *cpu);
     /*
      * Debugging (the gdbstub), only while the vCPU is not running.  A
@@ -164,6 +173,22 @@ struct cpu_backend {
      * translation.  Only while the vCPU is not running.
      */
     int (*debug_translate)(struct cpu *cpu, uint64_t ea, uint64_t *pa);
+    /*
+     * Snapshots (vmm/snapshot.h), only while the vCPU is stopped.
+     * save_state appends the vCPU's whole state -- registers, FP/VMX/VSX,
+     * SPRs, SLB, the timebase and DEC as values -- in the backend's format
+     * state_version.  load_state reads a payload of `version` and checks
+     * it (version, exact length, PVR and PIR of this vCPU, MSR and LPCR
+     * bits a guest may hold): 0, or -1 with one line in err.  With apply
+     * it then becomes the vCPU's state: the timebase continues from the
+     * saved value, the reservation is cleared, decoded code and cached
+     * translations are dropped.  The partition's MMU is not in it (the
+     * VMM restores it through set_mmu).
+     */
+    unsigned state_version;
+    void (*save_state)(struct cpu *cpu, struct snap_writer *w);
+    int (*load_state)(struct cpu *cpu, struct snap_reader *r, unsigned version, bool apply,
+                      char *err, size_t errlen);
 };
 
 /* LPCR bits the VMM sets through set_lpcr (Power ISA Book III 2.2). */

@@ -205,3 +205,13 @@ uint64_t virtio_blk_syncs(const struct virtio_blk *b)
 {
     return b->syncs;
 }
+
+struct virtio_pci *virtio_blk_transport(struct virtio_blk *dev)
+{
+    return &dev->vp;
+}
+
+uint64_t virtio_blk_sectors(const struct virtio_blk *b)
+{
+    return b->sectors;
+}

@@ -18,4 +18,11 @@ void virtio_blk_destroy(struct virtio_blk *b);
  * driver has not accepted VIRTIO_BLK_F_FLUSH (write-through). */
 uint64_t virtio_blk_syncs(const struct virtio_blk *b);
 
+/* Its virtio PCI transport (virtio_pci.h), for snapshots. */
+struct virtio_pci;
+struct virtio_pci *virtio_blk_transport(struct virtio_blk *dev);
+
+/* The image's size in 512-byte sectors (checked when a snapshot loads). */
+uint64_t virtio_blk_sectors(const struct virtio_blk *b);
+
 #endif

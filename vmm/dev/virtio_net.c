@@ -302,3 +302,8 @@ void virtio_net_stats(struct virtio_net *n, struct virtio_net_stats *out)
                                      n->rx_count};
     pthread_mutex_unlock(&n->rx_lock);
 }
+
+struct virtio_pci *virtio_net_transport(struct virtio_net *dev)
+{
+    return &dev->vp;
+}

@@ -28,4 +28,8 @@ struct virtio_net_stats {
 };
 void virtio_net_stats(struct virtio_net *n, struct virtio_net_stats *out);
 
+/* Its virtio PCI transport (virtio_pci.h), for snapshots. */
+struct virtio_pci;
+struct virtio_pci *virtio_net_transport(struct virtio_net *dev);
+
 #endif

@@ -8,11 +8,13 @@
  * field's width or narrower pieces of it are meaningful; others read all
  * ones and are dropped.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "virtio_pci.h"
 
 #include "../../pci/phb.h"
+#include "../snapshot.h"
 
 static void put_le(uint8_t *p, unsigned size, uint64_t v)
 {
@@ -368,4 +370,112 @@ void virtio_pci_offer_access_platform(struct pci_function *fn)
 int virtio_pci_plug(struct virtio_pci *vp, struct phb *phb, unsigned slot)
 {
     return phb_plug(phb, slot << 3, &vp->fn);
+}
+
+/* ---- snapshots (virtio_pci.h) ---- */
+
+#define VIRTIO_STATE_VERSION 1u
+
+unsigned virtio_pci_state_version(void)
+{
+    return VIRTIO_STATE_VERSION;
+}
+
+void virtio_pci_save(struct virtio_pci *vp, struct snap_writer *w)
+{
+    phb_lock(vp->fn.phb);
+    snap_put_u32(w, vp->fn.devfn);
+    snap_put_u64(w, vp->host_features);
+    snap_put_u64(w, vp->guest_features);
+    snap_put_u32(w, vp->dfselect);
+    snap_put_u32(w, vp->gfselect);
+    snap_put_u16(w, vp->msix_config);
+    snap_put_u16(w, vp->queue_select);
+    snap_put_u8(w, vp->status);
+    snap_put_u8(w, vp->isr);
+    snap_put_u32(w, vp->num_queues);
+    for (unsigned q = 0; q < vp->num_queues; q++) {
+        const struct virtqueue *v = &vp->vq[q];
+        snap_put_u16(w, v->size);
+        snap_put_u16(w, v->msix_vector);
+        snap_put_u8(w, v->enabled);
+        snap_put_u64(w, v->desc);
+        snap_put_u64(w, v->avail);
+        snap_put_u64(w, v->used);
+        snap_put_u16(w, v->last_avail);
+        snap_put_u16(w, v->used_idx);
+    }
+    snap_put_u32(w, vp->errors);
+    phb_unlock(vp->fn.phb);
+}
+
+static int vbad(char *err, size_t errlen, const struct virtio_pci *vp, const char *what)
+{
+    snprintf(err, errlen, "virtio device at %02x.%u: %s", vp->fn.devfn >> 3, vp->fn.devfn & 7,
+             what);
+    return -1;
+}
+
+int virtio_pci_load(struct virtio_pci *vp, struct snap_reader *r, unsigned version, bool apply,
+                    char *err, size_t errlen)
+{
+    struct virtio_pci s;
+
+    if (version != VIRTIO_STATE_VERSION) {
+        snprintf(err, errlen, "virtio device at %02x.%u: state version %u, this petrel reads %u",
+                 vp->fn.devfn >> 3, vp->fn.devfn & 7, version, VIRTIO_STATE_VERSION);
+        return -1;
+    }
+    if (snap_get_u32(r) != vp->fn.devfn)
+        return vbad(err, errlen, vp, "saved for another slot");
+    s.host_features = snap_get_u64(r);
+    s.guest_features = snap_get_u64(r);
+    s.dfselect = snap_get_u32(r);
+    s.gfselect = snap_get_u32(r);
+    s.msix_config = snap_get_u16(r);
+    s.queue_select = snap_get_u16(r);
+    s.status = snap_get_u8(r);
+    s.isr = snap_get_u8(r);
+    s.num_queues = snap_get_u32(r);
+    if (r->bad)
+        return vbad(err, errlen, vp, "truncated state");
+    if (s.host_features != vp->host_features || s.num_queues != vp->num_queues)
+        return vbad(err, errlen, vp, "saved with other features or queues");
+    if ((s.guest_features & ~vp->host_features) || checked_vector(s.msix_config) != s.msix_config)
+        return vbad(err, errlen, vp, "features or configuration vector out of range");
+    for (unsigned q = 0; q < s.num_queues; q++) {
+        struct virtqueue *v = &s.vq[q];
+        v->size = snap_get_u16(r);
+        v->msix_vector = snap_get_u16(r);
+        v->enabled = snap_get_u8(r) != 0;
+        v->desc = snap_get_u64(r);
+        v->avail = snap_get_u64(r);
+        v->used = snap_get_u64(r);
+        v->last_avail = snap_get_u16(r);
+        v->used_idx = snap_get_u16(r);
+        if (v->size > PETREL_VIRTIO_QUEUE_MAX || (v->enabled && !vq_valid(v)) ||
+            checked_vector(v->msix_vector) != v->msix_vector)
+            return vbad(err, errlen, vp, "malformed queue");
+    }
+    s.errors = snap_get_u32(r);
+    if (!snap_reader_done(r))
+        return vbad(err, errlen, vp, "state length does not match version");
+    if (!apply)
+        return 0;
+    phb_lock(vp->fn.phb);
+    vp->guest_features = s.guest_features;
+    /* How the device addresses memory follows from what was negotiated. */
+    vp->fn.dma_direct = (s.status & VIRTIO_STATUS_FEATURES_OK) &&
+                        !(s.guest_features >> VIRTIO_F_ACCESS_PLATFORM & 1);
+    vp->dfselect = s.dfselect;
+    vp->gfselect = s.gfselect;
+    vp->msix_config = s.msix_config;
+    vp->queue_select = s.queue_select;
+    vp->status = s.status;
+    vp->isr = s.isr;
+    for (unsigned q = 0; q < s.num_queues; q++)
+        vp->vq[q] = s.vq[q];
+    vp->errors = s.errors;
+    phb_unlock(vp->fn.phb);
+    return 0;
 }

@@ -9,6 +9,7 @@
 #define PETREL_DEV_VIRTIO_PCI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../../pci/function.h"
@@ -58,5 +59,23 @@ void virtio_pci_set_error(struct virtio_pci *vp);
 /* Used buffers were added to queue q: interrupt the driver unless it
  * suppressed them -- its MSI-X vector, or INTx when MSI-X is off. */
 void virtio_pci_queue_interrupt(struct virtio_pci *vp, unsigned q);
+
+/*
+ * Snapshots (vmm/snapshot.h): the transport's state -- features, status,
+ * ISR, configuration vector, and per queue its size, vector, enable, ring
+ * addresses and the device's last_avail/used indices -- in the format
+ * virtio_pci_state_version.  Requests are served synchronously on the
+ * doorbell, so none is ever in flight.  virtio_pci_load checks a payload
+ * (this slot, the same device features and queues, queues well formed,
+ * vectors in range): 0, or -1 with one line in err; with apply it then
+ * becomes the transport's state (MSI-X table and config space come back
+ * with the PHB, pci/snapshot.c).
+ */
+struct snap_writer;
+struct snap_reader;
+unsigned virtio_pci_state_version(void);
+void virtio_pci_save(struct virtio_pci *vp, struct snap_writer *w);
+int virtio_pci_load(struct virtio_pci *vp, struct snap_reader *r, unsigned version, bool apply,
+                    char *err, size_t errlen);
 
 #endif

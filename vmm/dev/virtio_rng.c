@@ -77,3 +77,8 @@ void virtio_rng_destroy(struct virtio_rng *r)
 {
     free(r);
 }
+
+struct virtio_pci *virtio_rng_transport(struct virtio_rng *dev)
+{
+    return &dev->vp;
+}

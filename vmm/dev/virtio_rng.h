@@ -10,4 +10,8 @@ struct virtio_rng;
 struct virtio_rng *virtio_rng_create(struct phb *phb, unsigned slot);
 void virtio_rng_destroy(struct virtio_rng *r);
 
+/* Its virtio PCI transport (virtio_pci.h), for snapshots. */
+struct virtio_pci;
+struct virtio_pci *virtio_rng_transport(struct virtio_rng *dev);
+
 #endif

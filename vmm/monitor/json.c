@@ -514,6 +514,14 @@ struct json *json_int(int64_t i)
     return v;
 }
 
+struct json *json_double(double d)
+{
+    struct json *v = new_value(JSON_DOUBLE);
+    if (v)
+        v->u.d = isfinite(d) ? d : 0.0;
+    return v;
+}
+
 struct json *json_string(const char *s)
 {
     struct json *v = new_value(JSON_STRING);

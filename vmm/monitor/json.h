@@ -50,6 +50,7 @@ void json_free(struct json *v);
 struct json *json_null(void);
 struct json *json_bool(bool b);
 struct json *json_int(int64_t i);
+struct json *json_double(double d); /* finite: printed with a point or exponent */
 struct json *json_string(const char *s);
 struct json *json_array(void);
 struct json *json_object(void);

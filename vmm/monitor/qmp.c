@@ -128,16 +128,19 @@ static bool check_args(const struct qmp_command *cmd, struct qmp_call *call)
             [QMP_PARAM_STRING_LIST] = "array of strings",
             [QMP_PARAM_STRING] = "string",
             [QMP_PARAM_INT] = "integer",
+            [QMP_PARAM_BOOL] = "boolean",
         };
         bool ok;
         switch (p->type) {
         case QMP_PARAM_STRING: ok = v->type == JSON_STRING; break;
         case QMP_PARAM_INT: ok = v->type == JSON_INT; break;
-        default:
+        case QMP_PARAM_BOOL: ok = v->type == JSON_BOOL; break;
+        case QMP_PARAM_STRING_LIST:
             ok = v->type == JSON_ARRAY;
             for (size_t i = 0; ok && i < v->u.c.n; i++)
                 ok = v->u.c.items[i]->type == JSON_STRING;
             break;
+        default: ok = false; break;
         }
         if (!ok) {
             call->err_class = "GenericError";

@@ -37,7 +37,7 @@ struct json *qmp_version_info(void);
  * Command table rows (qmp_commands.c).  A handler returns the "return"
  * value, or NULL with err_class/err_desc set.
  */
-enum qmp_param_type { QMP_PARAM_STRING_LIST, QMP_PARAM_STRING, QMP_PARAM_INT };
+enum qmp_param_type { QMP_PARAM_STRING_LIST, QMP_PARAM_STRING, QMP_PARAM_INT, QMP_PARAM_BOOL };
 struct qmp_param {
     const char *name;
     enum qmp_param_type type;

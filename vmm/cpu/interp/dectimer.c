@@ -97,9 +97,15 @@ void ppc_dec_rearm(struct ppc_cpu *cpu)
     int64_t dec = ppc_dec_value(cpu);
     uint64_t deadline = 0;
 
+    cpu->dec_icount_at = ~0ull;
     if (dec < 0) {
         /* Already pending (level-triggered): let lookup see it. */
         __atomic_or_fetch(&cpu->attention, ATT_IRQ, __ATOMIC_RELEASE);
+    } else if (tb_icount_shift >= 0) {
+        /* -icount: after enough instructions, not at a host time. */
+        uint64_t ticks = (uint64_t)dec + 1;
+        cpu->dec_icount_at =
+            cpu->icount + (ticks >> tb_icount_shift) + !!(ticks & ((1ull << tb_icount_shift) - 1));
     } else {
         /* DEC goes negative after dec + 1 ticks of the 512 MHz timebase. */
         uint64_t ticks = (uint64_t)dec + 1;
@@ -111,4 +117,10 @@ void ppc_dec_rearm(struct ppc_cpu *cpu)
     t->deadline_ns = deadline;
     pthread_cond_signal(&t->cond);
     pthread_mutex_unlock(&t->lock);
+}
+
+void ppc_icount_dec_due(struct ppc_cpu *cpu)
+{
+    cpu->dec_icount_at = ~0ull;
+    __atomic_or_fetch(&cpu->attention, ATT_IRQ, __ATOMIC_RELEASE);
 }

@@ -50,8 +50,13 @@ static bool use_counting;
 #undef COUNT_INSN
 #undef UNCOUNT_INSN
 
-#define EXEC_FN        exec_counting
-#define COUNT_INSN()   (cpu->icount++)
+#define EXEC_FN exec_counting
+/* -icount's decrementer fires at an instruction count (dectimer.c). */
+#define COUNT_INSN()                                                                               \
+    do {                                                                                           \
+        if (unlikely(++cpu->icount >= cpu->dec_icount_at))                                         \
+            ppc_icount_dec_due(cpu);                                                               \
+    } while (0)
 #define UNCOUNT_INSN() (cpu->icount--)
 #include "exec_body.inc"
 #undef EXEC_FN

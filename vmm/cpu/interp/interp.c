@@ -18,6 +18,14 @@ static void interp_enable_counting(void)
     count_instructions = true;
 }
 
+/* -icount shift=N (cpu.h enable_icount): counting, and the timebase
+ * from the count. */
+static void interp_enable_icount(unsigned shift)
+{
+    count_instructions = true;
+    tb_icount_shift = (int)shift;
+}
+
 static uint64_t interp_insn_count(struct cpu *c)
 {
     return ((struct ppc_cpu *)c)->icount;
@@ -293,6 +301,18 @@ static uint64_t interp_read_tb(struct cpu *c)
 static uint64_t interp_timer_deadline(struct cpu *c)
 {
     struct ppc_cpu *cpu = (struct ppc_cpu *)c;
+
+    /* -icount: an idle vCPU (H_CEDE, its own thread) skips ahead to the
+     * decrementer's expiry at once -- no instruction would run until
+     * then -- and the wait ends now (a deadline in the past). */
+    if (tb_icount_shift >= 0) {
+        if (cpu->dec_icount_at == ~0ull)
+            return 0;
+        if (cpu->icount < cpu->dec_icount_at)
+            cpu->icount = cpu->dec_icount_at;
+        ppc_icount_dec_due(cpu);
+        return 1;
+    }
     return dec_timer_deadline(cpu->dectimer);
 }
 
@@ -370,6 +390,11 @@ static int interp_debug_translate(struct cpu *c, uint64_t ea, uint64_t *pa)
 }
 
 /* jit_hot 0: no slot is ever hot enough (exec.c). */
+/* state.c */
+void interp_save_state(struct cpu *c, struct snap_writer *w);
+int interp_load_state(struct cpu *c, struct snap_reader *r, unsigned version, bool apply, char *err,
+                      size_t errlen);
+
 static void interp_set_block_compiler(struct cpu *c, bool on)
 {
     ((struct ppc_cpu *)c)->jit_hot = on && !count_instructions ? JIT_HOT_DEFAULT : 0;
@@ -397,9 +422,13 @@ const struct cpu_backend cpu_interp_backend = {
     .timer_deadline_ns = interp_timer_deadline,
     .set_block_compiler = interp_set_block_compiler,
     .enable_counting = interp_enable_counting,
+    .enable_icount = interp_enable_icount,
     .insn_count = interp_insn_count,
     .set_breakpoint = interp_set_breakpoint,
     .set_single_step = interp_set_single_step,
     .debug_translate = interp_debug_translate,
     .set_watchpoint = interp_set_watchpoint,
+    .state_version = 1,
+    .save_state = interp_save_state,
+    .load_state = interp_load_state,
 };

@@ -41,6 +41,10 @@ bool mmu_segment_fault(struct ppc_cpu *cpu, uint64_t ea, enum mmu_access acc, un
 
 /* SLB instructions (mmu_hash.c): false = invalid form. */
 bool ppc_slb_store(struct ppc_cpu *cpu, uint64_t rb, uint64_t rs);
+/* Whether an SLB entry (ESID word with V, VSID word) has a form slbmte
+ * can leave: no reserved ESID bits, 256M or 1T, a page size offered (a
+ * snapshot's SLB is checked with it). */
+bool ppc_slb_entry_ok(uint64_t esid, uint64_t vsid);
 int ppc_slb_find(const struct ppc_cpu *cpu, uint64_t ea);
 void ppc_slb_invalidate_all(struct ppc_cpu *cpu, unsigned ih);
 /* slbie of entry `index`: invalid, and its segment's soft-TLB entries gone. */

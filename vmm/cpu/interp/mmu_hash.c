@@ -49,6 +49,14 @@ bool ppc_slb_store(struct ppc_cpu *cpu, uint64_t rb, uint64_t rs)
     return true;
 }
 
+bool ppc_slb_entry_ok(uint64_t esid, uint64_t vsid)
+{
+    uint64_t llp = vsid & SLB_VSID_LLP;
+
+    return !(esid & ~(SLB_ESID_ESID | SLB_ESID_V)) && (vsid & SLB_VSID_B) <= SLB_VSID_B_1T &&
+           (llp == 0 || llp == 0x110 || llp == 0x100 || llp == 0x120);
+}
+
 void ppc_slb_invalidate(struct ppc_cpu *cpu, unsigned index)
 {
     bool one_t = (cpu->slb[index].vsid & SLB_VSID_B) == SLB_VSID_B_1T;

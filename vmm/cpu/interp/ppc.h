@@ -280,6 +280,9 @@ struct ppc_cpu {
     uint64_t dec_base; /* DEC value at tb_dec_written */
     uint64_t tb_dec_written;
     int64_t tb_offset; /* guest TB = host clock ticks + offset */
+    /* -icount: icount at which DEC turns negative (~0: never armed);
+     * the counting executor raises ATT_IRQ there (exec.c). */
+    uint64_t dec_icount_at;
 
     /* A fault found inside a memory access, delivered by the executor. */
     struct {
@@ -385,6 +388,13 @@ void ppc_set_xer(struct ppc_cpu *cpu, uint64_t xer);
 uint64_t ppc_mfspr(struct ppc_cpu *cpu, unsigned spr, uint64_t *val);
 uint64_t ppc_mtspr(struct ppc_cpu *cpu, unsigned spr, uint64_t val);
 uint64_t ppc_read_tb(const struct ppc_cpu *cpu);
+/* -icount shift=N: the timebase advances 2^N ticks per instruction the
+ * vCPU retires (and jumps to the decrementer's expiry when it idles in
+ * H_CEDE), so a run is a function of its instructions alone; -1: the
+ * host's clock (512 MHz).  Set once before any vCPU runs. */
+extern int tb_icount_shift;
+/* exec.c's counting executor: icount reached dec_icount_at. */
+void ppc_icount_dec_due(struct ppc_cpu *cpu);
 int64_t ppc_dec_value(const struct ppc_cpu *cpu);
 /* dectimer.c: (re)arms the decrementer alarm after DEC or LPCR[LD] changed. */
 void ppc_dec_rearm(struct ppc_cpu *cpu);

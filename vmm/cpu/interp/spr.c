@@ -35,9 +35,12 @@ static uint64_t host_ticks(void)
     return ns / 125 * 64 + (ns % 125) * 64 / 125;
 }
 
+int tb_icount_shift = -1;
+
 uint64_t ppc_read_tb(const struct ppc_cpu *cpu)
 {
-    return host_ticks() + (uint64_t)cpu->tb_offset;
+    uint64_t base = tb_icount_shift >= 0 ? cpu->icount << tb_icount_shift : host_ticks();
+    return base + (uint64_t)cpu->tb_offset;
 }
 
 /* DEC is 56 bits wide with LPCR[LD] (the large decrementer we advertise). */
