@@ -280,13 +280,15 @@ def in_place():
         fail(f"petrel-loadvm of the saved file: {r}")
     if q.status() != "running":
         fail("petrel-loadvm changed the run state")
+    # Steps the guest printed before the load may still be in the pipe:
+    # after them, the log must start again at the first step.
     deadline = time.time() + TIMEOUT
-    while not steps_in(bytes(g.out[seen:])) and time.time() < deadline:
+    while 8 not in steps_in(bytes(g.out[seen:])) and time.time() < deadline:
         g.pump(0.05)
     q.cmd("quit")
     g.finish()
     after = steps_in(bytes(g.out[seen:]))
-    if not after or after[0] != 8:
+    if 8 not in after or any(s <= 8 for s in after[:after.index(8)]):
         fail(f"petrel-loadvm did not rewind to the saved point: steps after it {after[:5]}")
     elif len(failures) == failed_before:
         print("ok   petrel-savevm / petrel-loadvm in place; bad files refused, guest kept running")
