@@ -36,9 +36,10 @@ struct console *console_open(int in_fd, int out_fd)
     if (in_fd >= 0 && isatty(in_fd) && tcgetattr(in_fd, &con->saved) == 0) {
         struct termios raw = con->saved;
         cfmakeraw(&raw);
-        /* Keep \n -> \r\n and Ctrl-C (QEMU's stdio chardev does the same). */
+        /* Keep \n -> \r\n.  Ctrl-C, Ctrl-Z and Ctrl-\ are the guest's (its
+         * shell interrupts a command, petrel lives on), as under QEMU's
+         * -nographic console; Ctrl-A x quits. */
         raw.c_oflag |= OPOST;
-        raw.c_lflag |= ISIG;
         if (tcsetattr(in_fd, TCSANOW, &raw) == 0)
             con->tty_saved = true;
     }

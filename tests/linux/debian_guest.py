@@ -22,16 +22,21 @@ usage: debian_guest.py PETREL [--quick] [--no-qemu]
 - The guest's warnings and errors (dmesg levels 0-4) must all be ones
   Debian's qemu-system-ppc64 with SLOF shows for the same kernel,
   initramfs and devices (skipped with --no-qemu or without QEMU).
+- On a terminal (the README's first command): Ctrl-C goes to the guest's
+  shell, Ctrl-A x quits.
 --quick leaves out the secondary machines (CI keeps them).  Exits 77
 (skipped) when the guest assets are not cached (scripts/guest-assets.sh).
 """
 import hashlib
 import os
+import pty
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from kernel_boot import ASSETS, DEFAULT_VMLINUX, Guest, build_initramfs
 
@@ -272,6 +277,60 @@ def compare_warnings(name, petrel_text, initrd, tmp, extra, devices):
            f"(it shows {len(allowed)})")
 
 
+def terminal_session(initrd):
+    """The interactive shell on a terminal (the README's first command):
+    Ctrl-C interrupts the guest's command and petrel lives on; Ctrl-A x
+    quits with status 0."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen([PETREL, "-m", "1G", "-nographic", "-kernel", DEFAULT_VMLINUX,
+                          "-initrd", initrd, "-append", "console=hvc0"],
+                         stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    out = bytearray()
+
+    def until(marker, timeout):
+        t_end = time.monotonic() + timeout
+        while marker not in out and time.monotonic() < t_end:
+            r, _, _ = select.select([master], [], [], 0.1)
+            if r:
+                try:
+                    out.extend(os.read(master, 65536))
+                except OSError:
+                    break
+        return marker in out
+
+    try:
+        if not until(b"built-in shell", BOOT_TIMEOUT) or not until(b"/ # ", 30):
+            fail("terminal: no shell")
+            return
+        os.write(master, b"sleep 100; echo slept\r")
+        until(b"echo slept\r", 10)  # the shell's echo of the line
+        time.sleep(1)
+        mark = len(out)
+        os.write(master, b"\x03")
+        time.sleep(0.5)
+        os.write(master, b"echo alive$((40+2))\r")
+        if (not until(b"alive42", 20) or re.search(rb"(?<!echo )slept", out[mark:])
+                or p.poll() is not None):
+            fail("terminal: Ctrl-C did not interrupt the guest's command (or ended petrel)")
+        else:
+            ok("terminal: Ctrl-C interrupts the guest's command, petrel runs on")
+        os.write(master, b"\x01x")
+        try:
+            rc = p.wait(20)
+        except subprocess.TimeoutExpired:
+            rc = None
+        if rc != 0:
+            fail(f"terminal: Ctrl-A x left petrel with status {rc}, expected 0")
+        else:
+            ok("terminal: Ctrl-A x quits with status 0")
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        os.close(master)
+
+
 # The other machines: options (the same for QEMU) and what the guest sees.
 SECONDARY = [
     ("ic-mode=xics", ["-M", "pseries,ic-mode=xics"],
@@ -291,6 +350,7 @@ def main():
         initrd = os.path.join(tmp, "initramfs.cpio")
         build_initramfs(initrd)
         host_work = host_workload(tmp)
+        terminal_session(initrd)
         out = full_boot(tmp, initrd, host_work) or b""
         compare_warnings("default", out, initrd, tmp, [], True)
         if not QUICK:
